@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using k8s.Models;
+
+namespace Parley.Api.Spec;
+
+/// <summary>The model to serve.</summary>
+public sealed class ModelSpec
+{
+    /// <summary>
+    /// Where the checkpoint comes from: <c>hf://org/name</c>, <c>pvc://claim/path</c>, or a plain Hugging Face id such as
+    /// <c>deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B</c>.
+    /// </summary>
+    [Required]
+    [RegularExpression(ModelSource.Pattern)]
+    public string Source { get; set; } = "";
+
+    /// <summary>Hugging Face revision (branch, tag or commit) to download; defaults to <c>main</c>.</summary>
+    [RegularExpression(@"^[A-Za-z0-9._/-]{1,128}$")]
+    public string? Revision { get; set; }
+
+    /// <summary>Model name the API serves under (what clients put in <c>model</c>); defaults to the source's repository id.</summary>
+    [RegularExpression(@"^\S{1,256}$")]
+    public string? ServedName { get; set; }
+
+    /// <summary>Weights and activations data type.</summary>
+    public ModelDtype? Dtype { get; set; }
+
+    /// <summary>Weight quantization of the checkpoint.</summary>
+    public Quantization? Quantization { get; set; }
+
+    /// <summary>The chat template; when unset the checkpoint's own template is used.</summary>
+    public ChatTemplateSpec? ChatTemplate { get; set; }
+
+    /// <summary>How reasoning (<c>&lt;think&gt;</c>) is separated from the answer.</summary>
+    public ReasoningParser? ReasoningParser { get; set; }
+
+    /// <summary>Secret key holding a Hugging Face token, for gated or private models.</summary>
+    public V1SecretKeySelector? HfTokenSecretRef { get; set; }
+
+    /// <summary>Architecture facts for a model the built-in catalog does not know, or corrections to it.</summary>
+    public ArchitectureOverrides? Architecture { get; set; }
+}

@@ -1,0 +1,38 @@
+namespace Parley.Api.Status;
+
+/// <summary>The tuning plan the worker runs with, and the arithmetic behind it.</summary>
+public sealed class TuningStatus
+{
+    /// <summary>The GPU product chosen, as its <c>nvidia.com/gpu.product</c> label spells it.</summary>
+    public string? GpuProduct { get; set; }
+
+    /// <summary>Memory of one such GPU, in bytes.</summary>
+    public long? GpuMemoryBytes { get; set; }
+
+    /// <summary>Bytes of weights held on the GPU.</summary>
+    public long? WeightsBytes { get; set; }
+
+    /// <summary>Bytes of KV cache one token keeps: 2 x layers x kvHeads x headDim x bytes per element.</summary>
+    public long? KvBytesPerToken { get; set; }
+
+    /// <summary>Tokens the KV cache is predicted to hold.</summary>
+    public long? KvCacheTokens { get; set; }
+
+    /// <summary>The <c>--gpu-memory-utilization</c> the worker runs with.</summary>
+    public double? GpuMemoryUtilization { get; set; }
+
+    /// <summary>The <c>--max-model-len</c> the worker runs with.</summary>
+    public int? MaxModelLen { get; set; }
+
+    /// <summary>The <c>--max-num-seqs</c> the worker runs with.</summary>
+    public int? MaxNumSeqs { get; set; }
+
+    /// <summary>GPUs one model copy is split over.</summary>
+    public int? TensorParallelSize { get; set; }
+
+    /// <summary>How many times the plan was stepped down after the worker ran out of GPU memory.</summary>
+    public int? StepDowns { get; set; }
+
+    /// <summary>Why each value is what it is, one sentence each.</summary>
+    public IList<string>? Reasons { get; set; }
+}

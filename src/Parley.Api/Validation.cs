@@ -1,0 +1,157 @@
+// Checks on a ChatDeployment that a CRD schema cannot express. Each error names the field and says what to change.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Parley.Api.Spec;
+
+namespace Parley.Api;
+
+/// <summary>One problem with a ChatDeployment: the field's path and a sentence saying what to change.</summary>
+public sealed record ValidationError(string Path, string Message)
+{
+    public override string ToString() => $"{Path}: {Message}";
+}
+
+/// <summary>Validates ChatDeployments beyond what the CRD schema enforces.</summary>
+public static partial class Validation
+{
+    /// <summary>Returns every problem found; an empty list means valid.</summary>
+    public static IReadOnlyList<ValidationError> Validate(ChatDeployment chat)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        var errors = new List<ValidationError>();
+        ValidateName(chat.Metadata?.Name, errors);
+        ValidateModel(chat.Spec?.Model, errors);
+        if (chat.Spec?.Worker is { } worker)
+        {
+            ValidateWorker(worker, errors);
+        }
+
+        if (chat.Spec?.Ui is { } ui)
+        {
+            ValidateUi(ui, errors);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateName(string? name, List<ValidationError> errors)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > Names.MaxChatDeploymentNameLength || !ServiceNameRegex().IsMatch(name))
+        {
+            errors.Add(new("metadata.name",
+                $"'{name}' cannot name the worker and UI Services: use at most {Names.MaxChatDeploymentNameLength} lower-case " +
+                "letters, digits and '-', starting with a letter and ending with a letter or digit."));
+        }
+    }
+
+    private static void ValidateModel(ModelSpec? model, List<ValidationError> errors)
+    {
+        if (model is null || string.IsNullOrWhiteSpace(model.Source))
+        {
+            errors.Add(new("spec.model.source", "is required: set a Hugging Face id such as deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, hf://org/name or pvc://claim/path."));
+            return;
+        }
+
+        if (!ModelSource.TryParse(model.Source, out _))
+        {
+            errors.Add(new("spec.model.source", $"'{model.Source}' is not a model source: use org/name, hf://org/name or pvc://claim/path."));
+        }
+
+        if (model.ChatTemplate is { Inline: not null, ConfigMapRef: not null })
+        {
+            errors.Add(new("spec.model.chatTemplate", "set either inline or configMapRef, not both."));
+        }
+
+        if (model.ChatTemplate?.ConfigMapRef is { } configMapRef && (string.IsNullOrEmpty(configMapRef.Name) || string.IsNullOrEmpty(configMapRef.Key)))
+        {
+            errors.Add(new("spec.model.chatTemplate.configMapRef", "needs both name and key."));
+        }
+
+        if (model.Architecture is { } architecture)
+        {
+            ValidateArchitecture(architecture, errors);
+        }
+    }
+
+    private static void ValidateArchitecture(ArchitectureOverrides architecture, List<ValidationError> errors)
+    {
+        if (architecture is { NumAttentionHeads: { } heads, NumKeyValueHeads: { } kvHeads } && heads % kvHeads != 0)
+        {
+            errors.Add(new("spec.model.architecture.numKeyValueHeads",
+                $"{kvHeads} does not divide numAttentionHeads {heads}: grouped-query attention shares each KV head among a whole number of query heads."));
+        }
+
+        if (architecture is { HeadDim: null, HiddenSize: { } hidden, NumAttentionHeads: { } h } && hidden % h != 0)
+        {
+            errors.Add(new("spec.model.architecture.headDim",
+                $"hiddenSize {hidden} is not a multiple of numAttentionHeads {h}: set headDim from the checkpoint's config.json."));
+        }
+    }
+
+    private static void ValidateWorker(WorkerSpec worker, List<ValidationError> errors)
+    {
+        ValidateGpuCount(worker.Gpu?.Count, errors);
+        if (worker.Tuning is { Mode: TuningMode.Manual } tuning && (tuning.GpuMemoryUtilization is null || tuning.MaxModelLen is null))
+        {
+            errors.Add(new("spec.worker.tuning", "mode Manual needs both gpuMemoryUtilization and maxModelLen; set them, or use mode Auto."));
+        }
+
+        if (worker.Tuning is { MaxNumSeqs: { } seqs, TargetConcurrency: { } target } && target > seqs)
+        {
+            errors.Add(new("spec.worker.tuning.targetConcurrency",
+                $"{target} is more than maxNumSeqs {seqs}: the worker could never run that many conversations at once."));
+        }
+
+        if (worker.Cache is { ClaimName: not null, Size: not null })
+        {
+            errors.Add(new("spec.worker.cache", "set either claimName (an existing claim) or size (a claim the operator creates), not both."));
+        }
+
+        ValidateQuantity("spec.worker.cache.size", worker.Cache?.Size, errors);
+        if (worker.ApiKeySecretRef is { } keyRef && (string.IsNullOrEmpty(keyRef.Name) || string.IsNullOrEmpty(keyRef.Key)))
+        {
+            errors.Add(new("spec.worker.apiKeySecretRef", "needs both name and key."));
+        }
+    }
+
+    private static void ValidateGpuCount(IntOrString? count, List<ValidationError> errors)
+    {
+        if (count?.Value is not { } value || value == "auto")
+        {
+            return;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+        {
+            errors.Add(new("spec.worker.gpu.count", $"'{value}' is not a GPU count: use auto or 1."));
+        }
+        else if (n > 1)
+        {
+            errors.Add(new("spec.worker.gpu.count", $"{n} GPUs per worker needs tensor parallelism, which is not supported yet: use auto or 1, and a larger GPU or a quantized model."));
+        }
+    }
+
+    private static void ValidateUi(UiSpec ui, List<ValidationError> errors)
+    {
+        ValidateQuantity("spec.ui.persistence.size", ui.Persistence?.Size, errors);
+        if (ui.Ingress is { Enabled: true, Host: null })
+        {
+            errors.Add(new("spec.ui.ingress.host", "is required when the ingress is enabled."));
+        }
+    }
+
+    private static void ValidateQuantity(string path, string? text, List<ValidationError> errors)
+    {
+        if (text is not null && !QuantityRegex().IsMatch(text))
+        {
+            errors.Add(new(path, $"'{text}' is not a quantity: write it like 20Gi or 500Mi."));
+        }
+    }
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex ServiceNameRegex();
+
+    [GeneratedRegex(Names.QuantityPattern)]
+    private static partial Regex QuantityRegex();
+}

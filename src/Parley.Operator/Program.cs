@@ -1,0 +1,3 @@
+using Parley.Operator.Cli;
+
+return ParleyCli.Run(args, Console.Out, Console.Error);

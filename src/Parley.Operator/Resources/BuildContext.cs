@@ -1,0 +1,43 @@
+// Everything a resource builder reads: the ChatDeployment, its spec with defaults applied, the plan and the images.
+using Parley.Api;
+using Parley.Api.Spec;
+using Parley.Tuning;
+
+namespace Parley.Operator.Resources;
+
+/// <summary>Images and cluster facts the operator is configured with rather than each ChatDeployment.</summary>
+/// <param name="WorkerImage">The worker image used when <c>spec.worker.image</c> is unset.</param>
+/// <param name="UiImage">The Open WebUI image used when <c>spec.ui.image</c> is unset.</param>
+/// <param name="ServiceMonitorAvailable">Whether the Prometheus Operator's ServiceMonitor CRD is installed.</param>
+public sealed record OperatorDefaults(string WorkerImage, string UiImage, bool ServiceMonitorAvailable)
+{
+    /// <summary>The worker image released with this operator.</summary>
+    public const string DefaultWorkerImage = "ghcr.io/parley-dev/parley-worker:0.1.0";
+
+    /// <summary>The Open WebUI release Parley's environment settings are checked against.</summary>
+    public const string DefaultUiImage = "ghcr.io/open-webui/open-webui:v0.6.18";
+
+    public static OperatorDefaults Standard { get; } = new(DefaultWorkerImage, DefaultUiImage, ServiceMonitorAvailable: false);
+}
+
+/// <summary>The inputs of every builder.</summary>
+/// <param name="Chat">The ChatDeployment as stored (name, namespace, uid).</param>
+/// <param name="Spec">Its spec with <see cref="Defaults.Apply"/> applied.</param>
+/// <param name="Plan">The tuning plan to run with.</param>
+/// <param name="Defaults">Operator-wide settings.</param>
+public sealed record BuildContext(ChatDeployment Chat, ChatDeploymentSpec Spec, TuningPlan Plan, OperatorDefaults Defaults)
+{
+    public static BuildContext For(ChatDeployment chat, TuningPlan plan, OperatorDefaults defaults)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        return new(chat, Api.Defaults.Apply(chat.Spec), plan, defaults);
+    }
+
+    public string Namespace => ResourceNames.Namespace(Chat);
+    public WorkerSpec Worker => Spec.Worker!;
+    public UiSpec Ui => Spec.Ui!;
+    public bool IsUiEnabled => Ui.Enabled == true;
+
+    /// <summary>Whether the UI's data volume and credentials outlive the ChatDeployment.</summary>
+    public bool RetainsUiData => Ui.Persistence?.RetainOnDelete == true;
+}

@@ -1,0 +1,63 @@
+// The generated Secret: the worker's API key (unless the user brings one) and Open WebUI's session-signing key.
+//
+// Generated values are kept across reconciles (an existing Secret's values win), so API clients and signed-in users are
+// not cut off. When the UI's data is retained on delete, so is this Secret: a re-created ChatDeployment then finds the
+// same keys and nobody is logged out.
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+
+namespace Parley.Operator.Resources;
+
+/// <summary>Builds the credentials Secret.</summary>
+public static class Credentials
+{
+    public const string ApiKeyKey = "api-key";
+    public const string WebUiSecretKeyKey = "webui-secret-key";
+
+    /// <summary>A 256-bit random value as 64 hex digits.</summary>
+    public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Builds the Secret, or null when there is nothing to generate (the user's API key and no UI).</summary>
+    /// <param name="context">The build inputs.</param>
+    /// <param name="existing">The Secret in the cluster, whose values are kept.</param>
+    /// <param name="newKey">Makes a fresh random value.</param>
+    public static V1Secret? Build(BuildContext context, V1Secret? existing, Func<string> newKey)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(newKey);
+        var keys = new List<string>();
+        if (context.Worker.ApiKeySecretRef is null)
+        {
+            keys.Add(ApiKeyKey);
+        }
+
+        if (context.IsUiEnabled)
+        {
+            keys.Add(WebUiSecretKeyKey);
+        }
+
+        if (keys.Count == 0)
+        {
+            return null;
+        }
+
+        var data = keys.ToDictionary(key => key, key => existing?.Data?.TryGetValue(key, out var value) == true ? value : Encoding.UTF8.GetBytes(newKey()));
+        var secret = new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = new V1ObjectMeta { Name = ResourceNames.Credentials(context.Chat), NamespaceProperty = context.Namespace, Labels = Labels.For(context.Chat, Labels.UiComponent) },
+            Data = data,
+        };
+        return context.RetainsUiData ? Ownership.Retain(secret) : Ownership.Own(secret, context.Chat);
+    }
+
+    /// <summary>Where the worker's API key is: the user's Secret, or ours.</summary>
+    public static V1SecretKeySelector ApiKeyReference(BuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Worker.ApiKeySecretRef ?? new V1SecretKeySelector { Name = ResourceNames.Credentials(context.Chat), Key = ApiKeyKey };
+    }
+}

@@ -1,0 +1,96 @@
+// Open WebUI wired to the worker: OpenAI backend at the worker Service, its key and session key from Secrets, Ollama
+// off, the ChatDeployment's settings authoritative over what an earlier boot stored, data on a claim.
+using k8s.Models;
+
+namespace Parley.Operator.Resources;
+
+/// <summary>Builds the Open WebUI Deployment.</summary>
+public static class UiDeployment
+{
+    public const int Port = 8080;
+    public const string DataPath = "/app/backend/data";
+
+    public static V1Deployment? Build(BuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.IsUiEnabled)
+        {
+            return null;
+        }
+
+        var chat = context.Chat;
+        return Ownership.Own(new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = ResourceNames.Ui(chat), NamespaceProperty = context.Namespace, Labels = Labels.For(chat, Labels.UiComponent) },
+            Spec = new V1DeploymentSpec
+            {
+                // One replica on a ReadWriteOnce claim with SQLite; more need Redis and PostgreSQL.
+                Replicas = 1,
+                Strategy = new V1DeploymentStrategy { Type = "Recreate" },
+                Selector = new V1LabelSelector { MatchLabels = Labels.Selector(chat, Labels.UiComponent) },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = Labels.For(chat, Labels.UiComponent) },
+                    Spec = new V1PodSpec
+                    {
+                        AutomountServiceAccountToken = false,
+                        SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+                        Containers = [Container(context)],
+                        Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ResourceNames.UiData(chat) } }],
+                    },
+                },
+            },
+        }, chat);
+    }
+
+    private static V1Container Container(BuildContext context) => new()
+    {
+        Name = "open-webui",
+        Image = context.Ui.Image ?? context.Defaults.UiImage,
+        Env = Environment(context),
+        Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
+        Resources = context.Ui.Resources ?? new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("1Gi") },
+        },
+        VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = DataPath }],
+        // The first boot migrates the database; give it five minutes.
+        StartupProbe = Probe(periodSeconds: 10, failureThreshold: 30),
+        ReadinessProbe = Probe(periodSeconds: 10, failureThreshold: 3),
+        LivenessProbe = Probe(periodSeconds: 20, failureThreshold: 3),
+        SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
+    };
+
+    /// <summary>Open WebUI's settings; names from its backend/open_webui/config.py and env-configuration docs.</summary>
+    private static List<V1EnvVar> Environment(BuildContext context) =>
+    [
+        new() { Name = "OPENAI_API_BASE_URL", Value = WorkerService.ApiUrl(context) },
+        // Without a key Open WebUI lists no models (open-webui#3330): always pass the worker's.
+        new() { Name = "OPENAI_API_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = Credentials.ApiKeyReference(context) } },
+        new() { Name = "ENABLE_OPENAI_API", Value = "True" },
+        new() { Name = "ENABLE_OLLAMA_API", Value = "False" },
+        // Unset, start.sh writes a key outside the data volume and every new pod logs everyone out.
+        new()
+        {
+            Name = "WEBUI_SECRET_KEY",
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = ResourceNames.Credentials(context.Chat), Key = Credentials.WebUiSecretKeyKey } },
+        },
+        new() { Name = "DEFAULT_MODELS", Value = context.Spec.Model.ServedName },
+        new() { Name = "WEBUI_AUTH", Value = context.Ui.Auth == false ? "False" : "True" },
+        // With persistent config on, env is read only on first boot and later ChatDeployment changes would not apply.
+        new() { Name = "ENABLE_PERSISTENT_CONFIG", Value = "False" },
+        new() { Name = "ANONYMIZED_TELEMETRY", Value = "False" },
+        new() { Name = "DO_NOT_TRACK", Value = "True" },
+        new() { Name = "SCARF_NO_ANALYTICS", Value = "True" },
+    ];
+
+    private static V1Probe Probe(int periodSeconds, int failureThreshold) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" },
+        PeriodSeconds = periodSeconds,
+        FailureThreshold = failureThreshold,
+        TimeoutSeconds = 5,
+    };
+}

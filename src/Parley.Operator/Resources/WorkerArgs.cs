@@ -1,0 +1,82 @@
+// The worker's command line: vLLM's flag names, so the same flags work for the Parley worker and for vLLM.
+using System.Globalization;
+using Parley.Api;
+using Parley.Api.Spec;
+using Parley.Tuning;
+
+namespace Parley.Operator.Resources;
+
+/// <summary>Builds the worker container's arguments from the spec and the plan.</summary>
+public static class WorkerArgs
+{
+    public const int Port = 8000;
+    public const string ModelCachePath = "/models";
+    public const string ModelVolumePath = "/mnt/model";
+    public const string ChatTemplateDirectory = "/etc/parley/chat-template";
+    public const string ChatTemplateFile = "chat_template.jinja";
+
+    public static List<string> Build(BuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var model = context.Spec.Model;
+        var plan = context.Plan;
+        if (!ModelSource.TryParse(model.Source, out var source))
+        {
+            throw new ArgumentException($"spec.model.source '{model.Source}' is invalid; validate before building.", nameof(context));
+        }
+
+        var args = new List<string>
+        {
+            "--model", source.Kind == ModelSourceKind.PersistentVolumeClaim ? $"{ModelVolumePath}/{source.Path}".TrimEnd('/') : source.Id,
+        };
+        if (source.Kind == ModelSourceKind.HuggingFace)
+        {
+            args.AddRange(["--revision", model.Revision!, "--download-dir", ModelCachePath]);
+        }
+
+        args.AddRange(
+        [
+            "--served-model-name", model.ServedName!,
+            "--dtype", plan.Format.Dtype.Name(),
+            "--max-model-len", Invariant(plan.MaxModelLen),
+            "--gpu-memory-utilization", plan.GpuMemoryUtilization.ToString("0.00", CultureInfo.InvariantCulture),
+            "--max-num-seqs", Invariant(plan.MaxNumSeqs),
+            "--max-num-batched-tokens", Invariant(plan.MaxNumBatchedTokens),
+            "--enable-prefix-caching",
+        ]);
+        if (plan.Format.Gptq is not null)
+        {
+            args.AddRange(["--quantization", "gptq"]);
+        }
+
+        if (model.ChatTemplate is { Inline: not null } or { ConfigMapRef: not null })
+        {
+            args.AddRange(["--chat-template", $"{ChatTemplateDirectory}/{ChatTemplateFile}"]);
+        }
+
+        if (ReasoningParserFlag(model.ReasoningParser ?? ReasoningParser.Auto, plan.Model.Id) is { } parser)
+        {
+            args.AddRange(["--reasoning-parser", parser]);
+        }
+
+        args.AddRange(["--host", "0.0.0.0", "--port", Invariant(Port)]);
+        return args;
+    }
+
+    /// <summary>vLLM's parser name, or null for none. <c>auto</c> picks by model family: DeepSeek-R1 distills and Qwen3 think.</summary>
+    public static string? ReasoningParserFlag(ReasoningParser parser, string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        return parser switch
+        {
+            ReasoningParser.DeepSeekR1 => "deepseek_r1",
+            ReasoningParser.Qwen3 => "qwen3",
+            ReasoningParser.None => null,
+            _ when modelId.Contains("DeepSeek-R1", StringComparison.OrdinalIgnoreCase) => "deepseek_r1",
+            _ when modelId.Contains("Qwen3", StringComparison.OrdinalIgnoreCase) => "qwen3",
+            _ => null,
+        };
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
