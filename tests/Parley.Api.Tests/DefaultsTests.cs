@@ -1,0 +1,53 @@
+using Parley.Api.Spec;
+
+namespace Parley.Api.Tests;
+
+public class DefaultsTests
+{
+    [Fact]
+    public void Apply_MinimalSpec_FillsEveryOptionalField()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec { Model = new ModelSpec { Source = "hf://Qwen/Qwen3-8B" } });
+
+        spec.Model.ServedName.Should().Be("Qwen/Qwen3-8B");
+        spec.Model.Revision.Should().Be("main");
+        spec.Model.Dtype.Should().Be(ModelDtype.Auto);
+        spec.Worker!.Tuning!.Mode.Should().Be(TuningMode.Auto);
+        spec.Worker.Tuning.TargetConcurrency.Should().Be(4);
+        spec.Worker.Gpu!.Count!.Value.Should().Be("auto");
+        spec.Worker.NetworkPolicy.Should().BeTrue();
+        spec.Worker.Replicas.Should().BeNull("an unset replica count leaves the Deployment's replicas to an autoscaler");
+        spec.Ui!.Enabled.Should().BeTrue();
+        spec.Ui.Persistence!.RetainOnDelete.Should().BeTrue();
+        spec.Ui.Persistence.Size.Should().Be("2Gi");
+        spec.Ui.Service!.Port.Should().Be(80);
+        spec.Monitoring!.ServiceMonitor.Should().Be(ServiceMonitorMode.Auto);
+    }
+
+    [Fact]
+    public void Apply_KeepsWhatIsSetAndLeavesTheInputUnchanged()
+    {
+        var input = new ChatDeploymentSpec
+        {
+            Model = new ModelSpec { Source = "a/b", ServedName = "mine" },
+            Worker = new WorkerSpec { Tuning = new TuningSpec { TargetConcurrency = 9 } },
+            Ui = new UiSpec { Enabled = false },
+        };
+
+        var spec = Defaults.Apply(input);
+
+        spec.Model.ServedName.Should().Be("mine");
+        spec.Worker!.Tuning!.TargetConcurrency.Should().Be(9);
+        spec.Ui!.Enabled.Should().BeFalse();
+        input.Worker.Tuning.Mode.Should().BeNull();
+        input.Monitoring.Should().BeNull();
+    }
+
+    [Fact]
+    public void Apply_VolumeSource_ServesUnderTheFolderName()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec { Model = new ModelSpec { Source = "pvc://models/llama/Meta-Llama-3-8B-Instruct" } });
+
+        spec.Model.ServedName.Should().Be("Meta-Llama-3-8B-Instruct");
+    }
+}

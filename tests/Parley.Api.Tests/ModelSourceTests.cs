@@ -1,0 +1,37 @@
+namespace Parley.Api.Tests;
+
+public class ModelSourceTests
+{
+    [Theory]
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", ModelSourceKind.HuggingFace, "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", "")]
+    [InlineData("hf://Qwen/Qwen3-8B", ModelSourceKind.HuggingFace, "Qwen/Qwen3-8B", "")]
+    [InlineData("pvc://models/llama3", ModelSourceKind.PersistentVolumeClaim, "models", "llama3")]
+    [InlineData("pvc://models", ModelSourceKind.PersistentVolumeClaim, "models", "")]
+    [InlineData("pvc://models/a/b/", ModelSourceKind.PersistentVolumeClaim, "models", "a/b/")]
+    public void TryParse_AcceptedForms_SplitIntoKindIdAndPath(string text, ModelSourceKind kind, string id, string path)
+    {
+        ModelSource.TryParse(text, out var source).Should().BeTrue();
+
+        source.Should().Be(new ModelSource(kind, id, path));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("name-only")]
+    [InlineData("org/name/extra")]
+    [InlineData("s3://bucket/model")]
+    [InlineData("pvc://Upper/x")]
+    [InlineData("hf://org/na me")]
+    public void TryParse_OtherText_IsRejected(string text)
+    {
+        ModelSource.TryParse(text, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void ShortName_IsTheLastPathSegment()
+    {
+        ModelSource.TryParse("pvc://models/llama/Meta-Llama-3-8B-Instruct/", out var source).Should().BeTrue();
+
+        source!.ShortName.Should().Be("Meta-Llama-3-8B-Instruct");
+    }
+}

@@ -1,0 +1,118 @@
+using k8s.Models;
+using Parley.Api.Spec;
+
+namespace Parley.Api.Tests;
+
+public class ValidationTests
+{
+    [Fact]
+    public void Validate_MinimalChat_HasNoErrors()
+    {
+        Validation.Validate(Chat()).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("Chat")]
+    [InlineData("1chat")]
+    [InlineData("chat-")]
+    [InlineData("a-name-that-is-far-too-long-for-the-worker-service-name-x")]
+    public void Validate_NameThatCannotNameAService_IsRejected(string name)
+    {
+        var chat = Chat();
+        chat.Metadata.Name = name;
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "metadata.name");
+    }
+
+    [Theory]
+    [InlineData("2", "tensor parallelism")]
+    [InlineData("two", "use auto or 1")]
+    [InlineData("0", "use auto or 1")]
+    public void Validate_GpuCountOtherThanOneOrAuto_IsRejectedWithAdvice(string count, string advice)
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Gpu = new GpuSpec { Count = count } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.gpu.count" && error.Message.Contains(advice));
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("1")]
+    public void Validate_GpuCountAutoOrOne_IsAccepted(string count)
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Gpu = new GpuSpec { Count = count } };
+
+        Validation.Validate(chat).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Validate_ManualModeWithoutValues_AsksForThem()
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Tuning = new TuningSpec { Mode = TuningMode.Manual, MaxModelLen = 4096 } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.tuning" && error.Message.Contains("gpuMemoryUtilization"));
+    }
+
+    [Fact]
+    public void Validate_TargetConcurrencyAboveMaxNumSeqs_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Tuning = new TuningSpec { MaxNumSeqs = 2, TargetConcurrency = 8 } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.tuning.targetConcurrency");
+    }
+
+    [Fact]
+    public void Validate_TemplateInlineAndByReference_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Model.ChatTemplate = new ChatTemplateSpec { Inline = "{{ x }}", ConfigMapRef = new V1ConfigMapKeySelector { Name = "t", Key = "k" } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.chatTemplate");
+    }
+
+    [Fact]
+    public void Validate_CacheClaimAndSize_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Cache = new ModelCacheSpec { ClaimName = "models", Size = "10Gi" } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.cache");
+    }
+
+    [Fact]
+    public void Validate_KvHeadsThatDoNotDivideHeads_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Model.Architecture = new ArchitectureOverrides { NumAttentionHeads = 12, NumKeyValueHeads = 5 };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.architecture.numKeyValueHeads");
+    }
+
+    [Fact]
+    public void Validate_IngressWithoutHost_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Ui = new UiSpec { Ingress = new UiIngressSpec { Enabled = true } };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.ui.ingress.host");
+    }
+
+    [Fact]
+    public void Validate_BadSource_NamesTheAcceptedForms()
+    {
+        var chat = Chat();
+        chat.Spec.Model.Source = "just-a-name";
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.source" && error.Message.Contains("pvc://claim/path"));
+    }
+
+    private static ChatDeployment Chat() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "chat", NamespaceProperty = "default" },
+        Spec = new ChatDeploymentSpec { Model = new ModelSpec { Source = "Qwen/Qwen3-8B" } },
+    };
+}
