@@ -13,7 +13,7 @@ public static class Names
     /// <summary>A DNS host name, optionally with a leading wildcard label.</summary>
     public const string HostPattern = @"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
-    /// <summary>The longest object name that still leaves room for the <c>-worker</c> and <c>-ui-data</c> suffixes
-    /// inside the 63 characters a Service name and a label value allow.</summary>
-    public const int MaxChatDeploymentNameLength = 63 - 10;
+    /// <summary>The longest ChatDeployment name that leaves room for the longest suffix of an owned object
+    /// (<c>-chat-template</c>) inside the 63 characters a Service name and a label value allow.</summary>
+    public const int MaxChatDeploymentNameLength = 63 - 14;
 }

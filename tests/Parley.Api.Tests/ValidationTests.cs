@@ -15,7 +15,7 @@ public class ValidationTests
     [InlineData("Chat")]
     [InlineData("1chat")]
     [InlineData("chat-")]
-    [InlineData("a-name-that-is-far-too-long-for-the-worker-service-name-x")]
+    [InlineData("a-name-that-is-too-long-for-the-chat-template-name")]
     public void Validate_NameThatCannotNameAService_IsRejected(string name)
     {
         var chat = Chat();

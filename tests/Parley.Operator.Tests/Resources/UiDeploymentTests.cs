@@ -1,0 +1,61 @@
+using Parley.Api.Spec;
+using Parley.Operator.Resources;
+
+namespace Parley.Operator.Tests.Resources;
+
+public class UiDeploymentTests
+{
+    [Fact]
+    public void Build_WiresOpenWebUiToTheWorker()
+    {
+        var env = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+
+        env["OPENAI_API_BASE_URL"].Value.Should().Be("http://chat-worker.team-a.svc:8000/v1");
+        env["OPENAI_API_KEY"].ValueFrom.SecretKeyRef.Name.Should().Be("chat-credentials");
+        env["OPENAI_API_KEY"].ValueFrom.SecretKeyRef.Key.Should().Be("api-key");
+        env["ENABLE_OLLAMA_API"].Value.Should().Be("False");
+        env["WEBUI_SECRET_KEY"].ValueFrom.SecretKeyRef.Key.Should().Be("webui-secret-key");
+        env["DEFAULT_MODELS"].Value.Should().Be("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B");
+        env["ENABLE_PERSISTENT_CONFIG"].Value.Should().Be("False");
+        env["WEBUI_AUTH"].Value.Should().Be("True");
+    }
+
+    [Fact]
+    public void Build_KeepsDataOnTheClaimWithOneReplica()
+    {
+        var deployment = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!;
+
+        deployment.Spec.Replicas.Should().Be(1);
+        deployment.Spec.Strategy.Type.Should().Be("Recreate");
+        deployment.Spec.Template.Spec.Volumes.Single().PersistentVolumeClaim.ClaimName.Should().Be("chat-ui-data");
+        deployment.Spec.Template.Spec.Containers[0].VolumeMounts.Single().MountPath.Should().Be("/app/backend/data");
+        deployment.Spec.Template.Spec.Containers[0].Image.Should().Be(OperatorDefaults.DefaultUiImage);
+    }
+
+    [Fact]
+    public void Build_UiDisabled_BuildsNoUiObjects()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Enabled = false };
+        var context = TestChats.Context(chat);
+
+        UiDeployment.Build(context).Should().BeNull();
+        UiService.Build(context).Should().BeNull();
+        Claims.UiData(context).Should().BeNull();
+        UiService.Url(context).Should().BeNull();
+    }
+
+    [Fact]
+    public void Ingress_WithTls_ServesTheHostOverHttps()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Ingress = new UiIngressSpec { Enabled = true, Host = "chat.example.com", TlsSecretName = "chat-tls", ClassName = "nginx" } };
+        var context = TestChats.Context(chat);
+
+        var ingress = UiService.Ingress(context)!;
+
+        ingress.Spec.Rules.Single().Host.Should().Be("chat.example.com");
+        ingress.Spec.Tls.Single().SecretName.Should().Be("chat-tls");
+        UiService.Url(context).Should().Be("https://chat.example.com/");
+    }
+}
