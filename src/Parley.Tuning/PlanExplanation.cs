@@ -46,7 +46,11 @@ internal static class PlanExplanation
     {
         if (tuning.MaxModelLen is not null)
         {
-            return $"maxModelLen {plan.MaxModelLen:N0}: set in spec.worker.tuning; the KV cache holds it {(double)plan.KvCacheTokens / plan.MaxModelLen:0.0} times.";
+            var times = (double)plan.KvCacheTokens / plan.MaxModelLen;
+            var warning = times < plan.TargetConcurrency
+                ? $" Warning: fewer than targetConcurrency {plan.TargetConcurrency} conversations fit at full length; more long chats at once will wait or be preempted."
+                : "";
+            return $"maxModelLen {plan.MaxModelLen:N0}: set in spec.worker.tuning; the KV cache holds it {times:0.0} times.{warning}";
         }
 
         return plan.MaxModelLen == plan.Model.MaxPositionEmbeddings

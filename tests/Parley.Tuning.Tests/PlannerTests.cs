@@ -149,6 +149,7 @@ public class PlannerTests
         plan.MaxModelLen.Should().Be(32_768);
         plan.MaxNumSeqs.Should().Be(8);
         plan.Reasons.Should().Contain(reason => reason.StartsWith("gpuMemoryUtilization 0.50: set in spec", StringComparison.Ordinal));
+        plan.Reasons.Should().Contain(reason => reason.Contains("Warning: fewer than targetConcurrency 4 conversations fit at full length"));
     }
 
     [Fact]
