@@ -33,6 +33,9 @@ public sealed class TuningStatus
     /// <summary>How many times the plan was stepped down after the worker ran out of GPU memory.</summary>
     public int? StepDowns { get; set; }
 
+    /// <summary>When the worker last ended with a GPU out-of-memory termination message that was acted on.</summary>
+    public DateTime? LastOutOfMemoryAt { get; set; }
+
     /// <summary>Why each value is what it is, one sentence each.</summary>
     public IList<string>? Reasons { get; set; }
 }

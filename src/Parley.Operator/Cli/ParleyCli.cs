@@ -1,4 +1,4 @@
-// The parley-operator command line: plan, render and crd work without a cluster.
+// The parley-operator command line: run drives a cluster; plan, render and crd work without one.
 using System.CommandLine;
 
 namespace Parley.Operator.Cli;
@@ -19,6 +19,7 @@ public static class ParleyCli
             PlanCommand.Create(),
             RenderCommand.Create(),
             CrdCommand.Create(),
+            RunCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

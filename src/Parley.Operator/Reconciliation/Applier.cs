@@ -1,0 +1,57 @@
+// Compare-then-write: an owned object is created when missing, replaced when the hash of what Parley sets differs,
+// and left alone otherwise, so a reconcile of an unchanged ChatDeployment writes nothing.
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Parley.Api.Serialization;
+using Parley.Operator.Resources;
+
+namespace Parley.Operator.Reconciliation;
+
+/// <summary>One object's apply result.</summary>
+public sealed record AppliedObject(string Kind, string Name, ApplyOutcome Outcome, IKubernetesObject<V1ObjectMeta>? Current);
+
+/// <summary>Applies desired objects through <see cref="ClusterApi"/>.</summary>
+public sealed class Applier(ClusterApi api)
+{
+    /// <summary>Creates, updates or leaves one object; returns the object as the cluster now has it.</summary>
+    public async Task<AppliedObject> ApplyAsync<T>(T desired, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var ns = desired.Metadata.NamespaceProperty;
+        var name = desired.Metadata.Name;
+        var existing = await api.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            var created = await api.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            return new AppliedObject(desired.Kind, name, ApplyOutcome.Created, created);
+        }
+
+        if (HashOf(existing) == HashOf(desired))
+        {
+            return new AppliedObject(desired.Kind, name, ApplyOutcome.Unchanged, existing);
+        }
+
+        var merged = UpdateMerge.Merge(Manifests.ToJson(existing).AsObject(), Manifests.ToJson(desired).AsObject(), desired.Kind);
+        var updated = await api.ReplaceAsync(Manifests.FromJson<T>(merged), cancellationToken).ConfigureAwait(false);
+        return new AppliedObject(desired.Kind, name, ApplyOutcome.Updated, updated);
+    }
+
+    /// <summary>Deletes an object this ChatDeployment controls and no longer wants; objects it does not control are kept.</summary>
+    public async Task<AppliedObject> DeleteIfOwnedAsync<T>(string ns, string name, string ownerUid, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var existing = await api.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        if (existing?.Metadata.OwnerReferences?.Any(owner => owner.Controller == true && owner.Uid == ownerUid) != true)
+        {
+            return new AppliedObject(typeof(T).Name, name, ApplyOutcome.Unchanged, existing);
+        }
+
+        await api.DeleteAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        return new AppliedObject(existing.Kind, name, ApplyOutcome.Deleted, null);
+    }
+
+    private static string? HashOf(IKubernetesObject<V1ObjectMeta> obj) =>
+        obj.Metadata.Annotations?.TryGetValue(Ownership.SpecHashAnnotation, out var hash) == true ? hash : null;
+}

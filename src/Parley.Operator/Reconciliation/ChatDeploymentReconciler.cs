@@ -1,0 +1,168 @@
+// One ChatDeployment, level-based and idempotent:
+//   read -> deletion (finalizer) -> validate -> plan from the live nodes -> step down after GPU OOM -> build the desired
+//   objects -> create or update only what differs -> delete what is no longer wanted -> compute status -> record the
+//   decisions as Events -> write status only when it changed.
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Parley.Api;
+using Parley.Api.Serialization;
+using Parley.Api.Spec;
+using Parley.Api.Status;
+using Parley.Operator.Resources;
+using Parley.Operator.Runtime;
+using Parley.Operator.Status;
+using Parley.Tuning;
+
+namespace Parley.Operator.Reconciliation;
+
+/// <summary>Reconciles ChatDeployments.</summary>
+public sealed class ChatDeploymentReconciler(
+    ObjectCache<ChatDeployment> chats, ObjectCache<V1Node> nodes, ClusterApi api, OperatorDefaults defaults, TimeProvider clock)
+{
+    /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
+    public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
+
+    private readonly Applier _applier = new(api);
+    private readonly EventRecorder _events = new(api, clock);
+    private Finalizer Finalizer => new(api, _applier);
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
+    {
+        var chat = chats.Get(key);
+        if (chat is null)
+        {
+            return ReconcileResult.Done; // Gone; owner references let the garbage collector remove its children.
+        }
+
+        if (chat.IsBeingDeleted)
+        {
+            await Finalizer.RunAsync(chat, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        chat = await Finalizer.EnsureAsync(chat, cancellationToken).ConfigureAwait(false);
+        if (Validation.Validate(chat) is { Count: > 0 } errors)
+        {
+            var message = string.Join(" ", errors.Select(error => error.ToString()));
+            await BlockAsync(chat, ConditionReasons.InvalidSpec, message, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        var spec = Defaults.Apply(chat.Spec);
+        var result = Planner.Plan(spec, GpuInventory.FromNodes(nodes.List()));
+        if (result.Refusal is { } refusal)
+        {
+            await BlockAsync(chat, refusal.Reason, refusal.Message, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done; // Node changes enqueue every ChatDeployment again.
+        }
+
+        var (plan, stepDowns, lastOom, degraded) = await StepDownAsync(chat, spec, result.Plan!, cancellationToken).ConfigureAwait(false);
+        var context = BuildContext.For(chat, plan, defaults);
+        var observed = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
+        var status = StatusComputer.Planned(context, observed, stepDowns, degraded, clock.GetUtcNow().UtcDateTime);
+        status.Tuning!.LastOutOfMemoryAt = lastOom;
+        await RecordDecisionsAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        await WriteStatusIfChangedAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
+    }
+
+    private async Task<Observed> ApplyAsync(BuildContext context, CancellationToken cancellationToken)
+    {
+        var chat = context.Chat;
+        var existingCredentials = await api.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
+        var desired = Desired.For(context, existingCredentials, Credentials.NewKey);
+        var applied = new List<AppliedObject>();
+        foreach (var obj in desired)
+        {
+            applied.Add(await ApplyOneAsync(obj, cancellationToken).ConfigureAwait(false));
+        }
+
+        await OwnedObjects.DeleteAllAsync(_applier, chat, desired, cancellationToken).ConfigureAwait(false);
+        V1Deployment? Deployment(string name) => applied.FirstOrDefault(a => a.Kind == "Deployment" && a.Name == name)?.Current as V1Deployment;
+        return new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat)));
+    }
+
+    private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) => obj switch
+    {
+        V1Secret o => _applier.ApplyAsync(o, cancellationToken),
+        V1ConfigMap o => _applier.ApplyAsync(o, cancellationToken),
+        V1PersistentVolumeClaim o => _applier.ApplyAsync(o, cancellationToken),
+        V1Deployment o => _applier.ApplyAsync(o, cancellationToken),
+        V1Service o => _applier.ApplyAsync(o, cancellationToken),
+        V1NetworkPolicy o => _applier.ApplyAsync(o, cancellationToken),
+        V1Ingress o => _applier.ApplyAsync(o, cancellationToken),
+        ServiceMonitor o => _applier.ApplyAsync(o, cancellationToken),
+        _ => throw new InvalidOperationException($"No applier for {obj.Kind}."),
+    };
+
+    /// <summary>Counts new GPU out-of-memory terminations and re-plans lower; past the limit, keeps the last plan and degrades.</summary>
+    private async Task<(TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded)> StepDownAsync(
+        ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan basePlan, CancellationToken cancellationToken)
+    {
+        var previous = chat.Status?.Tuning;
+        var steps = previous?.StepDowns ?? 0;
+        var lastOom = previous?.LastOutOfMemoryAt;
+        var selector = string.Join(",", Labels.Selector(chat, Labels.WorkerComponent).Select(label => $"{label.Key}={label.Value}"));
+        var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
+        string? degraded = null;
+        if (StepDown.LatestOutOfMemory(pods, lastOom) is { } oom)
+        {
+            lastOom = oom;
+            if (steps >= StepDown.MaxStepDowns)
+            {
+                degraded = $"The worker ran out of GPU memory again after {steps} step-downs; lower spec.worker.tuning.maxModelLen or maxNumSeqs, or use a larger GPU.";
+            }
+            else
+            {
+                steps++;
+            }
+        }
+        else if (steps >= StepDown.MaxStepDowns && chat.Status?.Phase == Phases.Degraded)
+        {
+            degraded = chat.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Degraded)?.Message;
+        }
+
+        if (steps == 0)
+        {
+            return (basePlan, 0, lastOom, degraded);
+        }
+
+        var lowered = spec.Worker!.Tuning!;
+        var stepSpec = Defaults.Apply(spec);
+        stepSpec.Worker!.Tuning = StepDown.Lower(lowered, basePlan, steps);
+        stepSpec.Worker.Gpu!.Product = basePlan.Gpu.Product;
+        var result = Planner.Plan(stepSpec, GpuInventory.FromNodes(nodes.List()));
+        return result.Plan is { } plan
+            ? (plan, steps, lastOom, degraded)
+            : (basePlan, steps, lastOom, $"Stepping down after GPU out-of-memory found no plan: {result.Refusal!.Message}");
+    }
+
+    private async Task BlockAsync(ChatDeployment chat, string reason, string message, CancellationToken cancellationToken)
+    {
+        var status = StatusComputer.Blocked(chat, reason, message, clock.GetUtcNow().UtcDateTime);
+        await RecordDecisionsAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        await WriteStatusIfChangedAsync(chat, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordDecisionsAsync(ChatDeployment chat, ChatDeploymentStatus status, CancellationToken cancellationToken)
+    {
+        foreach (var (isWarning, reason, message) in Decisions.Between(chat.Status, status))
+        {
+            await (isWarning
+                ? _events.WarningAsync(chat, reason, message, cancellationToken)
+                : _events.NormalAsync(chat, reason, message, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteStatusIfChangedAsync(ChatDeployment chat, ChatDeploymentStatus status, CancellationToken cancellationToken)
+    {
+        if (chat.Status is not null && JsonNode.DeepEquals(Manifests.ToJson(chat.Status), Manifests.ToJson(status)))
+        {
+            return;
+        }
+
+        var updated = Manifests.FromJson<ChatDeployment>(Manifests.ToJson(chat));
+        updated.Status = status;
+        await api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+    }
+}

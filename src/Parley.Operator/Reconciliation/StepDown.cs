@@ -1,0 +1,51 @@
+// Closed-loop tuning after GPU out-of-memory. A worker that dies of it writes a line saying so to its termination
+// message; each new such termination steps the plan down once: first 0.04 less gpuMemoryUtilization (twice), then half
+// the context. After three step-downs the ChatDeployment is Degraded and a person decides.
+using k8s.Models;
+using Parley.Api.Spec;
+using Parley.Tuning;
+
+namespace Parley.Operator.Reconciliation;
+
+/// <summary>Detects GPU out-of-memory terminations and lowers the plan.</summary>
+public static class StepDown
+{
+    public const int MaxStepDowns = 3;
+    public const double UtilizationStep = 0.04;
+
+    /// <summary>The latest GPU out-of-memory termination among the pods, after <paramref name="since"/>.</summary>
+    public static DateTime? LatestOutOfMemory(IEnumerable<V1Pod> pods, DateTime? since)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        return pods
+            .SelectMany(pod => pod.Status?.ContainerStatuses ?? [])
+            .SelectMany(status => new[] { status.LastState?.Terminated, status.State?.Terminated })
+            .OfType<V1ContainerStateTerminated>()
+            .Where(terminated => IsGpuOutOfMemory(terminated.Message))
+            .Select(terminated => terminated.FinishedAt ?? DateTime.MinValue)
+            .Where(finished => since is null || finished > since)
+            .DefaultIfEmpty()
+            .Max() is var latest && latest != default ? latest : null;
+    }
+
+    /// <summary>Whether a termination message reports GPU memory exhaustion (CUDA's and the worker's wording).</summary>
+    public static bool IsGpuOutOfMemory(string? message) =>
+        message is not null && message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        && (message.Contains("CUDA", StringComparison.OrdinalIgnoreCase) || message.Contains("GPU", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The tuning request for the <paramref name="steps"/>-th step-down of <paramref name="basePlan"/>, on the same GPU.</summary>
+    public static TuningSpec Lower(TuningSpec requested, TuningPlan basePlan, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(basePlan);
+        var utilizationSteps = Math.Min(steps, 2);
+        return new TuningSpec
+        {
+            Mode = TuningMode.Manual,
+            GpuMemoryUtilization = Math.Round(basePlan.GpuMemoryUtilization - UtilizationStep * utilizationSteps, 2),
+            MaxModelLen = steps >= 3 ? (int)KvBudget.RoundDownToBlock(basePlan.MaxModelLen / 2) : basePlan.MaxModelLen,
+            MaxNumSeqs = requested.MaxNumSeqs ?? basePlan.MaxNumSeqs,
+            TargetConcurrency = requested.TargetConcurrency,
+        };
+    }
+}

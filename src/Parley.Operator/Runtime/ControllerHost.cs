@@ -1,0 +1,280 @@
+// The controller runtime: informers fill caches, event handlers only enqueue keys, workers reconcile keys while this
+// instance holds the leader Lease. Losing the Lease stops reconciling at once; stopping drains the queue and releases it.
+using System.Diagnostics;
+using System.Net;
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Parley.Api;
+using Parley.Operator.Metrics;
+using Parley.Operator.Reconciliation;
+using Parley.Operator.Resources;
+
+namespace Parley.Operator.Runtime;
+
+/// <summary>Runs the ChatDeployment controller against one cluster.</summary>
+public sealed partial class ControllerHost : IDisposable
+{
+    private readonly IKubernetes _client;
+    private readonly ControllerOptions _options;
+    private readonly ILogger _logger;
+    private readonly OperatorMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly WorkQueue _queue = new();
+    private readonly BackoffLimiter _backoff = BackoffLimiter.Default();
+    private readonly Informer<ChatDeployment> _chats;
+    private readonly Informer<V1Node> _nodes;
+    private readonly Informer<V1Deployment> _deployments;
+    private readonly Informer<V1Pod> _pods;
+    private volatile bool _isLeading;
+
+    public ControllerHost(IKubernetes client, ControllerOptions options, ILoggerFactory loggers, OperatorMetrics metrics, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        (_client, _options, _metrics, _clock) = (client, options, metrics, clock);
+        _logger = loggers.CreateLogger<ControllerHost>();
+        _chats = Create("chatdeployments", KindClients.ChatDeployments(client), loggers);
+        _nodes = Create("nodes", KindClients.Nodes(client), loggers);
+        _deployments = Create("deployments", KindClients.Deployments(client), loggers);
+        _pods = Create("pods", KindClients.Pods(client), loggers);
+        _chats.Changed += (_, chat) => _queue.Add(ObjectKeys.KeyOf(chat));
+        _deployments.Changed += (_, owned) => EnqueueOwner(owned);
+        _pods.Changed += (_, owned) => EnqueueOwner(owned);
+        _nodes.Changed += (_, _) => EnqueueAll();
+        Api = new ClusterApi(client, KubernetesRetry.Create(options.ApiAttemptTimeout));
+    }
+
+    public ClusterApi Api { get; }
+
+    public bool IsLeader => _isLeading || !_options.LeaderElection;
+
+    /// <summary>Whether every informer has listed once (what /readyz reports).</summary>
+    public bool HasSynced => new IInformer[] { _chats, _nodes, _deployments, _pods }.All(informer => informer.HasSynced);
+
+    public int QueueDepth => _queue.Depth;
+
+    /// <summary>Runs until <paramref name="stopping"/> fires, then drains the queue and releases the Lease.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _nodes.Cache, Api, defaults, _clock);
+        using var informersStop = new CancellationTokenSource();
+        var informers = new IInformer[] { _chats, _nodes, _deployments, _pods }.Select(i => i.RunAsync(informersStop.Token)).ToList();
+        try
+        {
+            if (_options.LeaderElection)
+            {
+                await LeadAsync(reconciler, stopping).ConfigureAwait(false);
+            }
+            else
+            {
+                await WorkAsync(reconciler, stopping, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _queue.ShutDown();
+            await informersStop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(informers).ConfigureAwait(false);
+        }
+    }
+
+    private async Task LeadAsync(ChatDeploymentReconciler reconciler, CancellationToken stopping)
+    {
+        var leaseLock = new LeaseLock(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity);
+        using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
+        {
+            LeaseDuration = _options.LeaseDuration,
+            RenewDeadline = _options.RenewDeadline,
+            RetryPeriod = _options.RetryPeriod,
+        });
+        CancellationTokenSource? leading = null;
+        CancellationTokenSource? taking = null;
+        Task work = Task.CompletedTask;
+        elector.OnStartedLeading += () =>
+        {
+            LogLeading(_logger, _options.Identity);
+            _isLeading = true;
+            _metrics.IsLeader.Set(1);
+            leading = new CancellationTokenSource();
+            taking = CancellationTokenSource.CreateLinkedTokenSource(stopping, leading.Token);
+            work = WorkAsync(reconciler, taking.Token, leading.Token);
+        };
+        elector.OnStoppedLeading += () =>
+        {
+            LogStoppedLeading(_logger, _options.Identity);
+            _isLeading = false;
+            _metrics.IsLeader.Set(0);
+            leading?.Cancel();
+        };
+        try
+        {
+            await elector.RunAndTryToHoldLeadershipForeverAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+
+        // Stopping: reconciles in flight finish (the queue drains), then the Lease is handed over.
+        await work.ConfigureAwait(false);
+        taking?.Dispose();
+        leading?.Dispose();
+        if (_isLeading)
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the workers until <paramref name="stopTaking"/> fires; a reconcile in flight then finishes unless
+    /// <paramref name="abort"/> fires too (leadership lost).</summary>
+    private async Task WorkAsync(ChatDeploymentReconciler reconciler, CancellationToken stopTaking, CancellationToken abort)
+    {
+        // Keys that arrived while another instance led are reconciled now that this one leads.
+        EnqueueAll();
+        var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkerAsync(reconciler, stopTaking, abort)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkerAsync(ChatDeploymentReconciler reconciler, CancellationToken stopTaking, CancellationToken abort)
+    {
+        while (!stopTaking.IsCancellationRequested)
+        {
+            string? key;
+            try
+            {
+                key = await _queue.TakeAsync(stopTaking).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (key is null)
+            {
+                return;
+            }
+
+            await ProcessAsync(reconciler, key, abort).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessAsync(ChatDeploymentReconciler reconciler, string key, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ChatDeployment"] = key, ["ReconcileId"] = Guid.NewGuid().ToString("N")[..8] });
+        try
+        {
+            var result = await reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+            _backoff.Forget(key);
+            _queue.Done(key);
+            _metrics.ReconcileTotal.WithLabels(result.RequeueAfter is null ? "success" : "requeue").Inc();
+            if (result.RequeueAfter is { } delay)
+            {
+                _queue.AddAfter(key, delay);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var delay = _backoff.When(key);
+            _queue.Done(key);
+            _queue.AddAfter(key, delay);
+            _metrics.ReconcileTotal.WithLabels("error").Inc();
+            _metrics.ReconcileErrors.Inc();
+            LogReconcileFailed(_logger, key, delay, e.Message);
+        }
+        finally
+        {
+            _metrics.ReconcileDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.QueueDepth.Set(_queue.Depth);
+            RecordGauges();
+        }
+    }
+
+    private void RecordGauges()
+    {
+        var chats = _chats.Cache.List();
+        foreach (var phase in new[] { "Pending", "Progressing", "Ready", "Degraded", "Failed" })
+        {
+            _metrics.ChatDeployments.WithLabels(phase).Set(chats.Count(chat => (chat.Status?.Phase ?? "Pending") == phase));
+        }
+
+        foreach (var chat in chats.Where(chat => chat.Status?.Tuning is not null))
+        {
+            var (ns, name) = (chat.Metadata.NamespaceProperty, chat.Metadata.Name);
+            _metrics.MaxModelLen.WithLabels(ns, name).Set(chat.Status!.Tuning!.MaxModelLen ?? 0);
+            _metrics.GpuMemoryUtilization.WithLabels(ns, name).Set(chat.Status.Tuning.GpuMemoryUtilization ?? 0);
+            _metrics.StepDowns.WithLabels(ns, name).Set(chat.Status.Tuning.StepDowns ?? 0);
+        }
+    }
+
+    private void EnqueueOwner(IKubernetesObject<V1ObjectMeta> owned)
+    {
+        if (owned.Metadata.Labels?.TryGetValue(Labels.Chat, out var chat) == true)
+        {
+            _queue.Add(ObjectKeys.Key(owned.Metadata.NamespaceProperty, chat));
+        }
+    }
+
+    private void EnqueueAll()
+    {
+        foreach (var chat in _chats.Cache.List())
+        {
+            _queue.Add(ObjectKeys.KeyOf(chat));
+        }
+    }
+
+    private async Task<bool> ServiceMonitorsInstalledAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync($"{ServiceMonitor.Plural}.{ServiceMonitor.Group}", cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e.Is(HttpStatusCode.NotFound) || e.Is(HttpStatusCode.Forbidden))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Hands the Lease over at once instead of letting it expire, so the next leader starts without waiting.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.LeaseNamespace).ConfigureAwait(false);
+            if (lease.Spec?.HolderIdentity == _options.Identity)
+            {
+                lease.Spec.HolderIdentity = null;
+                lease.Spec.LeaseDurationSeconds = 1;
+                await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _options.LeaseName, _options.LeaseNamespace).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReleaseFailed(_logger, e.Message);
+        }
+
+        _isLeading = false;
+    }
+
+    private Informer<T> Create<T>(string name, (ListFunc<T> List, WatchFunc<T> Watch) kind, ILoggerFactory loggers)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        => new(name, kind.List, kind.Watch, _options.ResyncPeriod, loggers.CreateLogger($"Parley.Operator.Informer.{name}"));
+
+    public void Dispose() => _queue.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is now the leader")]
+    private static partial void LogLeading(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost the leader lease; reconciling stops")]
+    private static partial void LogStoppedLeading(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile of {Key} failed; retrying in {Delay}: {Reason}")]
+    private static partial void LogReconcileFailed(ILogger logger, string key, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the leader lease: {Reason}")]
+    private static partial void LogReleaseFailed(ILogger logger, string reason);
+}

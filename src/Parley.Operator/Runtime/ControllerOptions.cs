@@ -1,0 +1,30 @@
+using Parley.Operator.Resources;
+
+namespace Parley.Operator.Runtime;
+
+/// <summary>How the controller runs.</summary>
+public sealed record ControllerOptions
+{
+    /// <summary>Reconciles running at once (different keys only).</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Whether to hold a Lease before reconciling; off only for a single instance in tests.</summary>
+    public bool LeaderElection { get; init; } = true;
+
+    public string LeaseNamespace { get; init; } = "parley-system";
+    public string LeaseName { get; init; } = "parley-operator";
+    public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
+
+    // client-go's defaults: a new leader within 15 s of the old one vanishing.
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often every cached object is reconciled again even without a change.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>One API call's time limit before it is retried.</summary>
+    public TimeSpan ApiAttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public OperatorDefaults Defaults { get; init; } = OperatorDefaults.Standard;
+}

@@ -1,0 +1,68 @@
+// The informer's local copy of one kind: what the operator reads instead of asking the API server.
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+
+namespace Parley.Operator.Runtime;
+
+/// <summary>Objects of one kind by "namespace/name" (or "name" when cluster-scoped).</summary>
+public sealed class ObjectCache<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly ConcurrentDictionary<string, T> _objects = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the first list has completed.</summary>
+    public bool HasSynced { get; internal set; }
+
+    public int Count => _objects.Count;
+
+    public T? Get(string key) => _objects.GetValueOrDefault(key);
+
+    public T? Get(string? ns, string name) => Get(ObjectKeys.Key(ns, name));
+
+    public IReadOnlyList<T> List() => _objects.Values.ToList();
+
+    public IReadOnlyList<T> List(Func<T, bool> predicate) => _objects.Values.Where(predicate).ToList();
+
+    internal void Set(T obj) => _objects[ObjectKeys.KeyOf(obj)] = obj;
+
+    internal void Remove(T obj) => _objects.TryRemove(ObjectKeys.KeyOf(obj), out _);
+
+    /// <summary>Replaces the contents with a fresh list and returns what changed, so handlers can be told.</summary>
+    internal (IReadOnlyList<T> Added, IReadOnlyList<T> Deleted) Replace(IEnumerable<T> objects)
+    {
+        var fresh = objects.ToDictionary(ObjectKeys.KeyOf, StringComparer.Ordinal);
+        var deleted = _objects.Where(pair => !fresh.ContainsKey(pair.Key)).Select(pair => pair.Value).ToList();
+        foreach (var gone in deleted)
+        {
+            Remove(gone);
+        }
+
+        foreach (var obj in fresh.Values)
+        {
+            Set(obj);
+        }
+
+        return (fresh.Values.ToList(), deleted);
+    }
+}
+
+/// <summary>Cache and work-queue keys: "namespace/name", or "name" for cluster-scoped objects.</summary>
+public static class ObjectKeys
+{
+    public static string KeyOf(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+    }
+
+    public static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+
+    /// <summary>Splits a key back into namespace (null when cluster-scoped) and name.</summary>
+    public static (string? Namespace, string Name) Split(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (null, key) : (key[..slash], key[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,48 @@
+// KubernetesClient reports a watch's ERROR event (such as 410 Gone) and a malformed line only to an onError callback
+// and goes on reading; an informer must instead stop and list again, so errors are rethrown here.
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+
+namespace Parley.Operator.Runtime;
+
+/// <summary>Watch enumerations that end with an exception on the first error.</summary>
+public static class WatchEvents
+{
+    /// <summary>How long the server keeps one watch open before the informer resumes it: client-go's 5–10 minutes.</summary>
+    public const int TimeoutSeconds = 300;
+
+    /// <summary>Runs <paramref name="watch"/> with an error callback and rethrows the first error it reports.</summary>
+    public static async IAsyncEnumerable<(WatchEventType Type, T Object)> Strict<T>(
+        Func<Action<Exception>, IAsyncEnumerable<(WatchEventType, T)>> watch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        Exception? error = null;
+        await foreach (var item in watch(e => error ??= e).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (error is not null)
+            {
+                break;
+            }
+
+            yield return item;
+        }
+
+        if (error is not null)
+        {
+            throw new WatchExpiredException($"The watch failed: {error.Message}");
+        }
+    }
+
+    /// <summary>Converts the untyped objects of a custom-object watch.</summary>
+    public static async IAsyncEnumerable<(WatchEventType Type, T Object)> Typed<T>(
+        IAsyncEnumerable<(WatchEventType Type, object Object)> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await foreach (var (type, obj) in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var json = obj is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(obj);
+            yield return (type, KubernetesJson.Deserialize<T>(json));
+        }
+    }
+}
