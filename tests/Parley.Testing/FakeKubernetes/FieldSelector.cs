@@ -11,7 +11,7 @@ public sealed class FieldSelector
 
     private FieldSelector(IReadOnlyList<(string[] Path, string Value, bool IsEqual)> requirements) => _requirements = requirements;
 
-    /// <exception cref="ApiError">400 BadRequest for a requirement without an operator.</exception>
+    /// <exception cref="ApiStatusException">400 BadRequest for a requirement without an operator.</exception>
     public static FieldSelector Parse(string? selector)
     {
         var requirements = new List<(string[], string, bool)>();
@@ -21,7 +21,7 @@ public sealed class FieldSelector
             var equal = requirement.IndexOf('=', StringComparison.Ordinal);
             if (equal <= 0)
             {
-                throw ApiError.BadRequest($"invalid selector: '{selector}'; can't understand '{requirement}'");
+                throw ApiStatusException.BadRequest($"invalid selector: '{selector}'; can't understand '{requirement}'");
             }
 
             var (at, length) = notEqual > 0 ? (notEqual, 2) : requirement[(equal + 1)..].StartsWith('=') ? (equal, 2) : (equal, 1);

@@ -8,19 +8,19 @@ namespace Parley.Testing.FakeKubernetes;
 public static class JsonPatch
 {
     /// <summary>Returns <paramref name="target"/> with the operations of <paramref name="patch"/> applied in order.</summary>
-    /// <exception cref="ApiError">400 for a malformed patch, 422 when an operation cannot apply.</exception>
+    /// <exception cref="ApiStatusException">400 for a malformed patch, 422 when an operation cannot apply.</exception>
     public static JsonObject Apply(JsonObject target, JsonNode? patch)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (patch is not JsonArray operations)
         {
-            throw ApiError.BadRequest("json patch must be an array of operations");
+            throw ApiStatusException.BadRequest("json patch must be an array of operations");
         }
 
         JsonNode document = target.DeepClone();
         foreach (var operation in operations)
         {
-            document = ApplyOne(document, operation as JsonObject ?? throw ApiError.BadRequest("json patch operation must be an object"));
+            document = ApplyOne(document, operation as JsonObject ?? throw ApiStatusException.BadRequest("json patch operation must be an object"));
         }
 
         return document as JsonObject ?? throw Unprocessable("the patched document is not an object");
@@ -54,7 +54,7 @@ public static class JsonPatch
 
                 return document;
             default:
-                throw ApiError.BadRequest($"unexpected json patch operation \"{op}\"");
+                throw ApiStatusException.BadRequest($"unexpected json patch operation \"{op}\"");
         }
     }
 
@@ -106,7 +106,7 @@ public static class JsonPatch
         var cut = path.LastIndexOf('/');
         if (cut < 0)
         {
-            throw ApiError.BadRequest($"json patch path must start with '/': \"{path}\"");
+            throw ApiStatusException.BadRequest($"json patch path must start with '/': \"{path}\"");
         }
 
         return (Resolve(document, path[..cut]), Unescape(path[(cut + 1)..]));
@@ -121,7 +121,7 @@ public static class JsonPatch
 
         if (!pointer.StartsWith('/'))
         {
-            throw ApiError.BadRequest($"json patch path must start with '/': \"{pointer}\"");
+            throw ApiStatusException.BadRequest($"json patch path must start with '/': \"{pointer}\"");
         }
 
         JsonNode? node = document;
@@ -148,12 +148,12 @@ public static class JsonPatch
     private static string Text(JsonObject operation, string field) =>
         operation[field] is JsonValue v && v.TryGetValue<string>(out var text)
             ? text
-            : throw ApiError.BadRequest($"json patch operation is missing \"{field}\"");
+            : throw ApiStatusException.BadRequest($"json patch operation is missing \"{field}\"");
 
     private static JsonNode? Value(JsonObject operation) =>
         operation.TryGetPropertyValue("value", out var value)
             ? value?.DeepClone()
-            : throw ApiError.BadRequest("json patch operation is missing \"value\"");
+            : throw ApiStatusException.BadRequest("json patch operation is missing \"value\"");
 
-    private static ApiError Unprocessable(string message) => new(422, "Invalid", message);
+    private static ApiStatusException Unprocessable(string message) => new(422, "Invalid", message);
 }

@@ -14,7 +14,7 @@ public sealed class LabelSelector
     /// <summary>Selects everything.</summary>
     public static LabelSelector Everything { get; } = new([]);
 
-    /// <exception cref="ApiError">400 BadRequest for a selector the real server would not parse.</exception>
+    /// <exception cref="ApiStatusException">400 BadRequest for a selector the real server would not parse.</exception>
     public static LabelSelector Parse(string? selector)
     {
         if (string.IsNullOrWhiteSpace(selector))
@@ -57,7 +57,7 @@ public sealed class LabelSelector
                 var value = requirement[(at + op.Length)..].Trim();
                 if (NameRules.LabelValue(value) is not null)
                 {
-                    throw ApiError.BadRequest($"unable to parse requirement: invalid label value: \"{value}\"");
+                    throw ApiStatusException.BadRequest($"unable to parse requirement: invalid label value: \"{value}\"");
                 }
 
                 return op == "!="
@@ -81,7 +81,7 @@ public sealed class LabelSelector
         var set = requirement[(at + op.Length)..].Trim();
         if (!set.StartsWith('(') || !set.EndsWith(')'))
         {
-            throw ApiError.BadRequest($"unable to parse requirement: expected '(' and ')' around the values of \"{requirement}\"");
+            throw ApiStatusException.BadRequest($"unable to parse requirement: expected '(' and ')' around the values of \"{requirement}\"");
         }
 
         var values = set[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
@@ -93,7 +93,7 @@ public sealed class LabelSelector
         key = key.Trim();
         return NameRules.QualifiedName(key) is null
             ? key
-            : throw ApiError.BadRequest($"unable to parse requirement: invalid label key \"{key}\" in \"{requirement}\"");
+            : throw ApiStatusException.BadRequest($"unable to parse requirement: invalid label key \"{key}\" in \"{requirement}\"");
     }
 
     /// <summary>Splits on commas outside parentheses.</summary>

@@ -12,7 +12,7 @@ internal static class ObjectDeletion
     /// <summary>Deletes or marks the object at <paramref name="key"/>. Caller holds the store's lock.</summary>
     public static DeleteOutcome Delete(ObjectStore store, ObjectKey key, DeletePropagation propagation, JsonObject? preconditions = null)
     {
-        var stored = store.Find(key) ?? throw ApiError.NotFound(key.Type, key.Name);
+        var stored = store.Find(key) ?? throw ApiStatusException.NotFound(key.Type, key.Name);
         CheckPreconditions(key, stored, preconditions);
         if (stored.Finalizers().Count > 0)
         {
@@ -34,13 +34,13 @@ internal static class ObjectDeletion
     {
         if (preconditions?["uid"]?.GetValue<string>() is { } uid && uid != stored.Uid())
         {
-            throw new ApiError(409, "Conflict",
+            throw new ApiStatusException(409, "Conflict",
                 $"Operation cannot be fulfilled on {key.Type.GroupResource} \"{key.Name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {stored.Uid()}");
         }
 
         if (preconditions?["resourceVersion"]?.GetValue<string>() is { } version && version != stored.ResourceVersion())
         {
-            throw new ApiError(409, "Conflict",
+            throw new ApiStatusException(409, "Conflict",
                 $"Operation cannot be fulfilled on {key.Type.GroupResource} \"{key.Name}\": Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {stored.ResourceVersion()}");
         }
     }

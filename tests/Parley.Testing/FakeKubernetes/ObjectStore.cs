@@ -181,7 +181,7 @@ public sealed class ObjectStore
 
     /// <summary>Opens a watch. Events before it are replayed from <paramref name="afterResourceVersion"/>, or, when null,
     /// every current object is announced as ADDED.</summary>
-    /// <exception cref="ApiError">410 Expired when the history no longer reaches back to <paramref name="afterResourceVersion"/>.</exception>
+    /// <exception cref="ApiStatusException">410 Expired when the history no longer reaches back to <paramref name="afterResourceVersion"/>.</exception>
     internal WatchSubscription Subscribe(ResourceType type, string? ns, long? afterResourceVersion, out IReadOnlyList<StoreEvent> initial)
     {
         lock (Gate)
@@ -190,7 +190,7 @@ public sealed class ObjectStore
             {
                 if (!_history.TryGetAfter(after, out var replay))
                 {
-                    throw ApiError.Expired(after, _history.TrimmedThrough + 1);
+                    throw ApiStatusException.Expired(after, _history.TrimmedThrough + 1);
                 }
 
                 initial = replay;

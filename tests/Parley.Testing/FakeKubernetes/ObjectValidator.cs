@@ -13,13 +13,13 @@ internal static class ObjectValidator
         var name = obj.Name();
         if (name.Length == 0)
         {
-            throw ApiError.Invalid(type, name, "metadata.name", "Required value: name or generateName is required");
+            throw ApiStatusException.Invalid(type, name, "metadata.name", "Required value: name or generateName is required");
         }
 
         var nameError = type is { Group: "", Kind: "Service" } ? NameRules.Dns1035Label(name) : NameRules.Dns1123Subdomain(name);
         if (nameError is not null)
         {
-            throw ApiError.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": {nameError}");
+            throw ApiStatusException.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": {nameError}");
         }
 
         if (obj.Metadata()["annotations"] is JsonObject annotations)
@@ -28,7 +28,7 @@ internal static class ObjectValidator
             {
                 if (NameRules.QualifiedName(key) is { } keyError)
                 {
-                    throw ApiError.Invalid(type, name, "metadata.annotations", $"Invalid value: \"{key}\": {keyError}");
+                    throw ApiStatusException.Invalid(type, name, "metadata.annotations", $"Invalid value: \"{key}\": {keyError}");
                 }
             }
         }
@@ -82,13 +82,13 @@ internal static class ObjectValidator
         {
             if (NameRules.QualifiedName(key) is { } keyError)
             {
-                throw ApiError.Invalid(type, name, path, $"Invalid value: \"{key}\": {keyError}");
+                throw ApiStatusException.Invalid(type, name, path, $"Invalid value: \"{key}\": {keyError}");
             }
 
             var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "";
             if (NameRules.LabelValue(text) is { } valueError)
             {
-                throw ApiError.Invalid(type, name, path, $"Invalid value: \"{text}\": {valueError}");
+                throw ApiStatusException.Invalid(type, name, path, $"Invalid value: \"{text}\": {valueError}");
             }
         }
     }
@@ -101,7 +101,7 @@ internal static class ObjectValidator
             if (!NameRules.IsQuantity(text))
             {
                 // A typed server fails to decode the body before validation runs: 400, not 422.
-                throw ApiError.BadRequest(
+                throw ApiStatusException.BadRequest(
                     $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: quantities must match the regular expression " +
                     $"'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({path}[{resource}]: \"{text}\")");
             }

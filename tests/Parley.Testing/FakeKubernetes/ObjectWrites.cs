@@ -32,14 +32,14 @@ internal static class ObjectWrites
         if (!string.IsNullOrEmpty(body.ResourceVersion()))
         {
             // The real server answers this with a 500 from its storage layer.
-            throw new ApiError("resourceVersion should not be set on objects to be created");
+            throw new ApiStatusException("resourceVersion should not be set on objects to be created");
         }
 
         ObjectValidator.Validate(type, body);
         var key = ObjectStore.KeyOf(type, body);
         if (store.Find(key) is not null)
         {
-            throw ApiError.AlreadyExists(type, key.Name);
+            throw ApiStatusException.AlreadyExists(type, key.Name);
         }
 
         foreach (var field in ServerOwnedMetadata)
@@ -62,17 +62,17 @@ internal static class ObjectWrites
     /// <summary>PUT or PATCH result. Caller holds the store's lock.</summary>
     public static JsonObject Update(ObjectStore store, ObjectKey key, JsonObject proposed, WriteTarget target)
     {
-        var stored = store.Find(key) ?? throw ApiError.NotFound(key.Type, key.Name);
+        var stored = store.Find(key) ?? throw ApiStatusException.NotFound(key.Type, key.Name);
         CheckIdentity(key, proposed);
         var version = proposed.ResourceVersion();
         if (string.IsNullOrEmpty(version))
         {
-            throw ApiError.Invalid(key.Type, key.Name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
+            throw ApiStatusException.Invalid(key.Type, key.Name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
         }
 
         if (version != stored.ResourceVersion())
         {
-            throw ApiError.Conflict(key.Type, key.Name);
+            throw ApiStatusException.Conflict(key.Type, key.Name);
         }
 
         var next = target == WriteTarget.Status ? WithStatusOf(stored, proposed) : WithServerFieldsOf(stored, proposed, key);
@@ -185,12 +185,12 @@ internal static class ObjectWrites
     {
         if (proposed.Name() != key.Name)
         {
-            throw ApiError.BadRequest($"the name of the object ({proposed.Name()}) does not match the name on the URL ({key.Name})");
+            throw ApiStatusException.BadRequest($"the name of the object ({proposed.Name()}) does not match the name on the URL ({key.Name})");
         }
 
         if (key.Type.IsNamespaced && proposed.Namespace() is { Length: > 0 } ns && ns != key.Namespace)
         {
-            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            throw ApiStatusException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
     }
 
@@ -204,7 +204,7 @@ internal static class ObjectWrites
         var added = next.Finalizers().Except(stored.Finalizers()).ToList();
         if (added.Count > 0)
         {
-            throw ApiError.Invalid(key.Type, key.Name, "metadata.finalizers",
+            throw ApiStatusException.Invalid(key.Type, key.Name, "metadata.finalizers",
                 $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [\"{string.Join("\" \"", added)}\"]");
         }
     }
@@ -219,7 +219,7 @@ internal static class ObjectWrites
 
         if (body.Namespace() is { Length: > 0 } ns && ns != pathNamespace)
         {
-            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            throw ApiStatusException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
 
         body.SetMetadata("namespace", pathNamespace);

@@ -1,5 +1,5 @@
 // The verbs on one resource path: list, get, create, update, patch and delete. Each runs under the store's lock and
-// returns the status code and body to answer; refusals are thrown as ApiError. Watches are WatchStream's.
+// returns the status code and body to answer; refusals are thrown as ApiStatusException. Watches are WatchStream's.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +23,7 @@ internal sealed class ResourceEndpoints(ObjectStore store)
                 ("PUT", not null, var isStatus) => new(200, Update(target, RequireObject(body), isStatus)),
                 ("PATCH", not null, _) => new(200, Patch(target, request.ContentType, body)),
                 ("DELETE", not null, false) => Delete(target, request.Query, body as JsonObject),
-                _ => throw ApiError.MethodNotAllowed(request.Method),
+                _ => throw ApiStatusException.MethodNotAllowed(request.Method),
             };
         }
     }
@@ -50,7 +50,7 @@ internal sealed class ResourceEndpoints(ObjectStore store)
         });
     }
 
-    private JsonObject Get(ResourcePath target) => store.Find(target.Key) ?? throw ApiError.NotFound(target.Type, target.Name!);
+    private JsonObject Get(ResourcePath target) => store.Find(target.Key) ?? throw ApiStatusException.NotFound(target.Type, target.Name!);
 
     private ApiResponse Create(ResourcePath target, JsonNode? body) =>
         new(201, ObjectWrites.Create(store, target.Type, target.Namespace, RequireObject(body).DeepClone().AsObject()).DeepClone().AsObject());
@@ -65,9 +65,9 @@ internal sealed class ResourceEndpoints(ObjectStore store)
         var patched = mediaType switch
         {
             "application/merge-patch+json" or "application/strategic-merge-patch+json" =>
-                MergePatch.Apply(stored, patch) as JsonObject ?? throw ApiError.BadRequest("a merge patch must be a JSON object"),
+                MergePatch.Apply(stored, patch) as JsonObject ?? throw ApiStatusException.BadRequest("a merge patch must be a JSON object"),
             "application/json-patch+json" => JsonPatch.Apply(stored, patch),
-            _ => throw ApiError.UnsupportedMediaType(mediaType),
+            _ => throw ApiStatusException.UnsupportedMediaType(mediaType),
         };
         return Update(target, patched, target.IsStatus);
     }
@@ -83,7 +83,7 @@ internal sealed class ResourceEndpoints(ObjectStore store)
     }
 
     private static JsonObject RequireObject(JsonNode? body) =>
-        body as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+        body as JsonObject ?? throw ApiStatusException.BadRequest("the request body must be a JSON object");
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ internal sealed class ResourceEndpoints(ObjectStore store)
         }
         catch (JsonException e)
         {
-            throw ApiError.BadRequest($"the request body is not valid JSON: {e.Message}");
+            throw ApiStatusException.BadRequest($"the request body is not valid JSON: {e.Message}");
         }
     }
 }

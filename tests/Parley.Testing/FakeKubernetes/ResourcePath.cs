@@ -9,7 +9,7 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
 
     public ObjectKey Key => ObjectStore.Key(Type, Namespace, Name ?? "");
 
-    /// <exception cref="ApiError">404 for a path that names no registered resource or subresource.</exception>
+    /// <exception cref="ApiStatusException">404 for a path that names no registered resource or subresource.</exception>
     public static ResourcePath Parse(string path, ResourceTable resources)
     {
         var segments = path.Trim('/').Split('/');
@@ -17,7 +17,7 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
         {
             ["api", var v, .. var r] => ("", v, r),
             ["apis", var g, var v, .. var r] => (g, v, r),
-            _ => throw ApiError.UnknownPath(path),
+            _ => throw ApiStatusException.UnknownPath(path),
         };
 
         string? ns = null;
@@ -29,7 +29,7 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
 
         if (rest.Length is 0 or > 3 || resources.Find(group, version, rest[0]) is not { } type)
         {
-            throw ApiError.UnknownPath(path);
+            throw ApiStatusException.UnknownPath(path);
         }
 
         var name = rest.Length > 1 ? rest[1] : null;
@@ -38,6 +38,6 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
         var isSubresourceServed = subresource is null || (subresource == "status" && type.HasStatusSubresource);
         return isScopeRight && isSubresourceServed && name is not ""
             ? new ResourcePath(type, ns, name, subresource)
-            : throw ApiError.UnknownPath(path);
+            : throw ApiStatusException.UnknownPath(path);
     }
 }

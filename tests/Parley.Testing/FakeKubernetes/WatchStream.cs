@@ -12,12 +12,12 @@ internal sealed class WatchStream : IDisposable
 {
     private readonly WatchSubscription? _subscription;
     private readonly IReadOnlyList<StoreEvent> _initial;
-    private readonly ApiError? _expired;
+    private readonly ApiStatusException? _expired;
     private readonly LabelSelector _labels;
     private readonly FieldSelector _fields;
     private readonly int? _timeoutSeconds;
 
-    private WatchStream(WatchSubscription? subscription, IReadOnlyList<StoreEvent> initial, ApiError? expired,
+    private WatchStream(WatchSubscription? subscription, IReadOnlyList<StoreEvent> initial, ApiStatusException? expired,
         LabelSelector labels, FieldSelector fields, int? timeoutSeconds)
     {
         _subscription = subscription;
@@ -40,13 +40,13 @@ internal sealed class WatchStream : IDisposable
         var version = query["resourceVersion"].ToString();
         long? after = version is "" or "0" ? null
             : long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed
-            : throw ApiError.BadRequest($"invalid resource version: \"{version}\"");
+            : throw ApiStatusException.BadRequest($"invalid resource version: \"{version}\"");
         try
         {
             var subscription = store.Subscribe(target.Type, target.Namespace, after, out var initial);
             return new WatchStream(subscription, initial, null, labels, fields, timeout);
         }
-        catch (ApiError expired) when (expired.Code == 410)
+        catch (ApiStatusException expired) when (expired.Code == 410)
         {
             return new WatchStream(null, [], expired, labels, fields, timeout);
         }

@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 namespace Parley.Testing.FakeKubernetes;
 
 /// <summary>A request the fake API server refuses, carried to the HTTP layer as an exception.</summary>
-public sealed class ApiError : Exception
+public sealed class ApiStatusException : Exception
 {
-    public ApiError(int code, string reason, string message, JsonObject? details = null)
+    public ApiStatusException(int code, string reason, string message, JsonObject? details = null)
         : base(message)
     {
         Code = code;
@@ -15,17 +15,17 @@ public sealed class ApiError : Exception
         Details = details;
     }
 
-    public ApiError()
+    public ApiStatusException()
         : this(500, "InternalError", "internal error")
     {
     }
 
-    public ApiError(string message)
+    public ApiStatusException(string message)
         : this(500, "InternalError", message)
     {
     }
 
-    public ApiError(string message, Exception innerException)
+    public ApiStatusException(string message, Exception innerException)
         : base(message, innerException)
     {
         Code = 500;
@@ -43,40 +43,40 @@ public sealed class ApiError : Exception
     /// <summary>The <c>v1.Status</c> body for this failure.</summary>
     public JsonObject ToStatus() => StatusBody.Failure(Code, Reason, Message, Details?.DeepClone() as JsonObject);
 
-    public static ApiError NotFound(ResourceType type, string name) =>
+    public static ApiStatusException NotFound(ResourceType type, string name) =>
         new(404, "NotFound", $"{type.GroupResource} \"{name}\" not found", Describe(type, name));
 
-    public static ApiError AlreadyExists(ResourceType type, string name) =>
+    public static ApiStatusException AlreadyExists(ResourceType type, string name) =>
         new(409, "AlreadyExists", $"{type.GroupResource} \"{name}\" already exists", Describe(type, name));
 
-    public static ApiError Conflict(ResourceType type, string name) =>
+    public static ApiStatusException Conflict(ResourceType type, string name) =>
         new(409, "Conflict",
             $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
             Describe(type, name));
 
     /// <summary>422 naming the field, in the real server's words: <c>Kind.group "name" is invalid: field: message</c>.</summary>
-    public static ApiError Invalid(ResourceType type, string name, string field, string message)
+    public static ApiStatusException Invalid(ResourceType type, string name, string field, string message)
     {
         var details = Describe(type, name);
         details["kind"] = type.Kind;
         details["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = message, ["field"] = field });
         var qualifiedKind = type.Group.Length == 0 ? type.Kind : $"{type.Kind}.{type.Group}";
-        return new ApiError(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {field}: {message}", details);
+        return new ApiStatusException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {field}: {message}", details);
     }
 
-    public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
+    public static ApiStatusException BadRequest(string message) => new(400, "BadRequest", message);
 
-    public static ApiError MethodNotAllowed(string method) =>
+    public static ApiStatusException MethodNotAllowed(string method) =>
         new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource ({method})");
 
-    public static ApiError UnsupportedMediaType(string contentType) =>
+    public static ApiStatusException UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json ({contentType})");
 
     /// <summary>The watch answer for a resourceVersion older than the kept history.</summary>
-    public static ApiError Expired(long requested, long oldest) =>
+    public static ApiStatusException Expired(long requested, long oldest) =>
         new(410, "Expired", $"too old resource version: {requested} ({oldest})");
 
-    public static ApiError UnknownPath(string path) =>
+    public static ApiStatusException UnknownPath(string path) =>
         new(404, "NotFound", $"the server could not find the requested resource ({path})");
 
     private static JsonObject Describe(ResourceType type, string name) =>

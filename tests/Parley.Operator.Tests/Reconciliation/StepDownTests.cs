@@ -1,0 +1,60 @@
+using k8s.Models;
+using Parley.Api.Spec;
+using Parley.Operator.Reconciliation;
+
+namespace Parley.Operator.Tests.Reconciliation;
+
+public class StepDownTests
+{
+    [Theory]
+    [InlineData("CUDA out of memory. Tried to allocate 2.00 GiB", true)]
+    [InlineData("GPU out of memory while loading weights", true)]
+    [InlineData("OOMKilled", false)]
+    [InlineData("out of memory", false)]
+    [InlineData(null, false)]
+    public void IsGpuOutOfMemory_RecognisesTheWorkersWording(string? message, bool expected)
+    {
+        StepDown.IsGpuOutOfMemory(message).Should().Be(expected);
+    }
+
+    [Fact]
+    public void LatestOutOfMemory_CountsOnlyTerminationsAfterTheLastOneActedOn()
+    {
+        var early = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var late = early.AddMinutes(5);
+        V1Pod[] pods = [Pod("CUDA out of memory", early), Pod("CUDA out of memory", late), Pod("exit 1", late.AddMinutes(1))];
+
+        StepDown.LatestOutOfMemory(pods, since: null).Should().Be(late);
+        StepDown.LatestOutOfMemory(pods, since: late).Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(1, 0.85, 58_064)]
+    [InlineData(2, 0.81, 58_064)]
+    [InlineData(3, 0.81, 29_024)]
+    public void Lower_TakesUtilizationFirstThenContext(int steps, double utilization, int maxModelLen)
+    {
+        var plan = TestChats.Context(TestChats.Chat()).Plan;
+
+        var lowered = StepDown.Lower(new TuningSpec(), plan, steps);
+
+        lowered.Mode.Should().Be(TuningMode.Manual);
+        lowered.GpuMemoryUtilization.Should().Be(utilization);
+        lowered.MaxModelLen.Should().Be(maxModelLen);
+    }
+
+    private static V1Pod Pod(string message, DateTime finished) => new()
+    {
+        Status = new V1PodStatus
+        {
+            ContainerStatuses =
+            [
+                new V1ContainerStatus
+                {
+                    Name = "worker",
+                    LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Message = message, FinishedAt = finished, ExitCode = 1 } },
+                },
+            ],
+        },
+    };
+}
