@@ -56,11 +56,8 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(inventory);
         var pinned = request?.Product is { } product ? GpuCatalog.Find(product)?.Label ?? product : null;
         return inventory.Classes
-            .Where(gpu => pinned is null || StripShared(gpu.Product).Equals(pinned, StringComparison.OrdinalIgnoreCase))
+            .Where(gpu => pinned is null || GpuCatalog.WithoutSharingSuffix(gpu.Product).Equals(pinned, StringComparison.OrdinalIgnoreCase))
             .Where(gpu => request?.MinMemoryGiB is not { } min || gpu.NominalGiB >= min)
             .ToList();
     }
-
-    private static string StripShared(string product) =>
-        product.EndsWith("-SHARED", StringComparison.Ordinal) ? product[..^"-SHARED".Length] : product;
 }

@@ -15,7 +15,7 @@ public sealed record OperatorDefaults(string WorkerImage, string UiImage, bool S
     public const string DefaultWorkerImage = "ghcr.io/parley-dev/parley-worker:0.1.0";
 
     /// <summary>The Open WebUI release Parley's environment settings are checked against.</summary>
-    public const string DefaultUiImage = "ghcr.io/open-webui/open-webui:v0.6.18";
+    public const string DefaultUiImage = "ghcr.io/open-webui/open-webui:v0.11.4";
 
     public static OperatorDefaults Standard { get; } = new(DefaultWorkerImage, DefaultUiImage, ServiceMonitorAvailable: false);
 }

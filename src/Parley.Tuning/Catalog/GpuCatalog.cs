@@ -23,7 +23,7 @@ public static class GpuCatalog
     /// <summary>Every known product, whole GPUs first, smallest memory first.</summary>
     public static IReadOnlyList<GpuProduct> All { get; } =
     [
-        new("Tesla-T4", "NVIDIA T4", 15360, 16, 320, "t4"),
+        new("Tesla-T4", "NVIDIA T4", 15109, 16, 320, "t4"),
         new("NVIDIA-GeForce-RTX-3060", "NVIDIA GeForce RTX 3060", 12288, 12, 360, "rtx-3060-12gb", "rtx-3060", "rtx3060"),
         new("NVIDIA-GeForce-RTX-4090", "NVIDIA GeForce RTX 4090", 24564, 24, 1008, "rtx-4090", "rtx4090"),
         new("NVIDIA-A10G", "NVIDIA A10G", 23028, 24, 600, "a10g"),
@@ -36,18 +36,20 @@ public static class GpuCatalog
         new("NVIDIA-H100-PCIe", "NVIDIA H100 PCIe", 81559, 80, 2000, "h100-pcie"),
         new("NVIDIA-H200", "NVIDIA H200", 143771, 141, 4800, "h200"),
 
-        // MIG instances: memory and a proportional share of bandwidth (memory slices / 8 of the whole GPU's).
+        // MIG instances: memory as GFD label dumps show it (3g/7g slices of the 80 GB parts are estimates from the slice
+        // count where no dump was at hand; a node's nvidia.com/gpu.memory label wins anyway), and a proportional share of
+        // bandwidth (memory slices / 8 of the whole GPU's).
         new("NVIDIA-A100-SXM4-40GB-MIG-1g.5gb", "NVIDIA A100 40GB MIG 1g.5gb", 4864, 5, 194, "a100-40gb-mig-1g.5gb"),
         new("NVIDIA-A100-SXM4-40GB-MIG-2g.10gb", "NVIDIA A100 40GB MIG 2g.10gb", 9984, 10, 389, "a100-40gb-mig-2g.10gb"),
         new("NVIDIA-A100-SXM4-40GB-MIG-3g.20gb", "NVIDIA A100 40GB MIG 3g.20gb", 20096, 20, 778, "a100-40gb-mig-3g.20gb"),
         new("NVIDIA-A100-SXM4-40GB-MIG-7g.40gb", "NVIDIA A100 40GB MIG 7g.40gb", 40192, 40, 1555, "a100-40gb-mig-7g.40gb"),
-        new("NVIDIA-A100-SXM4-80GB-MIG-1g.10gb", "NVIDIA A100 80GB MIG 1g.10gb", 9984, 10, 255, "a100-80gb-mig-1g.10gb"),
+        new("NVIDIA-A100-SXM4-80GB-MIG-1g.10gb", "NVIDIA A100 80GB MIG 1g.10gb", 9728, 10, 255, "a100-80gb-mig-1g.10gb"),
         new("NVIDIA-A100-SXM4-80GB-MIG-2g.20gb", "NVIDIA A100 80GB MIG 2g.20gb", 19968, 20, 510, "a100-80gb-mig-2g.20gb"),
         new("NVIDIA-A100-SXM4-80GB-MIG-3g.40gb", "NVIDIA A100 80GB MIG 3g.40gb", 40192, 40, 1020, "a100-80gb-mig-3g.40gb"),
         new("NVIDIA-A100-SXM4-80GB-MIG-7g.80gb", "NVIDIA A100 80GB MIG 7g.80gb", 80896, 80, 2039, "a100-80gb-mig-7g.80gb"),
-        new("NVIDIA-H100-80GB-HBM3-MIG-1g.10gb", "NVIDIA H100 80GB MIG 1g.10gb", 10240, 10, 419, "h100-mig-1g.10gb"),
-        new("NVIDIA-H100-80GB-HBM3-MIG-2g.20gb", "NVIDIA H100 80GB MIG 2g.20gb", 20480, 20, 838, "h100-mig-2g.20gb"),
-        new("NVIDIA-H100-80GB-HBM3-MIG-3g.40gb", "NVIDIA H100 80GB MIG 3g.40gb", 40960, 40, 1675, "h100-mig-3g.40gb"),
+        new("NVIDIA-H100-80GB-HBM3-MIG-1g.10gb", "NVIDIA H100 80GB MIG 1g.10gb", 9984, 10, 419, "h100-mig-1g.10gb"),
+        new("NVIDIA-H100-80GB-HBM3-MIG-2g.20gb", "NVIDIA H100 80GB MIG 2g.20gb", 20096, 20, 838, "h100-mig-2g.20gb"),
+        new("NVIDIA-H100-80GB-HBM3-MIG-3g.40gb", "NVIDIA H100 80GB MIG 3g.40gb", 40448, 40, 1675, "h100-mig-3g.40gb"),
         new("NVIDIA-H100-80GB-HBM3-MIG-7g.80gb", "NVIDIA H100 80GB MIG 7g.80gb", 81559, 80, 3350, "h100-mig-7g.80gb"),
     ];
 
@@ -55,8 +57,15 @@ public static class GpuCatalog
     public static GpuProduct? Find(string labelOrAlias)
     {
         ArgumentNullException.ThrowIfNull(labelOrAlias);
-        var key = labelOrAlias.EndsWith("-SHARED", StringComparison.OrdinalIgnoreCase) ? labelOrAlias[..^"-SHARED".Length] : labelOrAlias;
+        var key = WithoutSharingSuffix(labelOrAlias);
         return All.FirstOrDefault(gpu => gpu.Label.Equals(key, StringComparison.OrdinalIgnoreCase))
             ?? All.FirstOrDefault(gpu => gpu.Aliases.Any(alias => alias.Equals(key, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>The product label without the <c>-SHARED</c> suffix GFD adds to time-sliced GPUs.</summary>
+    public static string WithoutSharingSuffix(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return label.EndsWith("-SHARED", StringComparison.OrdinalIgnoreCase) ? label[..^"-SHARED".Length] : label;
     }
 }

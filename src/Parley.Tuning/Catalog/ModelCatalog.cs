@@ -52,9 +52,11 @@ public static class ModelCatalog
     };
 
     // GPTQ-int4 checkpoints: same shapes; linear layers packed 4-bit with fp16 scales per 128-row group, the rest fp16.
+    // Both well-known Llama 3 GPTQ checkpoints are quantized with act-order (desc_act true); their g_idx tensors are
+    // counted in the weights either way. Qwen3 has no official GPTQ-int4 release; JunHowie's is the community one.
     private static readonly (ModelArchitecture Base, ModelArchitecture Quantized)[] GptqPairs =
     [
-        (Llama3Instruct, AsGptq(Llama3Instruct, "TechxGENus/Meta-Llama-3-8B-Instruct-GPTQ")),
+        (Llama3Instruct, AsGptq(Llama3Instruct, "TechxGENus/Meta-Llama-3-8B-Instruct-GPTQ", Int4Group128 with { DescAct = true })),
         (Llama31Instruct, AsGptq(Llama31Instruct, "hugging-quants/Meta-Llama-3.1-8B-Instruct-GPTQ-INT4", Int4Group128 with { DescAct = true })),
         (Qwen25_05B, AsGptq(Qwen25_05B, "Qwen/Qwen2.5-0.5B-Instruct-GPTQ-Int4")),
         (Qwen25_15B, AsGptq(Qwen25_15B, "Qwen/Qwen2.5-1.5B-Instruct-GPTQ-Int4")),
