@@ -61,8 +61,7 @@ public sealed class ChatDeploymentReconciler(
         var observed = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
         var status = StatusComputer.Planned(context, observed, stepDowns, degraded, clock.GetUtcNow().UtcDateTime);
         status.Tuning!.LastOutOfMemoryAt = lastOom;
-        await RecordDecisionsAsync(chat, status, cancellationToken).ConfigureAwait(false);
-        await WriteStatusIfChangedAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
     }
 
@@ -127,9 +126,8 @@ public sealed class ChatDeploymentReconciler(
             return (basePlan, 0, lastOom, degraded);
         }
 
-        var lowered = spec.Worker!.Tuning!;
         var stepSpec = Defaults.Apply(spec);
-        stepSpec.Worker!.Tuning = StepDown.Lower(lowered, basePlan, steps);
+        stepSpec.Worker!.Tuning = StepDown.Lower(spec.Worker!.Tuning!, basePlan, steps);
         stepSpec.Worker.Gpu!.Product = basePlan.Gpu.Product;
         var result = Planner.Plan(stepSpec, GpuInventory.FromNodes(nodes.List()));
         return result.Plan is { } plan
@@ -140,21 +138,12 @@ public sealed class ChatDeploymentReconciler(
     private async Task BlockAsync(ChatDeployment chat, string reason, string message, CancellationToken cancellationToken)
     {
         var status = StatusComputer.Blocked(chat, reason, message, clock.GetUtcNow().UtcDateTime);
-        await RecordDecisionsAsync(chat, status, cancellationToken).ConfigureAwait(false);
-        await WriteStatusIfChangedAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RecordDecisionsAsync(ChatDeployment chat, ChatDeploymentStatus status, CancellationToken cancellationToken)
-    {
-        foreach (var (isWarning, reason, message) in Decisions.Between(chat.Status, status))
-        {
-            await (isWarning
-                ? _events.WarningAsync(chat, reason, message, cancellationToken)
-                : _events.NormalAsync(chat, reason, message, cancellationToken)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WriteStatusIfChangedAsync(ChatDeployment chat, ChatDeploymentStatus status, CancellationToken cancellationToken)
+    /// <summary>Writes the status when it changed, then the Events its change deserves. Events come second so that a
+    /// status write lost to a conflict (and retried) does not record the same decision twice.</summary>
+    private async Task WriteStatusAndRecordAsync(ChatDeployment chat, ChatDeploymentStatus status, CancellationToken cancellationToken)
     {
         if (chat.Status is not null && JsonNode.DeepEquals(Manifests.ToJson(chat.Status), Manifests.ToJson(status)))
         {
@@ -164,5 +153,12 @@ public sealed class ChatDeploymentReconciler(
         var updated = Manifests.FromJson<ChatDeployment>(Manifests.ToJson(chat));
         updated.Status = status;
         await api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+        foreach (var (isWarning, reason, message) in Decisions.Between(chat.Status, status))
+        {
+            await (isWarning
+                ? _events.WarningAsync(chat, reason, message, cancellationToken)
+                : _events.NormalAsync(chat, reason, message, cancellationToken)).ConfigureAwait(false);
+        }
     }
+
 }

@@ -55,6 +55,10 @@ public sealed partial class ControllerHost : IDisposable
 
     public int QueueDepth => _queue.Depth;
 
+    internal string DescribeStop() => _stopState;
+
+    private volatile string _stopState = "running";
+
     /// <summary>Runs until <paramref name="stopping"/> fires, then drains the queue and releases the Lease.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -75,9 +79,12 @@ public sealed partial class ControllerHost : IDisposable
         }
         finally
         {
+            _stopState = "workers stopped";
             _queue.ShutDown();
             await informersStop.CancelAsync().ConfigureAwait(false);
+            _stopState = "waiting for informers: " + string.Join(",", informers.Select((t, i) => $"{i}:{t.Status}"));
             await Task.WhenAll(informers).ConfigureAwait(false);
+            _stopState = "stopped";
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
+    private int _isDisposed;
 
     private FakeKubernetesApi(WebApplication app, CancellationTokenSource stopping, string url, ObjectStore store, RequestLog requests, FaultInjector faults)
     {
@@ -101,6 +102,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _isDisposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -36,6 +36,7 @@ internal static class ObjectWrites
         }
 
         ObjectValidator.Validate(type, body);
+        ObjectDefaults.Apply(type, body);
         var key = ObjectStore.KeyOf(type, body);
         if (store.Find(key) is not null)
         {
@@ -77,6 +78,7 @@ internal static class ObjectWrites
 
         var next = target == WriteTarget.Status ? WithStatusOf(stored, proposed) : WithServerFieldsOf(stored, proposed, key);
         ObjectValidator.Validate(key.Type, next);
+        ObjectDefaults.Apply(key.Type, next);
         CheckNoNewFinalizers(key, stored, next);
         return Commit(store, key, stored, next);
     }
@@ -94,6 +96,7 @@ internal static class ObjectWrites
             obj.Metadata().Remove("namespace");
         }
 
+        ObjectDefaults.Apply(type, obj);
         var key = ObjectStore.KeyOf(type, obj);
         if (store.Find(key) is not { } stored)
         {
