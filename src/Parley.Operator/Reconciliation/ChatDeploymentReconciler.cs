@@ -17,7 +17,7 @@ namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
-    ObjectCache<ChatDeployment> chats, ObjectCache<V1Node> nodes, ClusterApi api, OperatorDefaults defaults, TimeProvider clock)
+    ObjectCache<ChatDeployment> chats, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock)
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
@@ -56,16 +56,25 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Done; // Node changes enqueue every ChatDeployment again.
         }
 
-        var (plan, stepDowns, lastOom, degraded) = await StepDownAsync(chat, spec, result.Plan!, cancellationToken).ConfigureAwait(false);
+        var selector = string.Join(",", Labels.Selector(chat, Labels.WorkerComponent).Select(label => $"{label.Key}={label.Value}"));
+        var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
+        var (plan, stepDowns, lastOom, degraded) = StepDownPlan(chat, spec, result.Plan!, pods);
         var context = BuildContext.For(chat, plan, defaults);
-        var observed = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
-        var status = StatusComputer.Planned(context, observed, stepDowns, degraded, clock.GetUtcNow().UtcDateTime);
+        var (observed, apiKey) = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var status = StatusComputer.Planned(context, observed, stepDowns, degraded, now);
         status.Tuning!.LastOutOfMemoryAt = lastOom;
+        if (Observed.IsAvailable(observed.Worker) && await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) is { } info)
+        {
+            status.Measured = Measurement.From(info, chat.Status?.Measured, now);
+        }
+
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
     }
 
-    private async Task<Observed> ApplyAsync(BuildContext context, CancellationToken cancellationToken)
+    /// <summary>Applies the desired objects; returns the Deployments as they now are and the worker's API key.</summary>
+    private async Task<(Observed Observed, string? ApiKey)> ApplyAsync(BuildContext context, CancellationToken cancellationToken)
     {
         var chat = context.Chat;
         var existingCredentials = await api.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
@@ -78,7 +87,12 @@ public sealed class ChatDeploymentReconciler(
 
         await OwnedObjects.DeleteAllAsync(_applier, chat, desired, cancellationToken).ConfigureAwait(false);
         V1Deployment? Deployment(string name) => applied.FirstOrDefault(a => a.Kind == "Deployment" && a.Name == name)?.Current as V1Deployment;
-        return new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat)));
+        var keyRef = Credentials.ApiKeyReference(context);
+        var keySecret = keyRef.Name == ResourceNames.Credentials(chat)
+            ? applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret
+            : await api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
+        var apiKey = keySecret?.Data?.TryGetValue(keyRef.Key, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+        return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
     }
 
     private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) => obj switch
@@ -95,14 +109,12 @@ public sealed class ChatDeploymentReconciler(
     };
 
     /// <summary>Counts new GPU out-of-memory terminations and re-plans lower; past the limit, keeps the last plan and degrades.</summary>
-    private async Task<(TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded)> StepDownAsync(
-        ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan basePlan, CancellationToken cancellationToken)
+    private (TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded) StepDownPlan(
+        ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan basePlan, IReadOnlyList<V1Pod> pods)
     {
         var previous = chat.Status?.Tuning;
         var steps = previous?.StepDowns ?? 0;
         var lastOom = previous?.LastOutOfMemoryAt;
-        var selector = string.Join(",", Labels.Selector(chat, Labels.WorkerComponent).Select(label => $"{label.Key}={label.Value}"));
-        var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
         string? degraded = null;
         if (StepDown.LatestOutOfMemory(pods, lastOom) is { } oom)
         {

@@ -63,7 +63,8 @@ public sealed partial class ControllerHost : IDisposable
     public async Task RunAsync(CancellationToken stopping)
     {
         var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _nodes.Cache, Api, defaults, _clock);
+        using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout };
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _nodes.Cache, Api, new WorkerInfoClient(http, _options.WorkerInfoPort), defaults, _clock);
         using var informersStop = new CancellationTokenSource();
         var informers = new IInformer[] { _chats, _nodes, _deployments, _pods }.Select(i => i.RunAsync(informersStop.Token)).ToList();
         try

@@ -27,4 +27,10 @@ public sealed record ControllerOptions
     public TimeSpan ApiAttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public OperatorDefaults Defaults { get; init; } = OperatorDefaults.Standard;
+
+    /// <summary>The port worker pods serve <c>/v1/parley/info</c> on.</summary>
+    public int WorkerInfoPort { get; init; } = WorkerArgs.Port;
+
+    /// <summary>How long to wait for a worker's report before trying again on the next reconcile.</summary>
+    public TimeSpan WorkerInfoTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -1,0 +1,25 @@
+// status.measured from a worker's report. observedAt moves only when a value changes, so a steady worker causes no
+// status writes.
+using Parley.Api.Contracts;
+using Parley.Api.Status;
+
+namespace Parley.Operator.Status;
+
+/// <summary>Turns <see cref="WorkerInfo"/> into <see cref="MeasuredStatus"/>.</summary>
+public static class Measurement
+{
+    public static MeasuredStatus From(WorkerInfo info, MeasuredStatus? previous, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var measured = new MeasuredStatus
+        {
+            KvCacheTokens = info.KvCacheTokens,
+            MaxModelLen = info.MaxModelLen,
+            GpuMemoryUsedBytes = info.GpuMemoryUsedBytes,
+        };
+        var unchanged = previous is not null && previous.KvCacheTokens == measured.KvCacheTokens
+            && previous.MaxModelLen == measured.MaxModelLen && previous.GpuMemoryUsedBytes == measured.GpuMemoryUsedBytes;
+        measured.ObservedAt = unchanged ? previous!.ObservedAt : now;
+        return measured;
+    }
+}
