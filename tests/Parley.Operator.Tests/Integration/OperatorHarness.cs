@@ -50,10 +50,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
         return harness;
     }
 
-    public ControllerHost StartOperator(ControllerOptions options)
+    public ControllerHost StartOperator(ControllerOptions options, OperatorMetrics? metrics = null)
     {
         var client = Api.CreateClient();
-        var host = new ControllerHost(client, options, NullLoggerFactory.Instance, new OperatorMetrics(), TimeProvider.System);
+        var host = new ControllerHost(client, options, NullLoggerFactory.Instance, metrics ?? new OperatorMetrics(), TimeProvider.System);
         var stop = new CancellationTokenSource();
         _operators.Add((host, stop, Task.Run(() => host.RunAsync(stop.Token))));
         return host;
