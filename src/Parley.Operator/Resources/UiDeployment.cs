@@ -57,9 +57,9 @@ public static class UiDeployment
         },
         VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = DataPath }],
         // The first boot migrates the database; give it five minutes.
-        StartupProbe = Probe(periodSeconds: 10, failureThreshold: 30),
-        ReadinessProbe = Probe(periodSeconds: 10, failureThreshold: 3),
-        LivenessProbe = Probe(periodSeconds: 20, failureThreshold: 3),
+        StartupProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: 30),
+        ReadinessProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: 3),
+        LivenessProbe = HttpProbes.Get("/health", periodSeconds: 20, failureThreshold: 3),
         SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
     };
 
@@ -86,11 +86,4 @@ public static class UiDeployment
         new() { Name = "SCARF_NO_ANALYTICS", Value = "True" },
     ];
 
-    private static V1Probe Probe(int periodSeconds, int failureThreshold) => new()
-    {
-        HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" },
-        PeriodSeconds = periodSeconds,
-        FailureThreshold = failureThreshold,
-        TimeoutSeconds = 5,
-    };
 }

@@ -97,9 +97,9 @@ public static class WorkerDeployment
             Env = WorkerEnvironment.Build(context),
             Ports = [new V1ContainerPort { Name = "http", ContainerPort = WorkerArgs.Port, Protocol = "TCP" }],
             Resources = Resources(worker.Resources),
-            StartupProbe = Probe(periodSeconds: 10, failureThreshold: StartupFailureThreshold),
-            ReadinessProbe = Probe(periodSeconds: 5, failureThreshold: 3),
-            LivenessProbe = Probe(periodSeconds: 15, failureThreshold: 4),
+            StartupProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: StartupFailureThreshold),
+            ReadinessProbe = HttpProbes.Get("/health", periodSeconds: 5, failureThreshold: 3),
+            LivenessProbe = HttpProbes.Get("/health", periodSeconds: 15, failureThreshold: 4),
             VolumeMounts = WorkerVolumes.Mounts(context),
             TerminationMessagePolicy = "FallbackToLogsOnError",
             SecurityContext = new V1SecurityContext
@@ -124,11 +124,4 @@ public static class WorkerDeployment
         return new V1ResourceRequirements { Requests = requests, Limits = limits };
     }
 
-    private static V1Probe Probe(int periodSeconds, int failureThreshold) => new()
-    {
-        HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" },
-        PeriodSeconds = periodSeconds,
-        FailureThreshold = failureThreshold,
-        TimeoutSeconds = 5,
-    };
 }

@@ -1,7 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using Parley.Operator.Cli;
 using Parley.Operator.Metrics;
+
+using Parley.Testing;
 
 namespace Parley.Operator.Tests.Integration;
 
@@ -13,7 +14,7 @@ public class ProbeEndpointTests
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
         var metrics = new OperatorMetrics();
         var host = harness.StartOperator(OperatorHarness.FastOptions(), metrics);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var probes = RunCommand.Probes(host, metrics, port);
         await probes.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -36,7 +37,7 @@ public class ProbeEndpointTests
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
         var metrics = new OperatorMetrics();
         using var host = new Parley.Operator.Runtime.ControllerHost(harness.Client, OperatorHarness.FastOptions(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, metrics, TimeProvider.System);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var probes = RunCommand.Probes(host, metrics, port);
         await probes.StartAsync();
         using var http = new HttpClient();
@@ -45,10 +46,4 @@ public class ProbeEndpointTests
         await probes.StopAsync();
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -1,9 +1,10 @@
 // A stand-in worker that answers GET /v1/parley/info on loopback, checking the API key like the real one.
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Api.Contracts;
+
+using Parley.Testing;
 
 namespace Parley.Operator.Tests.Integration;
 
@@ -14,7 +15,7 @@ internal sealed class WorkerInfoStub : IDisposable
 
     public WorkerInfoStub(WorkerInfo info)
     {
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(() => ServeAsync(info));
@@ -54,12 +55,6 @@ internal sealed class WorkerInfoStub : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {
