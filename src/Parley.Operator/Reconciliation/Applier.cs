@@ -1,10 +1,10 @@
-// Compare-then-write: an owned object is created when missing, replaced when the hash of what Parley sets differs,
-// and left alone otherwise, so a reconcile of an unchanged ChatDeployment writes nothing.
+// Compare-then-write: an owned object is created when missing, replaced when a field Parley sets differs (a new
+// desired state changes the spec-hash annotation; a hand edit changes the field itself), and left alone otherwise, so a
+// reconcile of an unchanged ChatDeployment writes nothing.
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Parley.Api.Serialization;
-using Parley.Operator.Resources;
 
 namespace Parley.Operator.Reconciliation;
 
@@ -28,12 +28,14 @@ public sealed class Applier(ClusterApi api)
             return new AppliedObject(desired.Kind, name, ApplyOutcome.Created, created);
         }
 
-        if (HashOf(existing) == HashOf(desired))
+        var existingJson = Manifests.ToJson(existing).AsObject();
+        var desiredJson = Manifests.ToJson(desired).AsObject();
+        if (SetFields.Match(existingJson, desiredJson))
         {
             return new AppliedObject(desired.Kind, name, ApplyOutcome.Unchanged, existing);
         }
 
-        var merged = UpdateMerge.Merge(Manifests.ToJson(existing).AsObject(), Manifests.ToJson(desired).AsObject(), desired.Kind);
+        var merged = UpdateMerge.Merge(existingJson, desiredJson, desired.Kind);
         var updated = await api.ReplaceAsync(Manifests.FromJson<T>(merged), cancellationToken).ConfigureAwait(false);
         return new AppliedObject(desired.Kind, name, ApplyOutcome.Updated, updated);
     }
@@ -51,7 +53,4 @@ public sealed class Applier(ClusterApi api)
         await api.DeleteAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
         return new AppliedObject(existing.Kind, name, ApplyOutcome.Deleted, null);
     }
-
-    private static string? HashOf(IKubernetesObject<V1ObjectMeta> obj) =>
-        obj.Metadata.Annotations?.TryGetValue(Ownership.SpecHashAnnotation, out var hash) == true ? hash : null;
 }

@@ -28,6 +28,7 @@ public sealed partial class ControllerHost : IDisposable
     private readonly Informer<V1Node> _nodes;
     private readonly Informer<V1Deployment> _deployments;
     private readonly Informer<V1Pod> _pods;
+    private readonly IInformer[] _informers;
     private volatile bool _isLeading;
 
     public ControllerHost(IKubernetes client, ControllerOptions options, ILoggerFactory loggers, OperatorMetrics metrics, TimeProvider clock)
@@ -39,9 +40,18 @@ public sealed partial class ControllerHost : IDisposable
         _nodes = Create("nodes", KindClients.Nodes(client), loggers);
         _deployments = Create("deployments", KindClients.Deployments(client), loggers);
         _pods = Create("pods", KindClients.Pods(client), loggers);
+        var services = Create("services", KindClients.Services(client), loggers);
+        var claims = Create("persistentvolumeclaims", KindClients.Claims(client), loggers);
+        var policies = Create("networkpolicies", KindClients.NetworkPolicies(client), loggers);
+        _informers = [_chats, _nodes, _deployments, _pods, services, claims, policies];
         _chats.Changed += (_, chat) => _queue.Add(ObjectKeys.KeyOf(chat));
+
+        // A changed or deleted child brings its ChatDeployment back to the level it should be at.
         _deployments.Changed += (_, owned) => EnqueueOwner(owned);
         _pods.Changed += (_, owned) => EnqueueOwner(owned);
+        services.Changed += (_, owned) => EnqueueOwner(owned);
+        claims.Changed += (_, owned) => EnqueueOwner(owned);
+        policies.Changed += (_, owned) => EnqueueOwner(owned);
         _nodes.Changed += (_, _) => EnqueueAll();
         Api = new ClusterApi(client, KubernetesRetry.Create(options.ApiAttemptTimeout));
     }
@@ -51,7 +61,7 @@ public sealed partial class ControllerHost : IDisposable
     public bool IsLeader => _isLeading || !_options.LeaderElection;
 
     /// <summary>Whether every informer has listed once (what /readyz reports).</summary>
-    public bool HasSynced => new IInformer[] { _chats, _nodes, _deployments, _pods }.All(informer => informer.HasSynced);
+    public bool HasSynced => _informers.All(informer => informer.HasSynced);
 
     public int QueueDepth => _queue.Depth;
 
@@ -66,7 +76,7 @@ public sealed partial class ControllerHost : IDisposable
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout };
         var reconciler = new ChatDeploymentReconciler(_chats.Cache, _nodes.Cache, Api, new WorkerInfoClient(http, _options.WorkerInfoPort), defaults, _clock);
         using var informersStop = new CancellationTokenSource();
-        var informers = new IInformer[] { _chats, _nodes, _deployments, _pods }.Select(i => i.RunAsync(informersStop.Token)).ToList();
+        var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();
         try
         {
             if (_options.LeaderElection)

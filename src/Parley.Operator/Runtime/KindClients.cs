@@ -51,6 +51,30 @@ public static class KindClients
             allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
     );
 
+    public static (ListFunc<V1Service> List, WatchFunc<V1Service> Watch) Services(IKubernetes client) =>
+    (
+        async ct => Items<V1Service, V1ServiceList>(await client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(
+            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
+        (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListServiceForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
+    );
+
+    public static (ListFunc<V1PersistentVolumeClaim> List, WatchFunc<V1PersistentVolumeClaim> Watch) Claims(IKubernetes client) =>
+    (
+        async ct => Items<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(await client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(
+            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
+        (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
+    );
+
+    public static (ListFunc<V1NetworkPolicy> List, WatchFunc<V1NetworkPolicy> Watch) NetworkPolicies(IKubernetes client) =>
+    (
+        async ct => Items<V1NetworkPolicy, V1NetworkPolicyList>(await client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(
+            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
+        (rv, ct) => WatchEvents.Strict(onError => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
+    );
+
     private static (IReadOnlyList<T> Items, string ResourceVersion) Items<T, TList>(HttpOperationResponse<TList> response)
         where TList : IItems<T>, IMetadata<V1ListMeta>
         => (response.Body.Items.ToList(), response.Body.Metadata?.ResourceVersion ?? "");

@@ -53,6 +53,22 @@ public class OperatorTests
     }
 
     [Fact]
+    public async Task BrokenChild_IsRestored()
+    {
+        await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml");
+        await harness.ApplyAsync(Chat());
+        await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Service>(Ns, "r1-worker"), _ => true, "the worker Service");
+
+        harness.Api.Store.Delete("services", Ns, "r1-worker");
+        harness.Api.Store.Update("deployments", Ns, "r1-worker", deployment => deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"] = new JsonArray("--model", "other/model"));
+
+        await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Service>(Ns, "r1-worker"), _ => true, "the Service back");
+        var worker = await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker"),
+            d => d.Spec.Template.Spec.Containers[0].Args.Contains("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"), "the worker args back");
+        worker.Spec.Template.Spec.Containers[0].Args.Should().ContainInConsecutiveOrder("--max-model-len", "58064");
+    }
+
+    [Fact]
     public async Task SpecChange_UpdatesTheWorkerAndObservesTheGeneration()
     {
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml");
