@@ -24,7 +24,7 @@ public sealed class ChatDeploymentReconciler(
 
     private readonly Applier _applier = new(api);
     private readonly EventRecorder _events = new(api, clock);
-    private Finalizer Finalizer => new(api, _applier);
+    private readonly Finalizer _finalizer = new(api, new Applier(api));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -36,11 +36,11 @@ public sealed class ChatDeploymentReconciler(
 
         if (chat.IsBeingDeleted)
         {
-            await Finalizer.RunAsync(chat, cancellationToken).ConfigureAwait(false);
+            await _finalizer.RunAsync(chat, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
-        chat = await Finalizer.EnsureAsync(chat, cancellationToken).ConfigureAwait(false);
+        chat = await _finalizer.EnsureAsync(chat, cancellationToken).ConfigureAwait(false);
         if (Validation.Validate(chat) is { Count: > 0 } errors)
         {
             var message = string.Join(" ", errors.Select(error => error.ToString()));

@@ -26,12 +26,10 @@ public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
         [typeof(ChatDeployment)] = (ChatDeployment.Group, ChatDeployment.Version, ChatDeployment.Plural),
     };
 
-    public IKubernetes Client => client;
-
-    /// <summary>API calls answered, by outcome; what the benchmark reports per ChatDeployment.</summary>
-    public long RequestCount => Interlocked.Read(ref _requestCount);
-
     private long _requestCount;
+
+    /// <summary>API calls attempted (retries included).</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
 
     public Task<T?> GetAsync<T>(string ns, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>

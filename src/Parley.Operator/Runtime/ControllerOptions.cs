@@ -13,7 +13,8 @@ public sealed record ControllerOptions
 
     public string LeaseNamespace { get; init; } = "parley-system";
     public string LeaseName { get; init; } = "parley-operator";
-    public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
+    /// <summary>This instance's name in the Lease: the pod's name when the chart passes it, else host name and a random suffix.</summary>
+    public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Guid.NewGuid():N}";
 
     // client-go's defaults: a new leader within 15 s of the old one vanishing.
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
