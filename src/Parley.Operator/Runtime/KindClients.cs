@@ -35,45 +35,39 @@ public static class KindClients
             allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
     );
 
-    public static (ListFunc<V1Deployment> List, WatchFunc<V1Deployment> Watch) Deployments(IKubernetes client) =>
-    (
-        async ct => Items<V1Deployment, V1DeploymentList>(await client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(
-            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, ct) => WatchEvents.Strict(onError => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
-    );
+    public static (ListFunc<V1Deployment> List, WatchFunc<V1Deployment> Watch) Deployments(IKubernetes client) => Owned<V1Deployment, V1DeploymentList>(
+        (selector, ct) => client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
+        (selector, rv, onError, ct) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
 
-    public static (ListFunc<V1Pod> List, WatchFunc<V1Pod> Watch) Pods(IKubernetes client) =>
-    (
-        async ct => Items<V1Pod, V1PodList>(await client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(
-            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListPodForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
-    );
+    public static (ListFunc<V1Pod> List, WatchFunc<V1Pod> Watch) Pods(IKubernetes client) => Owned<V1Pod, V1PodList>(
+        (selector, ct) => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
+        (selector, rv, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
 
-    public static (ListFunc<V1Service> List, WatchFunc<V1Service> Watch) Services(IKubernetes client) =>
-    (
-        async ct => Items<V1Service, V1ServiceList>(await client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(
-            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListServiceForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
-    );
+    public static (ListFunc<V1Service> List, WatchFunc<V1Service> Watch) Services(IKubernetes client) => Owned<V1Service, V1ServiceList>(
+        (selector, ct) => client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
+        (selector, rv, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
 
-    public static (ListFunc<V1PersistentVolumeClaim> List, WatchFunc<V1PersistentVolumeClaim> Watch) Claims(IKubernetes client) =>
-    (
-        async ct => Items<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(await client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(
-            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
-    );
+    public static (ListFunc<V1PersistentVolumeClaim> List, WatchFunc<V1PersistentVolumeClaim> Watch) Claims(IKubernetes client) => Owned<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(
+        (selector, ct) => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
+        (selector, rv, onError, ct) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
 
-    public static (ListFunc<V1NetworkPolicy> List, WatchFunc<V1NetworkPolicy> Watch) NetworkPolicies(IKubernetes client) =>
-    (
-        async ct => Items<V1NetworkPolicy, V1NetworkPolicyList>(await client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(
-            labelSelector: OwnedSelector, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, ct) => WatchEvents.Strict(onError => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
-    );
+    public static (ListFunc<V1NetworkPolicy> List, WatchFunc<V1NetworkPolicy> Watch) NetworkPolicies(IKubernetes client) => Owned<V1NetworkPolicy, V1NetworkPolicyList>(
+        (selector, ct) => client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
+        (selector, rv, onError, ct) => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
+
+    /// <summary>List and watch of a kind Parley owns, by the <see cref="OwnedSelector"/> label, across all namespaces.</summary>
+    private static (ListFunc<T> List, WatchFunc<T> Watch) Owned<T, TList>(
+        Func<string, CancellationToken, Task<HttpOperationResponse<TList>>> list,
+        Func<string, string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+        => (
+            async ct => Items<T, TList>(await list(OwnedSelector, ct).ConfigureAwait(false)),
+            (rv, ct) => WatchEvents.Strict(onError => watch(OwnedSelector, rv, onError, ct), ct));
 
     private static (IReadOnlyList<T> Items, string ResourceVersion) Items<T, TList>(HttpOperationResponse<TList> response)
         where TList : IItems<T>, IMetadata<V1ListMeta>
