@@ -23,7 +23,10 @@ public class RealTokenizerDetokenizeTests
             var deltas = reference.Ids.Select(detokenizer.Append).Append(detokenizer.Flush()).ToList();
 
             string.Concat(deltas).Should().Be(reference.Decoded, $"the streamed decode of {reference.Text} must equal transformers.js's");
-            deltas.Should().OnlyContain(delta => !delta.Contains('\uFFFD'), $"no half characters while streaming {reference.Text}");
+            if (!reference.Decoded.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                deltas.Should().OnlyContain(delta => !delta.Contains('\uFFFD'), $"no half characters while streaming {reference.Text}");
+            }
         }
     }
 }

@@ -61,6 +61,25 @@ public class ReasoningParserTests
         parser.Flush().Should().Be(new ReasoningDelta("</th", ""));
     }
 
+    [Theory]
+    [InlineData("deepseek_r1", ReasoningFormat.DeepSeekR1)]
+    [InlineData("deepseek-r1", ReasoningFormat.DeepSeekR1)]
+    [InlineData("qwen3", ReasoningFormat.Qwen3)]
+    [InlineData("none", null)]
+    [InlineData(null, null)]
+    public void ReasoningFormats_Parse_TakesVllmNames(string? name, ReasoningFormat? expected)
+    {
+        ReasoningFormats.Parse(name).Should().Be(expected);
+    }
+
+    [Fact]
+    public void ReasoningFormats_Parse_UnknownName_ListsTheKnownOnes()
+    {
+        var parse = () => ReasoningFormats.Parse("granite");
+
+        parse.Should().Throw<ArgumentException>().WithMessage("*deepseek_r1, qwen3 or none*");
+    }
+
     private static IEnumerable<string> Chunks(string text, int firstCut, int step)
     {
         yield return text[..firstCut];

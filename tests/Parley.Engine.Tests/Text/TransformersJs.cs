@@ -5,8 +5,11 @@ using Parley.Testing;
 
 namespace Parley.Engine.Tests.Text;
 
-/// <summary>What transformers.js makes of one text: its ids and their decode.</summary>
-internal sealed record ReferenceEncoding(string Text, int[] Ids, string Decoded);
+/// <summary>What transformers.js makes of one text (given as UTF-16 code units): its ids and their decode.</summary>
+internal sealed record ReferenceEncoding(int[] Units, int[] Ids, string Decoded)
+{
+    public string Text => new(Units.Select(unit => (char)unit).ToArray());
+}
 
 internal static class TransformersJs
 {

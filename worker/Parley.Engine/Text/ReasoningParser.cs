@@ -13,6 +13,20 @@ public enum ReasoningFormat
     Qwen3,
 }
 
+/// <summary>The <c>--reasoning-parser</c> names, as vLLM spells them.</summary>
+public static class ReasoningFormats
+{
+    /// <summary>The format for a flag value; null for <c>none</c> or empty.</summary>
+    /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>
+    public static ReasoningFormat? Parse(string? name) => name?.ToLowerInvariant().Replace('-', '_') switch
+    {
+        null or "" or "none" => null,
+        "deepseek_r1" => ReasoningFormat.DeepSeekR1,
+        "qwen3" => ReasoningFormat.Qwen3,
+        _ => throw new ArgumentException($"Unknown reasoning parser '{name}'; use deepseek_r1, qwen3 or none.", nameof(name)),
+    };
+}
+
 /// <summary>The reasoning and answer text one delta adds.</summary>
 public readonly record struct ReasoningDelta(string Reasoning, string Content)
 {

@@ -1,7 +1,9 @@
 // Text -> token ids for byte-level BPE tokenizer.json files (Llama 3, Qwen2/2.5/3, DeepSeek). Added tokens (special or
-// not) are matched first, longest first, as Hugging Face does; the text between them is normalized, pre-tokenized by
-// SplitPreTokenizer and merged by Microsoft.ML.Tokenizers' BpeTokenizer, which gave the same ids as transformers.js
-// on the test corpus (see RealTokenizerEncodeTests).
+// not) are matched first, longest first, as Hugging Face does; the text between them is normalized, split into pieces
+// by SplitPreTokenizer, and each piece is merged by Microsoft.ML.Tokenizers' BpeTokenizer. This gives the same ids as
+// transformers.js on the test corpus (RealTokenizerEncodeTests) and as Hugging Face's Rust tokenizers on 1 MB of text
+// (the engine benchmark). A lone surrogate takes part in pre-tokenization as what it is (category Cs) and becomes
+// U+FFFD only inside its piece, as in transformers.js.
 using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
@@ -11,13 +13,15 @@ namespace Parley.Engine.Text;
 public sealed class Tokenizer
 {
     private readonly BpeTokenizer _bpe;
+    private readonly SplitPreTokenizer _preTokenizer;
     // Added tokens by first character, longest first: matching costs one lookup per character of text.
     private readonly Dictionary<char, (string Content, int Id)[]> _addedTokens;
     private readonly Normalizer? _normalizer;
 
-    private Tokenizer(BpeTokenizer bpe, IEnumerable<(string Content, int Id)> addedTokens, Normalizer? normalizer, TokenDecoder decoder)
+    private Tokenizer(BpeTokenizer bpe, SplitPreTokenizer preTokenizer, IEnumerable<(string Content, int Id)> addedTokens, Normalizer? normalizer, TokenDecoder decoder)
     {
         _bpe = bpe;
+        _preTokenizer = preTokenizer;
         _addedTokens = addedTokens.Where(token => token.Content.Length > 0)
             .GroupBy(token => token.Content[0])
             .ToDictionary(group => group.Key, group => group.OrderByDescending(token => token.Content.Length).ToArray());
@@ -40,18 +44,15 @@ public sealed class Tokenizer
 
         var vocabulary = model["vocab"]!.AsObject().Select(pair => new KeyValuePair<string, int>(pair.Key, pair.Value!.GetValue<int>()));
         var merges = model["merges"]!.AsArray().Select(merge => merge is JsonArray pair ? $"{pair[0]} {pair[1]}" : merge!.GetValue<string>());
-        var bpe = BpeTokenizer.Create(new BpeOptions(vocabulary)
-        {
-            Merges = merges,
-            PreTokenizer = SplitPreTokenizer.FromTokenizerJson(json["pre_tokenizer"]),
-            ByteLevel = true,
-        });
+        var bpe = BpeTokenizer.Create(new BpeOptions(vocabulary) { Merges = merges, ByteLevel = true });
         var added = (json["added_tokens"]?.AsArray() ?? [])
             .Select(token => (Content: token!["content"]!.GetValue<string>(), Id: token["id"]!.GetValue<int>()));
-        return new Tokenizer(bpe, added, NormalizerOf(json["normalizer"]), TokenDecoder.FromTokenizerJson(json));
+        return new Tokenizer(bpe, SplitPreTokenizer.FromTokenizerJson(json["pre_tokenizer"]), added, NormalizerOf(json["normalizer"]),
+            TokenDecoder.FromTokenizerJson(json));
     }
 
-    /// <summary>The ids of <paramref name="text"/>; added tokens written in the text become their ids.</summary>
+    /// <summary>The ids of <paramref name="text"/>; added tokens written in the text become their ids. A lone
+    /// surrogate is encoded as U+FFFD, as a UTF-8 encoder (and so Hugging Face's tokenizers) would.</summary>
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -80,10 +81,40 @@ public sealed class Tokenizer
 
     private void EncodePlain(string text, List<int> ids)
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            ids.AddRange(_bpe.EncodeToIds(_normalizer?.Normalize(text) ?? text, considerPreTokenization: true, considerNormalization: false));
+            return;
         }
+
+        var normalized = _normalizer?.Normalize(text) ?? text;
+        foreach (var (offset, length) in _preTokenizer.PreTokenize(normalized))
+        {
+            var piece = WithoutLoneSurrogates(normalized.Substring(offset, length));
+            ids.AddRange(_bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
+        }
+    }
+
+    private static string WithoutLoneSurrogates(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
     }
 
     private static NfcNormalizer? NormalizerOf(JsonNode? normalizer) => normalizer?["type"]?.GetValue<string>() switch
