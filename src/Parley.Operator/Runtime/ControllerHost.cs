@@ -29,6 +29,7 @@ public sealed partial class ControllerHost : IDisposable
     private readonly Informer<V1Deployment> _deployments;
     private readonly Informer<V1Pod> _pods;
     private readonly IInformer[] _informers;
+    private readonly NodeFacts _nodeFacts = new();
     private volatile bool _isLeading;
 
     public ControllerHost(IKubernetes client, ControllerOptions options, ILoggerFactory loggers, OperatorMetrics metrics, TimeProvider clock)
@@ -52,7 +53,13 @@ public sealed partial class ControllerHost : IDisposable
         services.Changed += (_, owned) => EnqueueOwner(owned);
         claims.Changed += (_, owned) => EnqueueOwner(owned);
         policies.Changed += (_, owned) => EnqueueOwner(owned);
-        _nodes.Changed += (_, _) => EnqueueAll();
+        _nodes.Changed += (type, node) =>
+        {
+            if (_nodeFacts.HasChanged(type, node))
+            {
+                EnqueueAll();
+            }
+        };
         Api = new ClusterApi(client, KubernetesRetry.Create(options.ApiAttemptTimeout));
     }
 
