@@ -1,0 +1,51 @@
+// One generation request as the scheduler sees it: token ids and how many of them have been computed.
+namespace Parley.Engine.Scheduling;
+
+/// <summary>Where a request is in its life.</summary>
+public enum RequestStatus
+{
+    Waiting,
+    Running,
+    Preempted,
+    Finished,
+}
+
+/// <summary>Why a request finished, as the OpenAI API reports it (<c>abort</c> for cancellations).</summary>
+public enum FinishReason
+{
+    Stop,
+    Length,
+    Abort,
+}
+
+/// <summary>A request: its prompt, what it has generated, and how far the KV cache has caught up with both.</summary>
+/// <param name="id">Unique id.</param>
+/// <param name="promptTokenIds">The prompt.</param>
+/// <param name="maxTokens">Most tokens to generate.</param>
+/// <param name="stopTokenIds">Tokens that end generation (EOS ids and the request's stop_token_ids).</param>
+public sealed class Request(string id, IReadOnlyList<int> promptTokenIds, int maxTokens, IReadOnlySet<int> stopTokenIds)
+{
+    private readonly List<int> _tokens = [.. promptTokenIds];
+
+    public string Id { get; } = id;
+    public int PromptTokenCount { get; } = promptTokenIds.Count;
+    public int MaxTokens { get; } = maxTokens;
+    public IReadOnlySet<int> StopTokenIds { get; } = stopTokenIds;
+
+    /// <summary>Prompt then output tokens.</summary>
+    public IReadOnlyList<int> TokenIds => _tokens;
+
+    public int TokenCount => _tokens.Count;
+    public int OutputTokenCount => _tokens.Count - PromptTokenCount;
+
+    /// <summary>Tokens whose keys and values are in the KV cache; it catches up to <see cref="TokenCount"/>.</summary>
+    public int ComputedTokenCount { get; internal set; }
+
+    public RequestStatus Status { get; internal set; } = RequestStatus.Waiting;
+    public FinishReason? FinishReason { get; internal set; }
+
+    /// <summary>Admission order; the latest arrival is preempted first.</summary>
+    public long ArrivalOrder { get; internal set; }
+
+    internal void Append(int tokenId) => _tokens.Add(tokenId);
+}
