@@ -1,0 +1,188 @@
+// A complete checkpoint folder with random weights and a real architecture, small enough to run anywhere: what tests
+// use instead of downloading weights, and what `--model demo` serves (it talks nonsense, fluently). It holds config.json,
+// generation_config.json, model.safetensors (optionally sharded with an index), a byte-level BPE tokenizer.json whose
+// vocabulary is the 256 byte characters plus chat special tokens, and a ChatML tokenizer_config.json.
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Parley.Engine.Text;
+
+namespace Parley.Engine.Models;
+
+/// <summary>The shape of a tiny model.</summary>
+public sealed record TinyModelSpec
+{
+    public string ModelType { get; init; } = "qwen2";
+    public int HiddenSize { get; init; } = 64;
+    public int IntermediateSize { get; init; } = 128;
+    public int NumHiddenLayers { get; init; } = 2;
+    public int NumAttentionHeads { get; init; } = 4;
+    public int NumKeyValueHeads { get; init; } = 2;
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+    public bool TieWordEmbeddings { get; init; }
+    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.BF16;
+    public bool Llama3RopeScaling { get; init; }
+    public int Shards { get; init; } = 1;
+}
+
+/// <summary>Writes tiny checkpoints.</summary>
+public static class TinyModel
+{
+    public const string EndOfText = "<|endoftext|>";
+    public const string ImStart = "<|im_start|>";
+    public const string ImEnd = "<|im_end|>";
+
+    /// <summary>256 byte characters, then the three special tokens.</summary>
+    public const int VocabSize = 259;
+
+    public static void Write(string folder, TinyModelSpec spec, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Directory.CreateDirectory(folder);
+        var config = Config(spec);
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "generation_config.json"), new JsonObject { ["eos_token_id"] = new JsonArray(258, 256) }.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), TokenizerJson().ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+        {
+            ["bos_token"] = null, ["eos_token"] = ImEnd, ["pad_token"] = EndOfText,
+            ["chat_template"] = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}",
+        }.ToJsonString());
+        WriteWeights(folder, spec, ModelConfig.Parse(config), seed);
+    }
+
+    private static JsonObject Config(TinyModelSpec spec) => new()
+    {
+        ["architectures"] = new JsonArray(spec.ModelType switch { "qwen2" => "Qwen2ForCausalLM", "qwen3" => "Qwen3ForCausalLM", "mistral" => "MistralForCausalLM", _ => "LlamaForCausalLM" }),
+        ["model_type"] = spec.ModelType,
+        ["hidden_size"] = spec.HiddenSize,
+        ["intermediate_size"] = spec.IntermediateSize,
+        ["num_hidden_layers"] = spec.NumHiddenLayers,
+        ["num_attention_heads"] = spec.NumAttentionHeads,
+        ["num_key_value_heads"] = spec.NumKeyValueHeads,
+        ["head_dim"] = spec.HiddenSize / spec.NumAttentionHeads,
+        ["vocab_size"] = VocabSize,
+        ["max_position_embeddings"] = spec.MaxPositionEmbeddings,
+        ["rms_norm_eps"] = 1e-6,
+        ["rope_theta"] = 10000.0,
+        ["tie_word_embeddings"] = spec.TieWordEmbeddings,
+        ["torch_dtype"] = spec.Dtype switch { SafetensorsDtype.F16 => "float16", SafetensorsDtype.F32 => "float32", _ => "bfloat16" },
+        ["rope_scaling"] = spec.Llama3RopeScaling
+            ? new JsonObject { ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0, ["original_max_position_embeddings"] = 256 }
+            : null,
+    };
+
+    private static void WriteWeights(string folder, TinyModelSpec spec, ModelConfig config, int seed)
+    {
+        var random = new Random(seed);
+        long h = config.HiddenSize, d = config.HeadDim, q = config.NumAttentionHeads * d, kv = config.NumKeyValueHeads * d, i = config.IntermediateSize;
+        var tensors = new List<TensorData> { Random(random, spec.Dtype, "model.embed_tokens.weight", config.VocabSize, h) };
+        for (var n = 0; n < config.NumHiddenLayers; n++)
+        {
+            var p = $"model.layers.{n}.";
+            tensors.Add(Ones(spec.Dtype, p + "input_layernorm.weight", h));
+            tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.weight", q, h));
+            tensors.Add(Random(random, spec.Dtype, p + "self_attn.k_proj.weight", kv, h));
+            tensors.Add(Random(random, spec.Dtype, p + "self_attn.v_proj.weight", kv, h));
+            tensors.Add(Random(random, spec.Dtype, p + "self_attn.o_proj.weight", h, q));
+            if (config.AttentionBias)
+            {
+                tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.bias", q));
+                tensors.Add(Random(random, spec.Dtype, p + "self_attn.k_proj.bias", kv));
+                tensors.Add(Random(random, spec.Dtype, p + "self_attn.v_proj.bias", kv));
+            }
+
+            if (config.QkNorm)
+            {
+                tensors.Add(Ones(spec.Dtype, p + "self_attn.q_norm.weight", d));
+                tensors.Add(Ones(spec.Dtype, p + "self_attn.k_norm.weight", d));
+            }
+
+            tensors.Add(Ones(spec.Dtype, p + "post_attention_layernorm.weight", h));
+            tensors.Add(Random(random, spec.Dtype, p + "mlp.gate_proj.weight", i, h));
+            tensors.Add(Random(random, spec.Dtype, p + "mlp.up_proj.weight", i, h));
+            tensors.Add(Random(random, spec.Dtype, p + "mlp.down_proj.weight", h, i));
+        }
+
+        tensors.Add(Ones(spec.Dtype, "model.norm.weight", h));
+        if (!config.TieWordEmbeddings)
+        {
+            tensors.Add(Random(random, spec.Dtype, "lm_head.weight", config.VocabSize, h));
+        }
+
+        WriteShards(folder, tensors, Math.Max(1, spec.Shards));
+    }
+
+    private static void WriteShards(string folder, List<TensorData> tensors, int shards)
+    {
+        if (shards == 1)
+        {
+            SafetensorsWriter.Write(Path.Combine(folder, Checkpoint.SingleFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+            return;
+        }
+
+        var map = new JsonObject();
+        var perShard = (tensors.Count + shards - 1) / shards;
+        for (var s = 0; s < shards; s++)
+        {
+            var file = $"model-{s + 1:D5}-of-{shards:D5}.safetensors";
+            var part = tensors.Skip(s * perShard).Take(perShard).ToList();
+            SafetensorsWriter.Write(Path.Combine(folder, file), part);
+            part.ForEach(tensor => map[tensor.Name] = file);
+        }
+
+        File.WriteAllText(Path.Combine(folder, Checkpoint.IndexFile), new JsonObject { ["metadata"] = new JsonObject(), ["weight_map"] = map }.ToJsonString());
+    }
+
+    // Small random weights (std ~0.05) keep activations finite through a few layers without normalisation surprises.
+    private static TensorData Random(Random random, SafetensorsDtype dtype, string name, params long[] shape) =>
+        Encode(dtype, name, shape, Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)((random.NextDouble() - 0.5) * 0.1)).ToArray());
+
+    private static TensorData Ones(SafetensorsDtype dtype, string name, long size) => Encode(dtype, name, [size], Enumerable.Repeat(1f, (int)size).ToArray());
+
+    private static TensorData Encode(SafetensorsDtype dtype, string name, long[] shape, float[] values) => dtype switch
+    {
+        SafetensorsDtype.F32 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()),
+        SafetensorsDtype.F16 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray()),
+        // bf16 is the upper half of a float32 (rounded to nearest even).
+        _ => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(ToBFloat16).ToArray().AsSpan()).ToArray()),
+    };
+
+    private static ushort ToBFloat16(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+    }
+
+    private static JsonObject TokenizerJson()
+    {
+        var vocab = new JsonObject();
+        for (var b = 0; b < 256; b++)
+        {
+            vocab[ByteLevelAlphabet.ToChar((byte)b).ToString()] = b;
+        }
+
+        return new JsonObject
+        {
+            ["version"] = "1.0",
+            ["added_tokens"] = new JsonArray(Special(256, EndOfText), Special(257, ImStart), Special(258, ImEnd)),
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = new JsonObject
+            {
+                ["type"] = "Sequence",
+                ["pretokenizers"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["type"] = "Split",
+                        ["pattern"] = new JsonObject { ["Regex"] = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+" },
+                        ["behavior"] = "Isolated",
+                        ["invert"] = false,
+                    },
+                    new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["use_regex"] = false }),
+            },
+            ["decoder"] = new JsonObject { ["type"] = "ByteLevel" },
+            ["model"] = new JsonObject { ["type"] = "BPE", ["vocab"] = vocab, ["merges"] = new JsonArray() },
+        };
+    }
+
+    private static JsonObject Special(int id, string content) => new() { ["id"] = id, ["content"] = content, ["special"] = true };
+}
