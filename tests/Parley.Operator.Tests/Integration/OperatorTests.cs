@@ -19,7 +19,8 @@ public class OperatorTests
 
         var worker = await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker"), _ => true, "the worker Deployment");
         worker.Spec.Template.Spec.Containers[0].Args.Should().ContainInConsecutiveOrder("--max-model-len", "58064");
-        harness.Api.Store.Get<V1Deployment>(Ns, "r1-ui").Should().NotBeNull();
+        // Objects are applied one after another; the UI Deployment comes after the worker's.
+        await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Deployment>(Ns, "r1-ui"), _ => true, "the UI Deployment");
         harness.Api.Store.Get<V1PersistentVolumeClaim>(Ns, "r1-ui-data").Should().NotBeNull();
         var progressing = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Phase == "Progressing", "Progressing");
         progressing.Status!.Tuning!.GpuProduct.Should().Be("NVIDIA-GeForce-RTX-3060");
@@ -32,7 +33,7 @@ public class OperatorTests
         ready.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status.Should().Be("True");
         ready.Status.ObservedGeneration.Should().Be(ready.Metadata.Generation);
         ready.Status.ReadyReplicas.Should().Be(1);
-        Events(harness).Should().Contain(e => e.Reason == ConditionReasons.Planned);
+        await EventuallyEvent(harness, e => e.Reason == ConditionReasons.Planned);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public class OperatorTests
         worker.Metadata.Generation.Should().Be(2);
         var chat = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.ObservedGeneration == 2, "generation 2 observed");
         chat.Status!.Tuning!.MaxModelLen.Should().Be(29_024);
-        Events(harness).Should().Contain(e => e.Reason == ConditionReasons.Replanned);
+        await EventuallyEvent(harness, e => e.Reason == ConditionReasons.Replanned);
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public class OperatorTests
         var chat = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Tuning?.GpuProduct == "NVIDIA-GeForce-RTX-3060", "the re-plan");
         chat.Status!.Tuning!.MaxModelLen.Should().Be(58_064);
         harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker")!.Spec.Template.Spec.NodeSelector["nvidia.com/gpu.product"].Should().Be("NVIDIA-GeForce-RTX-3060");
-        Events(harness).Should().Contain(e => e.Reason == ConditionReasons.Replanned);
+        await EventuallyEvent(harness, e => e.Reason == ConditionReasons.Replanned);
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public class OperatorTests
         ready.Reason.Should().Be(ConditionReasons.InsufficientGpuMemory);
         ready.Message.Should().Contain("Use quantization: gptq");
         harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker").Should().BeNull();
-        Events(harness).Should().Contain(e => e.Type == "Warning" && e.Reason == ConditionReasons.InsufficientGpuMemory);
+        await EventuallyEvent(harness, e => e.Type == "Warning" && e.Reason == ConditionReasons.InsufficientGpuMemory);
     }
 
     [Fact]
@@ -155,8 +156,9 @@ public class OperatorTests
         CrashWorker(harness, 4);
         var degraded = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Phase == "Degraded", "Degraded");
         degraded.Status!.Tuning!.StepDowns.Should().Be(3);
+        // Events follow the status write they describe.
+        await EventuallyEvent(harness, e => e.Reason == ConditionReasons.OutOfMemoryRepeatedly);
         Events(harness).Count(e => e.Reason == ConditionReasons.SteppedDown).Should().Be(3);
-        Events(harness).Should().Contain(e => e.Reason == ConditionReasons.OutOfMemoryRepeatedly);
     }
 
     private static void CrashWorker(OperatorHarness harness, int attempt)
@@ -193,6 +195,10 @@ public class OperatorTests
         };
         harness.Api.Store.Upsert("pods", Parley.Api.Serialization.Manifests.ToJson(pod).AsObject());
     }
+
+    /// <summary>Waits for an Event: they are written right after the status change they describe.</summary>
+    internal static Task<IReadOnlyList<Corev1Event>> EventuallyEvent(OperatorHarness harness, Func<Corev1Event, bool> match) =>
+        OperatorHarness.EventuallyAsync(() => Events(harness), events => events.Any(match), "the Event");
 
     internal static IReadOnlyList<Corev1Event> Events(OperatorHarness harness) =>
         harness.Api.Store.List("events", Ns).Select(Parley.Api.Serialization.Manifests.FromJson<Corev1Event>).ToList();
