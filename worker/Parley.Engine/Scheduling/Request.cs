@@ -1,4 +1,6 @@
 // One generation request as the scheduler sees it: token ids and how many of them have been computed.
+using System.Runtime.InteropServices;
+
 namespace Parley.Engine.Scheduling;
 
 /// <summary>Where a request is in its life.</summary>
@@ -34,6 +36,9 @@ public sealed class Request(string id, IReadOnlyList<int> promptTokenIds, int ma
 
     /// <summary>Prompt then output tokens.</summary>
     public IReadOnlyList<int> TokenIds => _tokens;
+
+    /// <summary>The same tokens without a copy; valid until the next token is appended.</summary>
+    public ReadOnlySpan<int> TokenSpan => CollectionsMarshal.AsSpan(_tokens);
 
     public int TokenCount => _tokens.Count;
     public int OutputTokenCount => _tokens.Count - PromptTokenCount;

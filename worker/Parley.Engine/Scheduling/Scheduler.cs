@@ -70,7 +70,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             }
 
             request.ComputedTokenCount += step.TokenCount;
-            kv.CacheFullBlocks(request.Id, Tokens(request), request.ComputedTokenCount);
+            kv.CacheFullBlocks(request.Id, request.TokenSpan, request.ComputedTokenCount);
             if (step.IsSampled && sampled.SampledTokenIds.TryGetValue(request.Id, out var token))
             {
                 request.Append(token);
@@ -130,7 +130,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         while (_waiting.First is { } node && _running.Count < maxNumSeqs && budget > 0)
         {
             var request = node.Value;
-            var hits = kv.GetComputedBlocks(Tokens(request));
+            var hits = kv.GetComputedBlocks(request.TokenSpan);
             var computed = hits.Count * BlockPool.BlockSize;
             var count = Math.Min(request.TokenCount - computed, budget);
             if (!kv.TryAllocate(request.Id, computed + count, hits))
@@ -171,6 +171,4 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         request.Status = RequestStatus.Finished;
         request.FinishReason = reason;
     }
-
-    private static int[] Tokens(Request request) => [.. request.TokenIds];
 }
