@@ -79,7 +79,7 @@ public static class TinyModel
         for (var n = 0; n < config.NumHiddenLayers; n++)
         {
             var p = $"model.layers.{n}.";
-            tensors.Add(Ones(spec.Dtype, p + "input_layernorm.weight", h));
+            tensors.Add(Norm(random, spec.Dtype, p + "input_layernorm.weight", h));
             tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.weight", q, h));
             tensors.Add(Random(random, spec.Dtype, p + "self_attn.k_proj.weight", kv, h));
             tensors.Add(Random(random, spec.Dtype, p + "self_attn.v_proj.weight", kv, h));
@@ -93,17 +93,17 @@ public static class TinyModel
 
             if (config.QkNorm)
             {
-                tensors.Add(Ones(spec.Dtype, p + "self_attn.q_norm.weight", d));
-                tensors.Add(Ones(spec.Dtype, p + "self_attn.k_norm.weight", d));
+                tensors.Add(Norm(random, spec.Dtype, p + "self_attn.q_norm.weight", d));
+                tensors.Add(Norm(random, spec.Dtype, p + "self_attn.k_norm.weight", d));
             }
 
-            tensors.Add(Ones(spec.Dtype, p + "post_attention_layernorm.weight", h));
+            tensors.Add(Norm(random, spec.Dtype, p + "post_attention_layernorm.weight", h));
             tensors.Add(Random(random, spec.Dtype, p + "mlp.gate_proj.weight", i, h));
             tensors.Add(Random(random, spec.Dtype, p + "mlp.up_proj.weight", i, h));
             tensors.Add(Random(random, spec.Dtype, p + "mlp.down_proj.weight", h, i));
         }
 
-        tensors.Add(Ones(spec.Dtype, "model.norm.weight", h));
+        tensors.Add(Norm(random, spec.Dtype, "model.norm.weight", h));
         if (!config.TieWordEmbeddings)
         {
             tensors.Add(Random(random, spec.Dtype, "lm_head.weight", config.VocabSize, h));
@@ -137,7 +137,9 @@ public static class TinyModel
     private static TensorData Random(Random random, SafetensorsDtype dtype, string name, params long[] shape) =>
         Encode(dtype, name, shape, Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)((random.NextDouble() - 0.5) * 0.1)).ToArray());
 
-    private static TensorData Ones(SafetensorsDtype dtype, string name, long size) => Encode(dtype, name, [size], Enumerable.Repeat(1f, (int)size).ToArray());
+    // Norm weights near 1 but not all equal, so a norm applied with the wrong weight (or none) changes the logits.
+    private static TensorData Norm(Random random, SafetensorsDtype dtype, string name, long size) =>
+        Encode(dtype, name, [size], Enumerable.Range(0, (int)size).Select(_ => (float)(0.8 + random.NextDouble() * 0.4)).ToArray());
 
     private static TensorData Encode(SafetensorsDtype dtype, string name, long[] shape, float[] values) => dtype switch
     {
