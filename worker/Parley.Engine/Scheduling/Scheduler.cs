@@ -21,6 +21,20 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
     /// <returns>Null when queued; otherwise a sentence with the numbers.</returns>
     public string? Admit(Request request)
     {
+        if (Refusal(request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        request.ArrivalOrder = _arrivals++;
+        _waiting.AddLast(request);
+        return null;
+    }
+
+    /// <summary>Why a request can never run under these limits, or null when it can. Reads only the fixed limits, so
+    /// any thread may ask.</summary>
+    public string? Refusal(Request request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var total = request.PromptTokenCount + request.MaxTokens;
         if (total > maxModelLen)
@@ -35,8 +49,6 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             return $"{total} tokens need {blocks} KV blocks but the whole cache has {kv.Pool.TotalBlockCount}; reduce the prompt or max_tokens.";
         }
 
-        request.ArrivalOrder = _arrivals++;
-        _waiting.AddLast(request);
         return null;
     }
 

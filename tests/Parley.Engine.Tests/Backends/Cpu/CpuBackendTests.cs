@@ -1,0 +1,115 @@
+using Parley.Engine.Backends;
+using static Parley.Engine.Tests.Backends.BackendCalls;
+
+namespace Parley.Engine.Tests.Backends.Cpu;
+
+// The forward pass must not depend on how a sequence's tokens are cut into steps or batched with others: the paged
+// cache, positions and block tables are what make that true. Numeric agreement with an independent reference is in
+// CpuBackendReferenceTests.
+public class CpuBackendTests
+{
+    public static TheoryData<string, string, bool, bool> Shapes() => new()
+    {
+        { "llama", "BF16", false, true },
+        { "mistral", "F16", false, false },
+        { "qwen2", "BF16", true, false },
+        { "qwen3", "F32", false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void PrefillAtOnce_EqualsDecodingTokenByToken(string modelType, string dtype, bool tied, bool ropeScaling)
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        using var backend = model.Cpu();
+        var tokens = RandomTokens(37, seed: 3);
+
+        var whole = Run(backend, tokens, 0, Blocks(1, tokens.Length));
+        float[] last = [];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            last = Run(backend, [tokens[i]], i, Blocks(10, tokens.Length));
+        }
+
+        MaxAbsDifference(whole, last).Should().BeLessThan(1e-4);
+        whole.Should().OnlyContain(value => float.IsFinite(value));
+        whole.Distinct().Should().HaveCountGreaterThan(100);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ChunkedPrefill_EqualsOnePass(string modelType, string dtype, bool tied, bool ropeScaling)
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        using var backend = model.Cpu();
+        var tokens = RandomTokens(50, seed: 4);
+
+        var whole = Run(backend, tokens, 0, Blocks(1, 50));
+        _ = Run(backend, tokens[..20], 0, Blocks(10, 50));
+        var chunked = Run(backend, tokens[20..], 20, Blocks(10, 50));
+
+        MaxAbsDifference(whole, chunked).Should().BeLessThan(1e-4);
+    }
+
+    [Fact]
+    public void SequencesInOneBatch_GetTheLogitsEachGetsAlone()
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen2", "BF16"));
+        using var backend = model.Cpu();
+        int[] first = RandomTokens(21, seed: 5), second = RandomTokens(5, seed: 6);
+        var alone1 = Run(backend, first, 0, Blocks(1, 21));
+        var alone2 = Run(backend, second, 0, Blocks(3, 5));
+
+        // A decode token of one sequence and a prefill of another in one step; the middle one returns no logits.
+        var third = RandomTokens(9, seed: 7);
+        var batch = new ForwardBatch(
+            [
+                new BatchSequence(0, 21, 0, Blocks(4, 21), ReturnsLogits: true),
+                new BatchSequence(21, 9, 0, Blocks(6, 9), ReturnsLogits: false),
+                new BatchSequence(30, 5, 0, Blocks(7, 5), ReturnsLogits: true),
+            ],
+            [.. first, .. third, .. second]);
+        var logits = new float[2 * backend.Config.VocabSize];
+        backend.Forward(batch, logits);
+
+        MaxAbsDifference(alone1, logits[..259]).Should().BeLessThan(1e-5);
+        MaxAbsDifference(alone2, logits[259..]).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void SharedPrefixBlocks_GiveTheLogitsOfRecomputingThePrefix()
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("llama", "BF16"));
+        using var backend = model.Cpu();
+        var prompt = RandomTokens(40, seed: 8);
+        _ = Run(backend, prompt[..32], 0, [1, 2]);
+
+        // Blocks 1 and 2 hold the first 32 tokens; a second sequence reuses them and computes only the rest.
+        var reused = Run(backend, prompt[32..], 32, [1, 2, 9]);
+        var recomputed = Run(backend, prompt, 0, [11, 12, 13]);
+
+        MaxAbsDifference(reused, recomputed).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void OneThreadAndTwo_GiveIdenticalLogits()
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen3", "BF16"));
+        var tokens = RandomTokens(30, seed: 9);
+        using var one = model.Cpu(threads: 1);
+        using var two = model.Cpu(threads: 2);
+
+        Run(one, tokens, 0, Blocks(1, 30)).Should().Equal(Run(two, tokens, 0, Blocks(1, 30)));
+    }
+
+    [Fact]
+    public void Forward_BatchLargerThanTheBuffers_IsRefusedWithTheLimits()
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen2", "BF16"));
+        using var backend = model.Cpu(maxBatchedTokens: 16);
+
+        var act = () => Run(backend, RandomTokens(17, seed: 1), 0, Blocks(1, 17));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*17 tokens*16*");
+    }
+}

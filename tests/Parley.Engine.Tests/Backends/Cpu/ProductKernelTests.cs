@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Parley.Engine.Backends.Cpu;
+using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
+
+namespace Parley.Engine.Tests.Backends.Cpu;
+
+public unsafe class ProductKernelTests
+{
+    public static TheoryData<int> Lengths() => new(1, 7, 8, 15, 16, 17, 33, 896);
+
+    [Fact]
+    public void Float16Row_EveryBitPattern_WidensLikeSystemHalf()
+    {
+        var patterns = Enumerable.Range(0, 65536).Select(i => (ushort)i).ToArray();
+        fixed (ushort* source = patterns)
+        {
+            for (var i = 0; i < patterns.Length; i += 8)
+            {
+                var lanes = Float16Row.Load8((byte*)source, i);
+                for (var j = 0; j < 8; j++)
+                {
+                    var expected = (float)BitConverter.UInt16BitsToHalf(patterns[i + j]);
+                    var actual = lanes.GetElement(j);
+                    if (float.IsNaN(expected))
+                    {
+                        float.IsNaN(actual).Should().BeTrue($"0x{patterns[i + j]:X4} is NaN");
+                    }
+                    else
+                    {
+                        BitConverter.SingleToUInt32Bits(actual).Should().Be(BitConverter.SingleToUInt32Bits(expected), $"0x{patterns[i + j]:X4}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void DenseLinear_EveryDtypeAndTokenCount_MatchesTheScalarProduct(int inFeatures)
+    {
+        const int rows = 5;
+        var random = new Random(inFeatures);
+        var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
+        {
+            var (stored, exact) = Store(weights, dtype);
+            foreach (var tokens in new[] { 1, 3, 4, 6 })
+            {
+                var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+                var y = Enumerable.Repeat(0.5f, tokens * rows).ToArray();
+                fixed (byte* w = stored)
+                fixed (float* xp = x, yp = y)
+                {
+                    var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
+                    linear.MultiplyRows(xp, tokens, yp, rows, 1, rows, accumulate: true);
+                }
+
+                for (var t = 0; t < tokens; t++)
+                {
+                    y[t * rows].Should().Be(0.5f, "row 0 was outside the range");
+                    for (var r = 1; r < rows; r++)
+                    {
+                        var expected = 0.5 + Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
+                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, token {t}, row {r}");
+                    }
+                }
+            }
+        }
+    }
+
+    private static (byte[] Stored, float[] Exact) Store(float[] values, SafetensorsDtype dtype) => dtype switch
+    {
+        SafetensorsDtype.BF16 => (MemoryMarshal.AsBytes(values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray().AsSpan()).ToArray(),
+            values.Select(v => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(v) & 0xFFFF0000)).ToArray()),
+        SafetensorsDtype.F16 => (MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray(), values.Select(v => (float)(Half)v).ToArray()),
+        _ => (MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values),
+    };
+}

@@ -1,0 +1,245 @@
+// The forward pass of Llama-family decoders on the CPU, over a batch that mixes prefill chunks and decode tokens:
+//
+//   h = embed(tokens)                                            [T, H]
+//   per layer:
+//     x = rmsnorm(h);  q, k, v = x·Wq (+bq), x·Wk (+bk), x·Wv (+bv)  [T, Hq·D], [T, Hkv·D], [T, Hkv·D]
+//     (Qwen3) q, k = rmsnorm per head;  q, k = rope(q, k, position)
+//     cache[layer] <- k, v at each token's (block, slot);  a = attention(q, cache)   [T, Hq·D]
+//     h += a·Wo;  x = rmsnorm(h);  h += (silu(x·Wgate) * x·Wup)·Wdown
+//   logits = rmsnorm(h[last token of each sampled sequence])·Wlm    [S, V]
+//
+// T tokens in the batch, H hidden size, D head size, Hq/Hkv query/KV heads, S sequences that sample, V vocabulary.
+// All buffers are allocated once for the largest batch; a step allocates nothing.
+using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
+
+namespace Parley.Engine.Backends.Cpu;
+
+/// <summary>Runs a checkpoint on the CPU.</summary>
+public sealed unsafe class CpuBackend : IBackend
+{
+    private readonly Checkpoint _checkpoint;
+    private readonly CpuWeights _weights;
+    private readonly CpuBackendOptions _options;
+    private readonly Rope _rope;
+    private readonly PagedKvCache _cache;
+    private readonly ThreadGang _gang;
+    private readonly LinearJob _linear;
+    private readonly AttentionJob _attention;
+    private readonly NativeBuffer _hidden;    // [T, H] the residual stream
+    private readonly NativeBuffer _normed;    // [T, H] its normalised copy; [S, H] at the end
+    private readonly NativeBuffer _queries;   // [T, Hq·D]
+    private readonly NativeBuffer _keys;      // [T, Hkv·D]
+    private readonly NativeBuffer _values;    // [T, Hkv·D]
+    private readonly NativeBuffer _attended;  // [T, Hq·D]
+    private readonly NativeBuffer _gate;      // [T, I]
+    private readonly NativeBuffer _up;        // [T, I]
+    private readonly NativeBuffer _activated; // [T, I]
+    private readonly NativeBuffer _cos;       // [T, D/2]
+    private readonly NativeBuffer _sin;       // [T, D/2]
+
+    private CpuBackend(Checkpoint checkpoint, ModelConfig config, CpuBackendOptions options)
+    {
+        _checkpoint = checkpoint;
+        Config = config;
+        _options = options;
+        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config));
+        _rope = new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling);
+        _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
+        _gang = new ThreadGang(options.Threads);
+        _linear = new LinearJob(_gang);
+        _attention = new AttentionJob(_gang, _cache, config.NumAttentionHeads, options.MaxModelLen);
+        long tokens = options.MaxBatchedTokens, q = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim;
+        _hidden = new NativeBuffer(tokens * config.HiddenSize);
+        _normed = new NativeBuffer(Math.Max(tokens, options.MaxSequences) * config.HiddenSize);
+        _queries = new NativeBuffer(tokens * q);
+        _keys = new NativeBuffer(tokens * kv);
+        _values = new NativeBuffer(tokens * kv);
+        _attended = new NativeBuffer(tokens * q);
+        _gate = new NativeBuffer(tokens * config.IntermediateSize);
+        _up = new NativeBuffer(tokens * config.IntermediateSize);
+        _activated = new NativeBuffer(tokens * config.IntermediateSize);
+        _cos = new NativeBuffer(tokens * config.HeadDim / 2);
+        _sin = new NativeBuffer(tokens * config.HeadDim / 2);
+    }
+
+    public ModelConfig Config { get; }
+
+    public int KvBlockCount => _options.KvBlockCount;
+
+    /// <summary>Bytes of the KV cache.</summary>
+    public long KvCacheBytes => _cache.Bytes;
+
+    /// <summary>Opens a checkpoint folder and allocates the KV cache and buffers.</summary>
+    /// <exception cref="NotSupportedException">The model uses an architecture, dtype or quantization Parley cannot run.</exception>
+    /// <exception cref="InvalidDataException">A tensor is missing or misshapen.</exception>
+    public static CpuBackend Load(string folder, CpuBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = ModelConfig.Load(folder);
+        var checkpoint = Checkpoint.Open(folder);
+        try
+        {
+            return new CpuBackend(checkpoint, config, options);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    public void Forward(ForwardBatch batch, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var vocabulary = Config.VocabSize;
+        if (batch.TokenCount > _options.MaxBatchedTokens || batch.LogitsCount > _options.MaxSequences)
+        {
+            throw new ArgumentException($"The batch has {batch.TokenCount} tokens and {batch.LogitsCount} sampled sequences; the backend holds {_options.MaxBatchedTokens} and {_options.MaxSequences}.", nameof(batch));
+        }
+
+        if (logits.Length < batch.LogitsCount * vocabulary)
+        {
+            throw new ArgumentException($"The logits need {batch.LogitsCount} x {vocabulary} floats.", nameof(logits));
+        }
+
+        Embed(batch);
+        PrepareRotations(batch);
+        for (var layer = 0; layer < _weights.Layers.Count; layer++)
+        {
+            Attention(batch, layer, _weights.Layers[layer]);
+            Mlp(batch.TokenCount, _weights.Layers[layer]);
+        }
+
+        fixed (float* destination = logits)
+        {
+            Logits(batch, destination);
+        }
+    }
+
+    public void Dispose()
+    {
+        _gang.Dispose();
+        _attention.Dispose();
+        _cache.Dispose();
+        foreach (var buffer in new[] { _hidden, _normed, _queries, _keys, _values, _attended, _gate, _up, _activated, _cos, _sin })
+        {
+            buffer.Dispose();
+        }
+
+        _checkpoint.Dispose();
+    }
+
+    private void Embed(ForwardBatch batch)
+    {
+        var hidden = Config.HiddenSize;
+        for (var t = 0; t < batch.TokenCount; t++)
+        {
+            _weights.Embed(batch.TokenIds[t], _hidden.Slice((long)t * hidden, hidden));
+        }
+    }
+
+    private void PrepareRotations(ForwardBatch batch)
+    {
+        var half = Config.HeadDim / 2;
+        for (var t = 0; t < batch.TokenCount; t++)
+        {
+            _rope.Angles(batch.Positions[t], _cos.Slice((long)t * half, half), _sin.Slice((long)t * half, half));
+        }
+    }
+
+    private void Attention(ForwardBatch batch, int layerIndex, CpuLayer layer)
+    {
+        var tokens = batch.TokenCount;
+        NormaliseRows(_hidden, layer.AttentionNorm, tokens);
+        _linear.Run(_normed.Pointer, tokens, layer.Wq, _queries.Pointer, layer.Wk, _keys.Pointer, layer.Wv, _values.Pointer);
+        PositionHeads(batch, _queries, Config.NumAttentionHeads, layer.Bq, layer.QNorm);
+        PositionHeads(batch, _keys, Config.NumKeyValueHeads, layer.Bk, layer.KNorm);
+        AddBias(_values, layer.Bv, tokens);
+        var kvWidth = Config.NumKeyValueHeads * Config.HeadDim;
+        for (var t = 0; t < tokens; t++)
+        {
+            var sequence = batch.Sequences[batch.SequenceOfToken[t]];
+            _cache.Write(layerIndex, sequence.BlockTable, batch.Positions[t], _keys.Pointer + (long)t * kvWidth, _values.Pointer + (long)t * kvWidth);
+        }
+
+        _attention.Run(batch, layerIndex, _queries.Pointer, _attended.Pointer);
+        _linear.Run(_attended.Pointer, tokens, accumulate: true, layer.Wo, _hidden.Pointer, Config.HiddenSize);
+    }
+
+    // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
+    private void PositionHeads(ForwardBatch batch, NativeBuffer heads, int headCount, float[]? bias, float[]? norm)
+    {
+        int headDim = Config.HeadDim, half = headDim / 2, width = headCount * headDim;
+        AddBias(heads, bias, batch.TokenCount);
+        for (var t = 0; t < batch.TokenCount; t++)
+        {
+            var cos = _cos.Slice((long)t * half, half);
+            var sin = _sin.Slice((long)t * half, half);
+            for (var h = 0; h < headCount; h++)
+            {
+                var head = heads.Slice((long)t * width + h * headDim, headDim);
+                if (norm is not null)
+                {
+                    RmsNorm.Apply(head, norm, (float)Config.RmsNormEps, head);
+                }
+
+                Rope.Apply(head, cos, sin);
+            }
+        }
+    }
+
+    private void Mlp(int tokens, CpuLayer layer)
+    {
+        var intermediate = Config.IntermediateSize;
+        NormaliseRows(_hidden, layer.MlpNorm, tokens);
+        _linear.Run(_normed.Pointer, tokens, layer.WGate, _gate.Pointer, layer.WUp, _up.Pointer);
+        for (var t = 0; t < tokens; t++)
+        {
+            var offset = (long)t * intermediate;
+            SiluAndMul.Apply(_gate.Slice(offset, intermediate), _up.Slice(offset, intermediate), _activated.Slice(offset, intermediate));
+        }
+
+        _linear.Run(_activated.Pointer, tokens, accumulate: true, layer.WDown, _hidden.Pointer, Config.HiddenSize);
+    }
+
+    private void Logits(ForwardBatch batch, float* destination)
+    {
+        var hidden = Config.HiddenSize;
+        var row = 0;
+        foreach (var sequence in batch.Sequences)
+        {
+            if (sequence.ReturnsLogits)
+            {
+                var last = sequence.TokenOffset + sequence.TokenCount - 1;
+                RmsNorm.Apply(_hidden.Slice((long)last * hidden, hidden), _weights.FinalNorm, (float)Config.RmsNormEps, _normed.Slice((long)row * hidden, hidden));
+                row++;
+            }
+        }
+
+        _linear.Run(_normed.Pointer, row, accumulate: false, _weights.LmHead, destination, Config.VocabSize);
+    }
+
+    private void NormaliseRows(NativeBuffer source, float[] weight, int tokens)
+    {
+        var hidden = Config.HiddenSize;
+        for (var t = 0; t < tokens; t++)
+        {
+            RmsNorm.Apply(source.Slice((long)t * hidden, hidden), weight, (float)Config.RmsNormEps, _normed.Slice((long)t * hidden, hidden));
+        }
+    }
+
+    private static void AddBias(NativeBuffer rows, float[]? bias, int tokens)
+    {
+        if (bias is null)
+        {
+            return;
+        }
+
+        for (var t = 0; t < tokens; t++)
+        {
+            var row = rows.Slice((long)t * bias.Length, bias.Length);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, bias, row);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Parley.Engine.Backends.Cpu;
+
+/// <summary>Sizes the CPU backend's buffers; the scheduler's limits must stay within them.</summary>
+public sealed record CpuBackendOptions
+{
+    /// <summary>KV blocks to hold, the scheduler's null block 0 included.</summary>
+    public required int KvBlockCount { get; init; }
+
+    /// <summary>Most tokens one forward pass computes (vLLM's max_num_batched_tokens).</summary>
+    public required int MaxBatchedTokens { get; init; }
+
+    /// <summary>Most sequences one forward pass returns logits for (vLLM's max_num_seqs).</summary>
+    public required int MaxSequences { get; init; }
+
+    /// <summary>Longest sequence, prompt and output together.</summary>
+    public required int MaxModelLen { get; init; }
+
+    /// <summary>Threads for the matrix products and attention; all cores by default.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

@@ -1,0 +1,81 @@
+// The checkpoint's tensors in the form the CPU forward pass reads: matrices stay in the memory-mapped file in their
+// stored dtype (read in place by CpuLinear); the small vectors (norm weights, biases) are widened to float32 once.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
+
+namespace Parley.Engine.Backends.Cpu;
+
+/// <summary>One decoder layer, ready to run.</summary>
+internal sealed record CpuLayer(
+    float[] AttentionNorm, CpuLinear Wq, CpuLinear Wk, CpuLinear Wv, CpuLinear Wo,
+    float[]? Bq, float[]? Bk, float[]? Bv, float[]? QNorm, float[]? KNorm,
+    float[] MlpNorm, CpuLinear WGate, CpuLinear WUp, CpuLinear WDown);
+
+/// <summary>Every weight of a model, ready to run.</summary>
+internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingData, IReadOnlyList<CpuLayer> Layers, float[] FinalNorm, CpuLinear LmHead)
+{
+    public static CpuWeights From(Checkpoint checkpoint, ModelWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(weights);
+        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor));
+        float[] Vector(TensorInfo tensor) => Widened(checkpoint, tensor);
+        float[]? OptionalVector(TensorInfo? tensor) => tensor is null ? null : Widened(checkpoint, tensor);
+        var layers = weights.Layers.Select(layer => new CpuLayer(
+            Vector(layer.AttentionNorm), Matrix(layer.Wq), Matrix(layer.Wk), Matrix(layer.Wv), Matrix(layer.Wo),
+            OptionalVector(layer.Bq), OptionalVector(layer.Bk), OptionalVector(layer.Bv), OptionalVector(layer.QNorm), OptionalVector(layer.KNorm),
+            Vector(layer.MlpNorm), Matrix(layer.WGate), Matrix(layer.WUp), Matrix(layer.WDown))).ToList();
+        return new CpuWeights(weights.Embedding, (nint)Address(checkpoint, weights.Embedding), layers, Vector(weights.FinalNorm), Matrix(weights.LmHead));
+    }
+
+    /// <summary>Writes the float32 embedding of <paramref name="tokenId"/> into <paramref name="destination"/>.</summary>
+    public void Embed(int tokenId, Span<float> destination)
+    {
+        var width = (int)Embedding.Shape[1];
+        if ((uint)tokenId >= (uint)Embedding.Shape[0])
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"Token ids run from 0 to {Embedding.Shape[0] - 1}.");
+        }
+
+        var row = (byte*)EmbeddingData + (long)tokenId * width * Embedding.Dtype.ElementSize();
+        switch (Embedding.Dtype)
+        {
+            case SafetensorsDtype.BF16:
+                Widen.BFloat16(new ReadOnlySpan<ushort>(row, width), destination);
+                break;
+            case SafetensorsDtype.F16:
+                Widen.Float16(new ReadOnlySpan<Half>(row, width), destination);
+                break;
+            default:
+                new ReadOnlySpan<float>(row, width).CopyTo(destination);
+                break;
+        }
+    }
+
+    private static byte* Address(Checkpoint checkpoint, TensorInfo tensor) =>
+        (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(checkpoint.Bytes(tensor.Name)));
+
+    private static float[] Widened(Checkpoint checkpoint, TensorInfo tensor)
+    {
+        var bytes = checkpoint.Bytes(tensor.Name);
+        var values = new float[tensor.ElementCount];
+        switch (tensor.Dtype)
+        {
+            case SafetensorsDtype.BF16:
+                Widen.BFloat16(MemoryMarshal.Cast<byte, ushort>(bytes), values);
+                break;
+            case SafetensorsDtype.F16:
+                Widen.Float16(MemoryMarshal.Cast<byte, Half>(bytes), values);
+                break;
+            case SafetensorsDtype.F32:
+                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
+                break;
+            default:
+                throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; expected BF16, F16 or F32.");
+        }
+
+        return values;
+    }
+}

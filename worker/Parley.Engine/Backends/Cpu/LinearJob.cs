@@ -1,0 +1,89 @@
+// One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
+// and up): their rows are numbered end to end and split between the gang's threads in one call.
+namespace Parley.Engine.Backends.Cpu;
+
+/// <summary>y = W·x for one or more weights sharing x, spread over a <see cref="ThreadGang"/>.</summary>
+internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
+{
+    // Enough rows per chunk to amortise taking it; few enough that every thread gets several.
+    private const int MinimumRowsPerChunk = 8;
+    private const int ChunksPerThread = 8;
+
+    private readonly CpuLinear?[] _weights = new CpuLinear?[3];
+    private readonly nint[] _outputs = new nint[3];
+    private readonly int[] _strides = new int[3];
+    private int _count;
+    private float* _x;
+    private int _tokens;
+    private bool _accumulate;
+
+    /// <summary>Computes y = W·x (or y += W·x) for one weight.</summary>
+    public void Run(float* x, int tokens, bool accumulate, CpuLinear weight, float* y, int yStride)
+    {
+        Begin(x, tokens, accumulate);
+        Add(weight, y, yStride);
+        Execute();
+    }
+
+    /// <summary>Computes y_i = W_i·x for several weights at once.</summary>
+    public void Run(float* x, int tokens, CpuLinear first, float* firstY, CpuLinear second, float* secondY, CpuLinear? third = null, float* thirdY = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        Begin(x, tokens, accumulate: false);
+        Add(first, firstY, first.OutFeatures);
+        Add(second, secondY, second.OutFeatures);
+        if (third is not null)
+        {
+            Add(third, thirdY, third.OutFeatures);
+        }
+
+        Execute();
+    }
+
+    public void Run(int begin, int end, int worker)
+    {
+        var offset = 0;
+        for (var i = 0; i < _count && begin < end; i++)
+        {
+            var weight = _weights[i]!;
+            var segmentEnd = offset + weight.OutFeatures;
+            if (begin < segmentEnd)
+            {
+                var last = Math.Min(end, segmentEnd);
+                weight.MultiplyRows(_x, _tokens, (float*)_outputs[i], _strides[i], begin - offset, last - offset, _accumulate);
+                begin = last;
+            }
+
+            offset = segmentEnd;
+        }
+    }
+
+    private void Begin(float* x, int tokens, bool accumulate)
+    {
+        _x = x;
+        _tokens = tokens;
+        _accumulate = accumulate;
+        _count = 0;
+    }
+
+    private void Add(CpuLinear weight, float* y, int yStride)
+    {
+        _weights[_count] = weight;
+        _outputs[_count] = (nint)y;
+        _strides[_count] = yStride;
+        _count++;
+    }
+
+    private void Execute()
+    {
+        var rows = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            rows += _weights[i]!.OutFeatures;
+        }
+
+        gang.Run(this, rows, Math.Max(MinimumRowsPerChunk, rows / (gang.ThreadCount * ChunksPerThread)));
+        Array.Clear(_weights);
+    }
+}
