@@ -13,7 +13,7 @@ using Parley.Engine.Scheduling;
 
 namespace Parley.Engine.Serving;
 
-/// <summary>Continuous-batching generation over a backend.</summary>
+/// <summary>Continuous-batching generation over a backend, which it owns and disposes.</summary>
 public sealed class InferenceEngine : IDisposable
 {
     private readonly IBackend _backend;
@@ -136,6 +136,7 @@ public sealed class InferenceEngine : IDisposable
         }
 
         _wake.Dispose();
+        _backend.Dispose();
     }
 
     private void Send(Command command)
