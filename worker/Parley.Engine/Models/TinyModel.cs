@@ -22,7 +22,13 @@ public sealed record TinyModelSpec
     public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.BF16;
     public bool Llama3RopeScaling { get; init; }
     public int Shards { get; init; } = 1;
+
+    /// <summary>Write the layer projections as GPTQ 4-bit (everything else f16), or dense when null.</summary>
+    public TinyGptq? Gptq { get; init; }
 }
+
+/// <summary>The quantization_config of a tiny GPTQ checkpoint.</summary>
+public sealed record TinyGptq(int GroupSize = 128, bool Symmetric = true, bool ActOrder = false);
 
 /// <summary>Writes tiny checkpoints.</summary>
 public static class TinyModel
@@ -37,6 +43,7 @@ public static class TinyModel
     public static void Write(string folder, TinyModelSpec spec, int seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        spec = spec.Gptq is null ? spec : spec with { Dtype = SafetensorsDtype.F16 };
         Directory.CreateDirectory(folder);
         var config = Config(spec);
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
@@ -69,6 +76,9 @@ public static class TinyModel
         ["rope_scaling"] = spec.Llama3RopeScaling
             ? new JsonObject { ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0, ["original_max_position_embeddings"] = 256 }
             : null,
+        ["quantization_config"] = spec.Gptq is { } gptq
+            ? new JsonObject { ["quant_method"] = "gptq", ["bits"] = 4, ["group_size"] = gptq.GroupSize, ["sym"] = gptq.Symmetric, ["desc_act"] = gptq.ActOrder }
+            : null,
     };
 
     private static void WriteWeights(string folder, TinyModelSpec spec, ModelConfig config, int seed)
@@ -80,10 +90,10 @@ public static class TinyModel
         {
             var p = $"model.layers.{n}.";
             tensors.Add(Norm(random, spec.Dtype, p + "input_layernorm.weight", h));
-            tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.weight", q, h));
-            tensors.Add(Random(random, spec.Dtype, p + "self_attn.k_proj.weight", kv, h));
-            tensors.Add(Random(random, spec.Dtype, p + "self_attn.v_proj.weight", kv, h));
-            tensors.Add(Random(random, spec.Dtype, p + "self_attn.o_proj.weight", h, q));
+            tensors.AddRange(Linear(random, spec, p + "self_attn.q_proj", q, h));
+            tensors.AddRange(Linear(random, spec, p + "self_attn.k_proj", kv, h));
+            tensors.AddRange(Linear(random, spec, p + "self_attn.v_proj", kv, h));
+            tensors.AddRange(Linear(random, spec, p + "self_attn.o_proj", h, q));
             if (config.AttentionBias)
             {
                 tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.bias", q));
@@ -98,9 +108,9 @@ public static class TinyModel
             }
 
             tensors.Add(Norm(random, spec.Dtype, p + "post_attention_layernorm.weight", h));
-            tensors.Add(Random(random, spec.Dtype, p + "mlp.gate_proj.weight", i, h));
-            tensors.Add(Random(random, spec.Dtype, p + "mlp.up_proj.weight", i, h));
-            tensors.Add(Random(random, spec.Dtype, p + "mlp.down_proj.weight", h, i));
+            tensors.AddRange(Linear(random, spec, p + "mlp.gate_proj", i, h));
+            tensors.AddRange(Linear(random, spec, p + "mlp.up_proj", i, h));
+            tensors.AddRange(Linear(random, spec, p + "mlp.down_proj", h, i));
         }
 
         tensors.Add(Norm(random, spec.Dtype, "model.norm.weight", h));
@@ -131,6 +141,25 @@ public static class TinyModel
         }
 
         File.WriteAllText(Path.Combine(folder, Checkpoint.IndexFile), new JsonObject { ["metadata"] = new JsonObject(), ["weight_map"] = map }.ToJsonString());
+    }
+
+    private static IEnumerable<TensorData> Linear(Random random, TinyModelSpec spec, string name, long rows, long columns)
+    {
+        if (spec.Gptq is not { } gptq)
+        {
+            return [Random(random, spec.Dtype, name + ".weight", rows, columns)];
+        }
+
+        var dense = Enumerable.Range(0, (int)(rows * columns)).Select(_ => (float)((random.NextDouble() - 0.5) * 0.1)).ToArray();
+        var packed = GptqPacker.Quantize(dense, (int)rows, (int)columns, gptq.GroupSize, gptq.Symmetric, gptq.ActOrder, random);
+        var groups = gptq.GroupSize > 0 ? columns / gptq.GroupSize : 1;
+        return
+        [
+            new(name + ".qweight", SafetensorsDtype.I32, [columns / 8, rows], MemoryMarshal.AsBytes(packed.QWeight.AsSpan()).ToArray()),
+            new(name + ".qzeros", SafetensorsDtype.I32, [groups, rows / 8], MemoryMarshal.AsBytes(packed.QZeros.AsSpan()).ToArray()),
+            new(name + ".scales", SafetensorsDtype.F16, [groups, rows], MemoryMarshal.AsBytes(packed.Scales.AsSpan()).ToArray()),
+            new(name + ".g_idx", SafetensorsDtype.I32, [columns], MemoryMarshal.AsBytes(packed.GroupIndex.AsSpan()).ToArray()),
+        ];
     }
 
     // Small random weights (std ~0.05) keep activations finite through a few layers without normalisation surprises.

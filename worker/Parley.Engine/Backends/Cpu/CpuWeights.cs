@@ -21,12 +21,19 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(weights);
         CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor));
+        CpuLinear Linear(LinearWeight weight) => weight switch
+        {
+            DenseWeight dense => Matrix(dense.Tensor),
+            GptqWeight gptq => new GptqLinear(gptq, (uint*)Address(checkpoint, gptq.QWeight), (uint*)Address(checkpoint, gptq.QZeros),
+                Address(checkpoint, gptq.Scales), MemoryMarshal.Cast<byte, int>(checkpoint.Bytes(gptq.GroupIndex.Name))),
+            _ => throw new NotSupportedException($"Linear weight {weight.GetType().Name} has no CPU kernel."),
+        };
         float[] Vector(TensorInfo tensor) => Widened(checkpoint, tensor);
         float[]? OptionalVector(TensorInfo? tensor) => tensor is null ? null : Widened(checkpoint, tensor);
         var layers = weights.Layers.Select(layer => new CpuLayer(
-            Vector(layer.AttentionNorm), Matrix(layer.Wq), Matrix(layer.Wk), Matrix(layer.Wv), Matrix(layer.Wo),
+            Vector(layer.AttentionNorm), Linear(layer.Wq), Linear(layer.Wk), Linear(layer.Wv), Linear(layer.Wo),
             OptionalVector(layer.Bq), OptionalVector(layer.Bk), OptionalVector(layer.Bv), OptionalVector(layer.QNorm), OptionalVector(layer.KNorm),
-            Vector(layer.MlpNorm), Matrix(layer.WGate), Matrix(layer.WUp), Matrix(layer.WDown))).ToList();
+            Vector(layer.MlpNorm), Linear(layer.WGate), Linear(layer.WUp), Linear(layer.WDown))).ToList();
         return new CpuWeights(weights.Embedding, (nint)Address(checkpoint, weights.Embedding), layers, Vector(weights.FinalNorm), Matrix(weights.LmHead));
     }
 

@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Parley.Engine.Models;
+using static Parley.Engine.Tests.Backends.BackendCalls;
+
+namespace Parley.Engine.Tests.Backends.Cpu;
+
+// A GPTQ checkpoint must run as the dense model its packed weights stand for: the twin below holds the same weights,
+// dequantised by the scalar reference and stored as f32, and every other tensor as is.
+public class GptqModelTests
+{
+    [Theory]
+    [InlineData("llama", 128, true, false)]
+    [InlineData("qwen2", -1, false, false)]
+    [InlineData("qwen3", 128, false, true)]
+    public void GptqModel_GivesTheLogitsOfItsDequantisedTwin(string modelType, int groupSize, bool symmetric, bool actOrder)
+    {
+        var spec = TinyCheckpoint.Shape(modelType, "F16") with
+        {
+            HiddenSize = 128, IntermediateSize = 256, Gptq = new TinyGptq(groupSize, symmetric, actOrder),
+        };
+        using var gptq = new TinyCheckpoint(spec);
+        using var twin = new TinyCheckpoint(spec with { Gptq = null });
+        WriteDequantisedTwin(gptq.Folder, twin.Folder);
+        var tokens = RandomTokens(23, seed: 2);
+
+        using var quantized = gptq.Cpu();
+        using var dense = twin.Cpu();
+
+        var expected = Run(dense, tokens, 0, Blocks(1, 23));
+        MaxAbsDifference(Run(quantized, tokens, 0, Blocks(1, 23)), expected).Should().BeLessThan(1e-3);
+    }
+
+    [Fact]
+    public void GptqScalesStoredAsFloat32_AreRefusedByName()
+    {
+        var spec = TinyCheckpoint.Shape("llama", "F16") with { HiddenSize = 128, IntermediateSize = 256, Gptq = new TinyGptq() };
+        using var model = new TinyCheckpoint(spec);
+        using (var checkpoint = Checkpoint.Open(model.Folder))
+        {
+            var tensors = checkpoint.Tensors.Select(t => t.Name.EndsWith(".scales", StringComparison.Ordinal)
+                ? new TensorData(t.Name, SafetensorsDtype.F32, [.. t.Shape], new byte[t.ElementCount * 4])
+                : new TensorData(t.Name, t.Dtype, [.. t.Shape], checkpoint.Bytes(t.Name).ToArray())).ToList();
+            checkpoint.Dispose();
+            SafetensorsWriter.Write(Path.Combine(model.Folder, Checkpoint.SingleFile), tensors);
+        }
+
+        var load = () => model.Cpu();
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*scales' is F32; GPTQ stores it as F16*");
+    }
+
+    private static void WriteDequantisedTwin(string gptqFolder, string twinFolder)
+    {
+        var config = ModelConfig.Load(gptqFolder);
+        using var checkpoint = Checkpoint.Open(gptqFolder);
+        var tensors = new List<TensorData>();
+        foreach (var tensor in checkpoint.Tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var name = tensor.Name;
+            if (name.EndsWith(".qweight", StringComparison.Ordinal))
+            {
+                var prefix = name[..^".qweight".Length];
+                int rows = (int)tensor.Shape[1], columns = (int)tensor.Shape[0] * 8;
+                var packed = new GptqTensors(Ints(checkpoint, prefix + ".qweight"), Ints(checkpoint, prefix + ".qzeros"),
+                    MemoryMarshal.Cast<byte, Half>(checkpoint.Bytes(prefix + ".scales")).ToArray(), Ints(checkpoint, prefix + ".g_idx"));
+                var dense = GptqPacker.Dequantize(packed, rows, columns);
+                tensors.Add(new TensorData(prefix + ".weight", SafetensorsDtype.F32, [rows, columns], MemoryMarshal.AsBytes(dense.AsSpan()).ToArray()));
+            }
+            else if (!name.EndsWith(".qzeros", StringComparison.Ordinal) && !name.EndsWith(".scales", StringComparison.Ordinal) && !name.EndsWith(".g_idx", StringComparison.Ordinal))
+            {
+                tensors.Add(new TensorData(name, tensor.Dtype, [.. tensor.Shape], checkpoint.Bytes(name).ToArray()));
+            }
+        }
+
+        File.Delete(Path.Combine(twinFolder, Checkpoint.SingleFile));
+        SafetensorsWriter.Write(Path.Combine(twinFolder, Checkpoint.SingleFile), tensors);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(gptqFolder, "config.json")))!.AsObject();
+        json.Remove("quantization_config");
+        File.WriteAllText(Path.Combine(twinFolder, "config.json"), json.ToJsonString());
+        config.Gptq.Should().NotBeNull();
+    }
+
+    private static int[] Ints(Checkpoint checkpoint, string name) => MemoryMarshal.Cast<byte, int>(checkpoint.Bytes(name)).ToArray();
+}
