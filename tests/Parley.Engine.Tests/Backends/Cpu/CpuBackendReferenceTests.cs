@@ -1,0 +1,102 @@
+using Parley.Engine.Models;
+using Parley.Engine.Reference;
+using Parley.Engine.Reference.LlamaCpp;
+using static Parley.Engine.Tests.Backends.BackendCalls;
+
+namespace Parley.Engine.Tests.Backends.Cpu;
+
+// Parley's forward pass against two independent references on the same weights: a scalar double-precision model
+// written from the transformers code, and llama.cpp reading the weights converted to GGUF.
+//
+// Tolerances, relative to the largest |logit|:
+// - scalar reference: 1e-4. Parley keeps weights exactly as stored and computes in float32, so only float32
+//   accumulation order differs from double precision.
+// - llama.cpp: 1.5 rounding units of the weight type (bf16 2^-8, f16 2^-11; 1e-5 for f32), because llama.cpp rounds
+//   each matrix product's activations to the weight type and Parley does not. Breaking the llama q/k permutation
+//   or the llama3 frequencies moves the logits by 4 or more units, so this still catches real mistakes.
+// - greedy tokens: compared on f32 weights, where both engines compute the same function to ~1e-7; with bf16 the
+//   activation rounding alone can flip a near-tie between two random logits, which says nothing about correctness.
+public sealed class CpuBackendReferenceTests : IDisposable
+{
+    private const int GreedyTokens = 32;
+    private readonly string _gguf = Path.Combine(Path.GetTempPath(), $"parley-ref-{Guid.NewGuid():N}.gguf");
+
+    public static TheoryData<string, string, bool, bool> Models() => new()
+    {
+        { "llama", "BF16", false, false },
+        { "llama", "F16", true, true },
+        { "llama", "F32", false, true },
+        { "mistral", "F16", false, false },
+        { "qwen2", "BF16", true, false },
+        { "qwen2", "F32", false, false },
+        { "qwen3", "BF16", false, false },
+        { "qwen3", "F32", true, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void LastPositionLogits_MatchTheScalarReference(string modelType, string dtype, bool tied, bool ropeScaling)
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        var prompt = RandomTokens(48, seed: 11);
+        using var backend = model.Cpu();
+
+        var ours = Run(backend, prompt, 0, Blocks(1, prompt.Length));
+        var reference = ScalarForward.LastLogits(model.Folder, prompt);
+
+        MaxAbsDifference(ours, reference).Should().BeLessThan(1e-4 * Scale(reference));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void LastPositionLogits_MatchLlamaCpp(string modelType, string dtype, bool tied, bool ropeScaling)
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        GgufWriter.Convert(model.Folder, _gguf);
+        var prompt = RandomTokens(48, seed: 12);
+        using var llama = LlamaCppModel.Load(_gguf, threads: 2, contextSize: 64);
+        using var backend = model.Cpu();
+
+        var ours = Run(backend, prompt, 0, Blocks(1, prompt.Length));
+        var theirs = llama.LastLogits(prompt);
+
+        MaxAbsDifference(ours, theirs).Should().BeLessThan(Tolerance(model.Spec.Dtype) * Scale(theirs));
+    }
+
+    [Theory]
+    [InlineData("llama", true)]
+    [InlineData("mistral", false)]
+    [InlineData("qwen2", false)]
+    [InlineData("qwen3", false)]
+    public void Greedy32Tokens_AreLlamaCpps(string modelType, bool ropeScaling)
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, "F32", ropeScaling: ropeScaling));
+        GgufWriter.Convert(model.Folder, _gguf);
+        var prompt = RandomTokens(16, seed: 13);
+        using var llama = LlamaCppModel.Load(_gguf, threads: 2, contextSize: 64);
+        using var backend = model.Cpu();
+
+        var ours = new List<int>();
+        var table = Blocks(1, prompt.Length + GreedyTokens);
+        var logits = Run(backend, prompt, 0, table);
+        for (var i = 0; i < GreedyTokens; i++)
+        {
+            ours.Add(Array.IndexOf(logits, logits.Max()));
+            logits = Run(backend, [ours[^1]], prompt.Length + i, table);
+        }
+
+        ours.Should().Equal(llama.Greedy(prompt, GreedyTokens));
+        ours.Distinct().Should().HaveCountGreaterThan(1, "a constant sequence would prove little");
+    }
+
+    public void Dispose() => File.Delete(_gguf);
+
+    private static double Scale(float[] logits) => logits.Max(value => Math.Abs((double)value));
+
+    private static double Tolerance(SafetensorsDtype dtype) => dtype switch
+    {
+        SafetensorsDtype.BF16 => 1.5 * Math.Pow(2, -8),
+        SafetensorsDtype.F16 => 1.5 * Math.Pow(2, -11),
+        _ => 1e-5,
+    };
+}
