@@ -77,7 +77,7 @@ internal static class ParleyMeasurement
             Threads = threads,
         });
 
-    private static void Prefill(IBackend backend, int[] prompt, int[] table, float[] logits) =>
+    private static void Prefill(CpuBackend backend, int[] prompt, int[] table, float[] logits) =>
         backend.Forward(new ForwardBatch([new BatchSequence(0, prompt.Length, 0, table, true)], prompt), logits.AsSpan(0, backend.Config.VocabSize));
 
     private static int[] Range(int first, int count) => Enumerable.Range(first, count).ToArray();

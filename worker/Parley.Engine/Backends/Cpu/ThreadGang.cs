@@ -1,7 +1,8 @@
 // A fixed set of threads that split one job's items between them, the caller included. Parallel.For allocates and
-// wakes the pool on every call; a decode step makes hundreds of calls (several matrix products per layer), so the
-// workers here are started once, park on a semaphore that spins briefly before sleeping, and take chunks of items
-// from a shared counter so a slow core never holds the others back.
+// wakes the pool on every call; a decode step makes over a hundred calls (several matrix products per layer), a few
+// microseconds apart. So the workers are started once, spin on a generation counter between jobs (a wake-up through
+// the kernel costs more than a small job), fall asleep on a semaphore only after a longer pause, and take chunks of
+// items from a shared counter so that a slow core never holds the others back.
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>Work a <see cref="ThreadGang"/> splits: items [begin, end) run on worker <c>worker</c>.</summary>
@@ -13,13 +14,19 @@ internal interface IRangeJob
 /// <summary>Threads that run one <see cref="IRangeJob"/> at a time.</summary>
 internal sealed class ThreadGang : IDisposable
 {
+    // About 50 µs of polling before a worker sleeps: longer than the gaps inside a forward pass, far shorter than
+    // the gaps between requests.
+    private const int SpinsBeforeSleep = 2000;
+
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _start;
+    private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _isAsleep;
     private IRangeJob? _job;
     private int _itemCount;
     private int _chunk;
     private int _nextChunk;
     private int _busyWorkers;
+    private int _generation;
     private Exception? _failure;
     private volatile bool _isDisposed;
 
@@ -28,11 +35,12 @@ internal sealed class ThreadGang : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         ThreadCount = threadCount;
         _threads = new Thread[threadCount - 1];
-        _start = new SemaphoreSlim[threadCount - 1];
+        _wake = new SemaphoreSlim[threadCount - 1];
+        _isAsleep = new int[threadCount - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
             var worker = i + 1;
-            _start[i] = new SemaphoreSlim(0);
+            _wake[i] = new SemaphoreSlim(0);
             _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"parley-cpu-{worker}" };
             _threads[i].Start();
         }
@@ -62,13 +70,9 @@ internal sealed class ThreadGang : IDisposable
         _chunk = chunk;
         _nextChunk = 0;
         _failure = null;
-        var helpers = Math.Min(_threads.Length, (itemCount + chunk - 1) / chunk - 1);
-        Volatile.Write(ref _busyWorkers, helpers);
-        for (var i = 0; i < helpers; i++)
-        {
-            _start[i].Release();
-        }
-
+        Volatile.Write(ref _busyWorkers, _threads.Length);
+        Interlocked.Increment(ref _generation);
+        WakeSleepers();
         RunChunks(0);
         var spinner = default(SpinWait);
         while (Volatile.Read(ref _busyWorkers) > 0)
@@ -91,28 +95,38 @@ internal sealed class ThreadGang : IDisposable
         }
 
         _isDisposed = true;
-        foreach (var start in _start)
-        {
-            start.Release();
-        }
-
+        Interlocked.Increment(ref _generation);
+        WakeSleepers();
         foreach (var thread in _threads)
         {
             thread.Join();
         }
 
-        foreach (var start in _start)
+        foreach (var wake in _wake)
         {
-            start.Dispose();
+            wake.Dispose();
+        }
+    }
+
+    private void WakeSleepers()
+    {
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _isAsleep[i], 0) == 1)
+            {
+                _wake[i].Release();
+            }
         }
     }
 
     private void WorkerLoop(int worker)
     {
-        var start = _start[worker - 1];
+        // Generation 0 is the constructor's; reading the field here could already see a first job and miss it.
+        var seen = 0;
         while (true)
         {
-            start.Wait();
+            WaitForGeneration(worker - 1, seen);
+            seen = Volatile.Read(ref _generation);
             if (_isDisposed)
             {
                 return;
@@ -123,13 +137,36 @@ internal sealed class ThreadGang : IDisposable
         }
     }
 
+    // Spin, then sleep. A worker that announced sleep but sees the new generation on its re-check withdraws the
+    // announcement; if the caller withdrew it first, a Release is on its way and must be consumed.
+    private void WaitForGeneration(int index, int seen)
+    {
+        for (var spin = 0; spin < SpinsBeforeSleep; spin++)
+        {
+            if (Volatile.Read(ref _generation) != seen)
+            {
+                return;
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        Volatile.Write(ref _isAsleep[index], 1);
+        if (Volatile.Read(ref _generation) != seen && Interlocked.Exchange(ref _isAsleep[index], 0) == 1)
+        {
+            return;
+        }
+
+        _wake[index].Wait();
+    }
+
     private void RunChunks(int worker)
     {
         var job = _job!;
         try
         {
             int chunk;
-            while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) * _chunk < _itemCount)
+            while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) * (long)_chunk < _itemCount)
             {
                 var begin = chunk * _chunk;
                 job.Run(begin, Math.Min(_itemCount, begin + _chunk), worker);

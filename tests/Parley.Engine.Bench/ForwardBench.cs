@@ -1,0 +1,80 @@
+// Forward-pass throughput, Parley's CPU backend beside llama.cpp on the same random weights (safetensors for Parley,
+// the same tensors converted to GGUF for llama.cpp), the same thread count and the same prompt:
+//   prefill: one prompt of --prompt tokens in one pass;  decode: --decode single-token passes after it.
+// llama.cpp runs with its defaults (flash attention, f16 KV cache). Then Parley's batched decode: 1, 4 and 16
+// sequences sharing the prompt's KV blocks, one token each per pass.
+//
+//   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
+//       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32]
+using System.Globalization;
+using Parley.Engine.Models;
+using Parley.Engine.Reference.LlamaCpp;
+
+namespace Parley.Engine.Bench;
+
+internal static class ForwardBench
+{
+    private static readonly int[] BatchSizes = [1, 4, 16];
+
+    public static int Run(string[] args)
+    {
+        var models = Option(args, "--models", "qwen2-0.5b,llama-3.2-1b").Split(',');
+        var dtypes = Option(args, "--dtypes", "bf16,f16").Split(',').Select(ParseDtype).ToArray();
+        var threads = int.Parse(Option(args, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var prompt = int.Parse(Option(args, "--prompt", "128"), CultureInfo.InvariantCulture) / 16 * 16;
+        var decode = int.Parse(Option(args, "--decode", "32"), CultureInfo.InvariantCulture);
+        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| model | dtype | prefill tok/s Parley | llama.cpp | ratio | decode tok/s Parley | llama.cpp | ratio |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var batched = new List<string>();
+        foreach (var model in models)
+        {
+            foreach (var dtype in dtypes)
+            {
+                var folder = BenchModels.Folder(model, dtype);
+                var parley = ParleyMeasurement.Single(folder, threads, prompt, decode);
+                var llama = LlamaCpp(folder, threads, prompt, decode);
+                Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
+                    $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
+                    $"{parley.DecodeTokensPerSecond / llama.DecodeTokensPerSecond:0.00} |");
+                var rates = BatchSizes.Select(sequences => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences));
+                batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} |");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Parley batched decode, generated tok/s over all sequences ({string.Join(", ", BatchSizes)} sequences):");
+        Console.WriteLine($"| model | dtype | {string.Join(" | ", BatchSizes.Select(s => $"{s} seq"))} |");
+        Console.WriteLine($"|---|---|{string.Concat(BatchSizes.Select(_ => "---|"))}");
+        batched.ForEach(Console.WriteLine);
+        return 0;
+    }
+
+    private static Throughput LlamaCpp(string folder, int threads, int prompt, int decode)
+    {
+        var gguf = folder + ".gguf";
+        if (!File.Exists(gguf))
+        {
+            GgufWriter.Convert(folder, gguf);
+        }
+
+        using var model = LlamaCppModel.Load(gguf, threads, prompt + decode + 1, useLlamaCppDefaults: true);
+        var (prefill, decodeRate) = model.Measure(prompt, decode);
+        return new Throughput(prefill, decodeRate);
+    }
+
+    private static SafetensorsDtype ParseDtype(string name) => name switch
+    {
+        "bf16" => SafetensorsDtype.BF16,
+        "f16" => SafetensorsDtype.F16,
+        "f32" => SafetensorsDtype.F32,
+        _ => throw new ArgumentException($"Unknown dtype '{name}'; use bf16, f16 or f32."),
+    };
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+}
