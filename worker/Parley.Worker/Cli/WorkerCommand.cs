@@ -1,11 +1,85 @@
+// `parley-worker`: parses vLLM-style flags into WorkerOptions and runs the server until SIGTERM.
+using System.CommandLine;
+using Parley.Worker.Hosting;
+
 namespace Parley.Worker.Cli;
 
 /// <summary>The worker's command line.</summary>
 internal static class WorkerCommand
 {
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine($"parley-worker: not wired yet ({args.Length} arguments).");
-        return Task.FromResult(2);
+        var command = Create();
+        return await command.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+
+    public static RootCommand Create()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
+        var servedName = new Option<string?>("--served-model-name") { Description = "The model name in the API; default: --model." };
+        var revision = new Option<string>("--revision") { Description = "Hub branch, tag or commit.", DefaultValueFactory = _ => "main" };
+        var downloadDir = new Option<string?>("--download-dir") { Description = "Hub cache folder; default: $HF_HOME/hub or ~/.cache/huggingface/hub." };
+        var dtype = new Option<string>("--dtype") { Description = "auto, bfloat16, float16 or float32.", DefaultValueFactory = _ => "auto" };
+        var quantization = new Option<string?>("--quantization") { Description = "gptq, or leave out to follow the checkpoint." };
+        var maxModelLen = new Option<int?>("--max-model-len") { Description = "Context length; default: the model's." };
+        var utilization = new Option<double>("--gpu-memory-utilization") { Description = "Fraction of GPU memory for weights, activations and KV cache.", DefaultValueFactory = _ => 0.9 };
+        var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = "Most sequences per step.", DefaultValueFactory = _ => 256 };
+        var maxBatched = new Option<int>("--max-num-batched-tokens") { Description = "Most tokens per step (prefill chunk size).", DefaultValueFactory = _ => 2048 };
+        var prefix = new Option<bool>("--enable-prefix-caching") { Description = "Reuse KV blocks of repeated prompt prefixes (on by default).", DefaultValueFactory = _ => true };
+        var noPrefix = new Option<bool>("--no-enable-prefix-caching") { Description = "Turn prefix caching off." };
+        var chatTemplate = new Option<string?>("--chat-template") { Description = "A chat template file or inline template; default: the model's." };
+        var reasoning = new Option<string?>("--reasoning-parser") { Description = "deepseek_r1, qwen3, ... : split <think> reasoning from the answer." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Bearer token required on /v1/*; default: $VLLM_API_KEY." };
+        var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
+        var port = new Option<int>("--port") { Description = "Port to listen on.", DefaultValueFactory = _ => 8000 };
+        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var streamInterval = new Option<int>("--stream-interval") { Description = "Tokens per streamed chunk.", DefaultValueFactory = _ => 1 };
+        var kvBytes = new Option<long?>("--kv-cache-memory-bytes") { Description = "KV cache size on the CPU device." };
+        var maxWaiting = new Option<int?>("--max-waiting-requests") { Description = "Queued requests beyond which new ones get 503 + Retry-After; default: 4 x max-num-seqs." };
+        var grace = new Option<int>("--shutdown-grace-seconds") { Description = "On SIGTERM, how long running streams may finish.", DefaultValueFactory = _ => 30 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for the forward pass; default: all cores." };
+        var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.")
+        {
+            model, servedName, revision, downloadDir, dtype, quantization, maxModelLen, utilization, maxNumSeqs, maxBatched, prefix, noPrefix,
+            chatTemplate, reasoning, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, threads,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new WorkerOptions
+            {
+                Model = result.GetValue(model)!,
+                ServedModelName = result.GetValue(servedName),
+                Revision = result.GetValue(revision)!,
+                DownloadDir = result.GetValue(downloadDir),
+                Dtype = result.GetValue(dtype)!,
+                Quantization = result.GetValue(quantization),
+                MaxModelLen = result.GetValue(maxModelLen),
+                GpuMemoryUtilization = result.GetValue(utilization),
+                MaxNumSeqs = result.GetValue(maxNumSeqs),
+                MaxNumBatchedTokens = result.GetValue(maxBatched),
+                EnablePrefixCaching = result.GetValue(prefix) && !result.GetValue(noPrefix),
+                ChatTemplate = result.GetValue(chatTemplate),
+                ReasoningParser = result.GetValue(reasoning),
+                ApiKey = result.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("VLLM_API_KEY"),
+                Host = result.GetValue(host)!,
+                Port = result.GetValue(port),
+                Device = result.GetValue(device)!,
+                StreamInterval = result.GetValue(streamInterval),
+                KvCacheMemoryBytes = result.GetValue(kvBytes),
+                MaxWaitingRequests = result.GetValue(maxWaiting),
+                ShutdownGraceSeconds = result.GetValue(grace),
+                Threads = result.GetValue(threads),
+            };
+            if (options.Validate() is { } error)
+            {
+                await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+                return 2;
+            }
+
+            await using var app = WorkerApp.Build(options);
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            return app.Services.GetRequiredService<Serving.ModelHost>().ExitCode;
+        });
+        return root;
     }
 }

@@ -1,0 +1,52 @@
+// The worker's web application: Kestrel on --host:--port, the API key check on /v1, OpenAI-shaped errors, the
+// OpenAI/vLLM routes, /metrics, /health, and the chat page at /. SIGTERM stops admission and lets running streams
+// finish within --shutdown-grace-seconds (ModelHost.StopAsync).
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Worker.Api;
+using Parley.Worker.ChatPage;
+using Parley.Worker.Metrics;
+using Parley.Worker.Serving;
+
+namespace Parley.Worker.Hosting;
+
+/// <summary>Builds the worker's web application.</summary>
+public static class WorkerApp
+{
+    /// <param name="options">The worker's settings.</param>
+    /// <param name="resolveFolder">Finds the checkpoint folder; tests pass their own.</param>
+    public static WebApplication Build(WorkerOptions options, ModelLoader.FolderResolver? resolveFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://{(options.Host == "0.0.0.0" ? "*" : options.Host)}:{options.Port}");
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds + 5));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(resolveFolder ?? ModelFolders.ResolveAsync);
+        builder.Services.AddSingleton(new WorkerMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
+
+        var app = builder.Build();
+        var host = app.Services.GetRequiredService<ModelHost>();
+        var metrics = app.Services.GetRequiredService<WorkerMetrics>();
+        metrics.ReadFrom(() => host.Model is { } model ? (model.Name, model.Engine.Stats, model.DeviceMemoryBytes) : null);
+        app.UseMiddleware<ErrorHandling>();
+        app.UseMiddleware<ApiKeyCheck>();
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
+        app.MapGet("/v1/models", InfoEndpoints.Models);
+        app.MapGet(Parley.Api.Contracts.WorkerInfo.Path, (ModelHost h, WorkerOptions o) => Results.Json(InfoEndpoints.Info(h, o)));
+        app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync);
+        app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync);
+        app.MapGet("/health", InfoEndpoints.Health);
+        app.MapGet("/version", InfoEndpoints.VersionInfo);
+        app.MapGet("/metrics", MetricsEndpoint.ServeAsync);
+        app.MapGet("/", ChatPageEndpoint.Serve);
+        return app;
+    }
+}

@@ -1,0 +1,79 @@
+// The model's life in the worker process: loaded in the background once the HTTP server listens (so /health can say
+// 503 "loading" instead of refusing connections), served, and on SIGTERM drained: no new requests, running streams
+// get up to the grace period, then the engine stops. A failed load stops the host with exit code 1.
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Worker.Serving;
+
+/// <summary>Loads, holds and drains the served model.</summary>
+public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver resolveFolder, IHostApplicationLifetime lifetime, ILogger<ModelHost> logger)
+    : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loading;
+
+    /// <summary>The model once loaded; null while loading or after a failure.</summary>
+    public ServedModel? Model { get; private set; }
+
+    /// <summary>Why loading failed, when it did.</summary>
+    public string? LoadError { get; private set; }
+
+    /// <summary>True from SIGTERM on.</summary>
+    public bool IsDraining { get; private set; }
+
+    /// <summary>The process exit code: 1 after a failed load.</summary>
+    public int ExitCode { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loading = Task.Run(LoadAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        IsDraining = true;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Model is { } model)
+        {
+            model.Engine.StopAccepting();
+            var deadline = DateTime.UtcNow.AddSeconds(options.ShutdownGraceSeconds);
+            while (model.Engine.Stats is { Running: > 0 } or { Waiting: > 0 } && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        if (_loading is not null)
+        {
+            await _loading.ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        Model?.Engine.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            Model = await ModelLoader.LoadAsync(options, resolveFolder, logger, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Any load failure ends the process with its message, not a stack trace.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LoadError = exception.Message;
+            ExitCode = 1;
+            logger.LoadFailed(options.Model, exception.Message);
+            lifetime.StopApplication();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+// From WorkerOptions to a ServedModel: find the checkpoint folder (demo, local folder, or the hub), read the tokenizer,
+// chat template and generation defaults, size the KV cache, start the engine on the chosen device.
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Parley.Engine.Backends;
+using Parley.Engine.Backends.Cpu;
+using Parley.Engine.Models;
+using Parley.Engine.Serving;
+using Parley.Engine.Text;
+using Parley.Engine.Text.Jinja;
+
+namespace Parley.Worker.Serving;
+
+/// <summary>Loads the model a worker serves.</summary>
+public static class ModelLoader
+{
+    /// <summary>Resolves <see cref="WorkerOptions.Model"/> to a local checkpoint folder.</summary>
+    public delegate Task<string> FolderResolver(WorkerOptions options, CancellationToken cancellationToken);
+
+    public static async Task<ServedModel> LoadAsync(WorkerOptions options, FolderResolver resolveFolder, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(resolveFolder);
+        var folder = await resolveFolder(options, cancellationToken).ConfigureAwait(false);
+        var config = ModelConfig.Load(folder);
+        CheckQuantization(options, config);
+        var maxModelLen = options.MaxModelLen ?? config.MaxPositionEmbeddings;
+        if (maxModelLen > config.MaxPositionEmbeddings && config.RopeScaling is null)
+        {
+            logger.ContextBeyondTraining(maxModelLen, config.MaxPositionEmbeddings);
+        }
+
+        var tokenizer = Tokenizer.FromTokenizerJson(ReadJson(folder, "tokenizer.json") ?? throw new FileNotFoundException($"{folder} has no tokenizer.json."));
+        var tokenizerConfig = TokenizerConfig.Parse(ReadJson(folder, ChatTemplateSource.TokenizerConfigFile));
+        var generation = GenerationConfig.Load(folder);
+        var (template, templateError) = ChatTemplate(options, folder, logger);
+        var device = Device(options);
+        var backend = OpenBackend(device, folder, config, options, maxModelLen, out var deviceBytes);
+        var engine = new InferenceEngine(backend, new EngineOptions
+        {
+            MaxModelLen = maxModelLen,
+            MaxNumSeqs = options.MaxNumSeqs,
+            MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1),
+            EnablePrefixCaching = options.EnablePrefixCaching,
+            EosTokenIds = generation.EosTokenIds,
+        });
+        logger.Serving(options.ServedName, folder, device, config.ModelType, maxModelLen, backend.KvBlockCount, (backend.KvBlockCount - 1L) * Engine.Scheduling.BlockPool.BlockSize);
+        return new ServedModel
+        {
+            Name = options.ServedName,
+            Source = options.Model,
+            Folder = folder,
+            Config = config,
+            Tokenizer = tokenizer,
+            TokenizerConfig = tokenizerConfig,
+            Generation = generation,
+            Engine = engine,
+            MaxModelLen = maxModelLen,
+            KvBlockCount = backend.KvBlockCount,
+            Device = device,
+            CreatedUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ChatTemplate = template,
+            ChatTemplateError = templateError,
+            Reasoning = ReasoningFormats.Parse(options.ReasoningParser),
+            DeviceMemoryBytes = deviceBytes,
+        };
+    }
+
+    private static void CheckQuantization(WorkerOptions options, ModelConfig config)
+    {
+        if (options.Quantization == "gptq" && config.Gptq is null)
+        {
+            throw new InvalidOperationException("--quantization gptq was given but the checkpoint's config.json has no GPTQ quantization_config.");
+        }
+    }
+
+    private static (JinjaTemplate? Template, string? Error) ChatTemplate(WorkerOptions options, string folder, ILogger logger)
+    {
+        try
+        {
+            var source = ChatTemplateSource.Resolve(options.ChatTemplate, folder);
+            logger.ChatTemplateFrom(source.Origin);
+            return (JinjaTemplate.Parse(source.Template), null);
+        }
+        catch (FileNotFoundException exception)
+        {
+            logger.NoChatTemplate(exception.Message);
+            return (null, exception.Message);
+        }
+    }
+
+    private static string Device(WorkerOptions options) => options.Device switch
+    {
+        "cpu" => "cpu",
+        "cuda" => throw new NotSupportedException("--device cuda: this build has no CUDA backend; use --device cpu."),
+        _ => "cpu",
+    };
+
+    private static CpuBackend OpenBackend(string device, string folder, ModelConfig config, WorkerOptions options, int maxModelLen, out long deviceBytes)
+    {
+        _ = device;
+        var blocks = CpuSizing.Blocks(config, maxModelLen, options.MaxNumSeqs, options.KvCacheMemoryBytes);
+        var backend = CpuBackend.Load(folder, new CpuBackendOptions
+        {
+            KvBlockCount = blocks,
+            MaxBatchedTokens = Math.Max(options.MaxNumBatchedTokens, options.MaxNumSeqs),
+            MaxSequences = options.MaxNumSeqs,
+            MaxModelLen = maxModelLen,
+            Threads = options.Threads ?? Environment.ProcessorCount,
+        });
+        deviceBytes = 0;
+        return backend;
+    }
+
+    private static JsonNode? ReadJson(string folder, string file)
+    {
+        var path = Path.Combine(folder, file);
+        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
+    }
+}

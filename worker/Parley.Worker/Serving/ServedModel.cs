@@ -1,0 +1,34 @@
+// Everything a request needs about the loaded model, built once at start-up: the engine, the tokenizer and its
+// decoder, the chat template (or why there is none), generation defaults and the limits clients are held to.
+using Parley.Engine.Models;
+using Parley.Engine.Serving;
+using Parley.Engine.Text;
+using Parley.Engine.Text.Jinja;
+
+namespace Parley.Worker.Serving;
+
+/// <summary>A model ready to serve.</summary>
+public sealed record ServedModel
+{
+    public required string Name { get; init; }
+    public required string Source { get; init; }
+    public required string Folder { get; init; }
+    public required ModelConfig Config { get; init; }
+    public required Tokenizer Tokenizer { get; init; }
+    public required TokenizerConfig TokenizerConfig { get; init; }
+    public required GenerationConfig Generation { get; init; }
+    public required InferenceEngine Engine { get; init; }
+    public required int MaxModelLen { get; init; }
+    public required int KvBlockCount { get; init; }
+    public required string Device { get; init; }
+    public required long CreatedUnixSeconds { get; init; }
+
+    /// <summary>The chat template, or null with <see cref="ChatTemplateError"/> saying why.</summary>
+    public JinjaTemplate? ChatTemplate { get; init; }
+
+    public string? ChatTemplateError { get; init; }
+    public ReasoningFormat? Reasoning { get; init; }
+
+    /// <summary>Bytes the device holds for this model (weights and KV cache); 0 when unknown.</summary>
+    public long DeviceMemoryBytes { get; init; }
+}

@@ -1,0 +1,28 @@
+// Every log line the worker writes, as source-generated LoggerMessage methods (no formatting when the level is off).
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Worker;
+
+internal static partial class WorkerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Model} from {Folder} on {Device}: {Architecture}, max_model_len {MaxModelLen}, {Blocks} KV blocks ({Tokens} tokens)")]
+    public static partial void Serving(this ILogger logger, string model, string folder, string device, string architecture, int maxModelLen, int blocks, long tokens);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "--max-model-len {MaxModelLen} exceeds the model's max_position_embeddings {Positions}; quality past it is not guaranteed")]
+    public static partial void ContextBeyondTraining(this ILogger logger, int maxModelLen, int positions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat template from {Origin}")]
+    public static partial void ChatTemplateFrom(this ILogger logger, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} Chat requests will be refused; completions work")]
+    public static partial void NoChatTemplate(this ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not load {Model}: {Reason}")]
+    public static partial void LoadFailed(this ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring request fields: {Fields}")]
+    public static partial void UnknownFields(this ILogger logger, string fields);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Path} failed")]
+    public static partial void RequestFailed(this ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,85 @@
+// The worker's settings, named after vLLM's `vllm serve` flags so a ChatDeployment (or a user) that knows vLLM's
+// command line already knows this one. Only what Parley adds has its own name (--kv-cache-memory-bytes on CPU,
+// --max-waiting-requests, --shutdown-grace-seconds).
+namespace Parley.Worker;
+
+/// <summary>Everything the worker is started with.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>A checkpoint folder, a hub id (<c>org/name</c>, <c>hf://org/name@rev</c>), or <c>demo</c>.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The model name clients send and see; defaults to <see cref="Model"/>.</summary>
+    public string? ServedModelName { get; init; }
+
+    public string Revision { get; init; } = "main";
+    public string? DownloadDir { get; init; }
+
+    /// <summary><c>auto</c>, <c>bfloat16</c>, <c>float16</c> or <c>float32</c>.</summary>
+    public string Dtype { get; init; } = "auto";
+
+    /// <summary>Null (from the checkpoint) or <c>gptq</c>.</summary>
+    public string? Quantization { get; init; }
+
+    /// <summary>Null: the model's max_position_embeddings.</summary>
+    public int? MaxModelLen { get; init; }
+
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+    public int MaxNumSeqs { get; init; } = 256;
+    public int MaxNumBatchedTokens { get; init; } = 2048;
+    public bool EnablePrefixCaching { get; init; } = true;
+    public string? ChatTemplate { get; init; }
+    public string? ReasoningParser { get; init; }
+
+    /// <summary>Required as a Bearer token on every <c>/v1</c> path when set.</summary>
+    public string? ApiKey { get; init; }
+
+    public string Host { get; init; } = "0.0.0.0";
+    public int Port { get; init; } = 8000;
+
+    /// <summary><c>auto</c> (CUDA when a GPU is visible), <c>cuda</c> or <c>cpu</c>.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Tokens per streamed chunk (vLLM's --stream-interval).</summary>
+    public int StreamInterval { get; init; } = 1;
+
+    /// <summary>KV cache size on the CPU; null: 2 GiB, or less when max_num_seqs full-length sequences need less.</summary>
+    public long? KvCacheMemoryBytes { get; init; }
+
+    /// <summary>Requests that may wait for a slot; beyond it a request gets 503 with Retry-After.</summary>
+    public int? MaxWaitingRequests { get; init; }
+
+    /// <summary>How long SIGTERM waits for running streams before exiting.</summary>
+    public int ShutdownGraceSeconds { get; init; } = 30;
+
+    /// <summary>CPU threads for the forward pass; null: all cores.</summary>
+    public int? Threads { get; init; }
+
+    public string ServedName => ServedModelName ?? Model;
+
+    /// <summary>Checks ranges; null when valid, otherwise what to change.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+            return "--model is required: a checkpoint folder, a Hugging Face id (org/name), or demo.";
+        if (MaxModelLen is < 1)
+            return $"--max-model-len must be at least 1, got {MaxModelLen}.";
+        if (GpuMemoryUtilization is <= 0 or > 1)
+            return $"--gpu-memory-utilization must be in (0, 1], got {GpuMemoryUtilization}.";
+        if (MaxNumSeqs < 1)
+            return $"--max-num-seqs must be at least 1, got {MaxNumSeqs}.";
+        if (MaxNumBatchedTokens < 1)
+            return $"--max-num-batched-tokens must be at least 1, got {MaxNumBatchedTokens}.";
+        if (Dtype is not ("auto" or "bfloat16" or "float16" or "float32" or "half" or "float" or "bf16"))
+            return $"--dtype '{Dtype}' is not one of auto, bfloat16, float16, float32.";
+        if (Quantization is not (null or "gptq"))
+            return $"--quantization '{Quantization}' is not supported; supported: gptq (or leave it out).";
+        if (Device is not ("auto" or "cuda" or "cpu"))
+            return $"--device '{Device}' is not one of auto, cuda, cpu.";
+        if (StreamInterval < 1)
+            return $"--stream-interval must be at least 1, got {StreamInterval}.";
+        if (Port is < 0 or > 65535)
+            return $"--port must be in 0..65535, got {Port}.";
+        return null;
+    }
+}
