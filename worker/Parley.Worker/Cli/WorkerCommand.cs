@@ -9,12 +9,14 @@ internal static class WorkerCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var command = Create();
+        var command = Create(ServeAsync);
         return await command.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
-    public static RootCommand Create()
+    /// <summary>The command; <paramref name="run"/> receives the validated options.</summary>
+    public static RootCommand Create(Func<WorkerOptions, Task<int>> run, TextWriter? errors = null)
     {
+        errors ??= Console.Error;
         var model = new Option<string>("--model") { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
         var servedName = new Option<string?>("--served-model-name") { Description = "The model name in the API; default: --model." };
         var revision = new Option<string>("--revision") { Description = "Hub branch, tag or commit.", DefaultValueFactory = _ => "main" };
@@ -43,7 +45,7 @@ internal static class WorkerCommand
             model, servedName, revision, downloadDir, dtype, quantization, maxModelLen, utilization, maxNumSeqs, maxBatched, prefix, noPrefix,
             chatTemplate, reasoning, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, threads,
         };
-        root.SetAction(async (result, cancellationToken) =>
+        root.SetAction(async result =>
         {
             var options = new WorkerOptions
             {
@@ -72,14 +74,19 @@ internal static class WorkerCommand
             };
             if (options.Validate() is { } error)
             {
-                await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+                await errors.WriteLineAsync(error).ConfigureAwait(false);
                 return 2;
             }
 
-            await using var app = WorkerApp.Build(options);
-            await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return app.Services.GetRequiredService<Serving.ModelHost>().ExitCode;
+            return await run(options).ConfigureAwait(false);
         });
         return root;
+    }
+
+    private static async Task<int> ServeAsync(WorkerOptions options)
+    {
+        await using var app = WorkerApp.Build(options);
+        await app.RunAsync().ConfigureAwait(false);
+        return app.Services.GetRequiredService<Serving.ModelHost>().ExitCode;
     }
 }
