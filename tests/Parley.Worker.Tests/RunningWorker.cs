@@ -28,11 +28,14 @@ internal sealed class RunningWorker : IAsyncDisposable
     public Uri V1 => new(Http.BaseAddress!, "/v1");
     public ModelHost Host => (ModelHost)_app.Services.GetService(typeof(ModelHost))!;
 
-    /// <summary>Starts a worker; <paramref name="configure"/> adjusts its options, <paramref name="beforeLoad"/> delays the model load.</summary>
-    public static async Task<RunningWorker> StartAsync(Func<WorkerOptions, WorkerOptions>? configure = null, Task? beforeLoad = null, bool waitUntilReady = true, TinyModelSpec? spec = null)
+    /// <summary>Starts a worker; <paramref name="configure"/> adjusts its options, <paramref name="beforeLoad"/> delays the model load,
+    /// <paramref name="prepare"/> edits the checkpoint folder first.</summary>
+    public static async Task<RunningWorker> StartAsync(
+        Func<WorkerOptions, WorkerOptions>? configure = null, Task? beforeLoad = null, bool waitUntilReady = true, TinyModelSpec? spec = null, Action<string>? prepare = null)
     {
         var folder = Directory.CreateTempSubdirectory("parley-worker-").FullName;
         TinyModel.Write(folder, spec ?? new TinyModelSpec { MaxPositionEmbeddings = 256 }, seed: 3);
+        prepare?.Invoke(folder);
         var options = new WorkerOptions { Model = folder, ServedModelName = ModelName, Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10 };
         options = configure?.Invoke(options) ?? options;
         var app = WorkerApp.Build(options, async (_, cancellationToken) =>
