@@ -9,6 +9,7 @@
 # NVRTC and cuBLAS are found on the usual paths, or in PyTorch's nvidia-* wheels when those are installed.
 # Finishes in well under 8 minutes: parity takes seconds, the benchmark writes and runs two random 1.5B/8B checkpoints.
 set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 cd "$(dirname "$0")/../.."
 out=artifacts/gpu-check
 
@@ -33,7 +34,7 @@ run() {
   if ! ldconfig -p | grep -q 'libnvrtc\.so'; then export NVRTC_LIB="${NVRTC_LIB:-$(find_wheel_library libnvrtc.so)}"; fi
   if ! ldconfig -p | grep -q 'libcublas\.so'; then export CUBLAS_LIB="${CUBLAS_LIB:-$(find_wheel_library libcublas.so)}"; fi
   local binary="$out/Parley.Gpu.Tests"
-  [ -x "$binary" ] || binary="$(dirname "$0")/Parley.Gpu.Tests"   # a copied artifacts/gpu-check/ with this script inside
+  [ -x "$binary" ] || binary="$here/Parley.Gpu.Tests"   # a copied artifacts/gpu-check/ with this script inside
   echo "== parity"
   timeout 180 "$binary" parity; parity=$?
   echo "== benchmark"
