@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Parley.Engine.Backends.Cuda;
+
+namespace Parley.Engine.Tests.Backends.Cuda;
+
+// Every embedded kernel through the worker's own NVRTC path, for Ampere (compute_80) and Hopper (compute_90). No GPU is
+// needed to compile; NVRTC is installed by .ci/run, so a missing library fails these tests rather than skipping them.
+public sealed partial class KernelCompileTests : IDisposable
+{
+    private static readonly Dictionary<string, string[]> ExpectedEntries = new()
+    {
+        ["add_rmsnorm.cu"] = ["add_rmsnorm"],
+        ["bias_add.cu"] = ["bias_add"],
+        ["embedding.cu"] = ["embedding_gather"],
+        ["gptq_dequant.cu"] = ["gptq_dequant"],
+        ["gptq_gemv.cu"] = ["gptq_gemv"],
+        ["head_rmsnorm.cu"] = ["head_rmsnorm"],
+        ["kv_write.cu"] = ["kv_write"],
+        ["paged_attention.cu"] = ["paged_attention"],
+        ["prefill_attention.cu"] = ["prefill_attention"],
+        ["rope.cu"] = ["rope_neox"],
+        ["silu_and_mul.cu"] = ["silu_and_mul"],
+    };
+
+    private readonly string _cache = Directory.CreateTempSubdirectory("parley-ptx-").FullName;
+
+    public static TheoryData<string, int> Kernels()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var file in ExpectedEntries.Keys)
+        {
+            data.Add(file, 80);
+            data.Add(file, 90);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EmbeddedKernels_AreExactlyTheFilesThisTestExpects()
+    {
+        KernelSource.All().Select(source => source.FileName).Should().BeEquivalentTo(ExpectedEntries.Keys);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Compile_EveryKernelFile_GivesPtxWithItsEntries(string file, int computeCapability)
+    {
+        var ptx = new KernelCompiler(cacheDirectory: null).Compile(KernelSource.Named(file), computeCapability);
+
+        ptx.Should().Contain($".target sm_{computeCapability}");
+        EntryNames(ptx).Should().BeEquivalentTo(ExpectedEntries[file]);
+    }
+
+    [Fact]
+    public void Compile_BrokenSource_NamesTheFileAndCarriesNvrtcsLog()
+    {
+        var broken = new KernelSource("broken.cu", "extern \"C\" __global__ void broken(float* x) { x[0] = undefined_symbol; }");
+
+        var compile = () => new KernelCompiler(cacheDirectory: null).Compile(broken, 80);
+
+        var error = compile.Should().Throw<KernelCompileException>().Which;
+        error.FileName.Should().Be("broken.cu");
+        error.Message.Should().Contain("broken.cu").And.Contain("undefined_symbol");
+        error.Log.Should().Contain("error");
+    }
+
+    [Fact]
+    public void Compile_WithCache_WritesPtxOnceAndReadsItBack()
+    {
+        var compiler = new KernelCompiler(_cache);
+        var source = KernelSource.Named("bias_add.cu");
+
+        var first = compiler.Compile(source, 80);
+        var files = Directory.GetFiles(_cache);
+        File.WriteAllText(files.Single(), first + "// from the cache\n");
+        var second = compiler.Compile(source, 80);
+
+        files.Should().ContainSingle().Which.Should().EndWith(".ptx");
+        second.Should().EndWith("// from the cache\n");
+    }
+
+    [Fact]
+    public void Compile_WithCache_KeysOnSourceAndArchitecture()
+    {
+        var compiler = new KernelCompiler(_cache);
+        var source = KernelSource.Named("bias_add.cu");
+
+        compiler.Compile(source, 80);
+        compiler.Compile(source, 90);
+        compiler.Compile(source with { Text = source.Text + "\n// edited\n" }, 80);
+
+        Directory.GetFiles(_cache).Should().HaveCount(3);
+    }
+
+    public void Dispose() => Directory.Delete(_cache, recursive: true);
+
+    private static IEnumerable<string> EntryNames(string ptx) => EntryPattern().Matches(ptx).Select(match => match.Groups[1].Value);
+
+    [GeneratedRegex(@"\.entry\s+(\w+)\s*\(")]
+    private static partial Regex EntryPattern();
+}

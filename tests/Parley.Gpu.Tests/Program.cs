@@ -1,0 +1,25 @@
+// parley-gpu-tests parity   CUDA-vs-CPU parity on tiny models of every architecture and dtype; exit 1 on any failure
+// parley-gpu-tests bench    decode and prefill speed on random models of real shapes, as one table
+using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Gpu.Tests;
+
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "parity" => ParityChecks.Run(),
+        "bench" => CudaBench.Run(args.Skip(1).ToArray()),
+        _ => Usage(),
+    };
+}
+catch (CudaUnavailableException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: parley-gpu-tests parity | bench [--all]");
+    return 64;
+}

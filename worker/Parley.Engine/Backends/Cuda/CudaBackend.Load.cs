@@ -1,0 +1,115 @@
+// Start-up of the CUDA backend, in vLLM's order: open the GPU, compile the kernels, upload the weights, allocate the
+// step buffers, run one profiling forward pass at max_num_batched_tokens against a throw-away KV cache to measure the
+// activation peak, then give the KV cache what gpu_memory_utilization leaves (KvCacheSizing).
+using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Models;
+using Parley.Engine.Scheduling;
+
+namespace Parley.Engine.Backends.Cuda;
+
+public sealed unsafe partial class CudaBackend
+{
+    private CudaBackend(Checkpoint checkpoint, ModelConfig config, CudaBackendOptions options)
+    {
+        _checkpoint = checkpoint;
+        Config = config;
+        _options = options;
+        _terminationLog = new TerminationLog(options.TerminationLogPath);
+        _device = CudaDevice.Open(options.DeviceOrdinal);
+        try
+        {
+            var compiler = new KernelCompiler(options.PtxCacheDirectory);
+            if (CudaCompatibility.Problem(CudaDevice.DriverVersion(), compiler.NvrtcVersion) is { } problem)
+            {
+                throw new CudaUnavailableException(problem);
+            }
+
+            var (_, total) = _device.MemoryInfo();
+            _stream = new CudaStream();
+            _cublas = new CublasHandle(_stream);
+            _kernels = new CudaKernels(compiler, _device.ComputeCapability);
+            _act = CudaDtypes.Of(config);
+            _buckets = new DecodeGraphBuckets(options.MaxSequences);
+            _weights = CudaWeights.Upload(checkpoint, ModelWeights.Load(checkpoint, config), _act, _stream.Handle);
+            var (freeAfterWeights, _) = _device.MemoryInfo();
+
+            long t = options.MaxBatchedTokens, s = options.MaxSequences, h = config.HiddenSize, i = config.IntermediateSize;
+            long q = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim, a = _act.Bytes();
+            _inverseFrequencies = Buffer(config.HeadDim / 2 * sizeof(float));
+            _inverseFrequencies.UploadNow<float>(InverseFrequencies(config), _stream.Handle);
+            _hidden = Buffer(t * h * 4);
+            _delta = Buffer(t * h * 4);
+            _normed = Buffer(Math.Max(t, s) * h * a);
+            _queries = Buffer(t * q * 4);
+            _keys = Buffer(t * kv * 4);
+            _values = Buffer(t * kv * 4);
+            _attended = Buffer(t * q * a);
+            _gate = Buffer(t * i * 4);
+            _up = Buffer(t * i * 4);
+            _activated = Buffer(t * i * a);
+            _logits = Buffer(s * config.VocabSize * 4);
+            _hostLogits = new PinnedBuffer(s * config.VocabSize * 4);
+            _buffers.Add(_hostLogits);
+            _inputs = new CudaBatchInputs((int)t, (int)s, MaxBlocksPerSequence(options));
+            _buffers.Add(_inputs);
+            var scratch = _weights.LargestGptqElements > 0 ? Buffer(_weights.LargestGptqElements * 2) : null;
+            _ops = new CudaOps(_kernels, _stream, _cublas, scratch);
+
+            var peakActivations = ProfilePeak(freeAfterWeights);
+            var blocks = options.KvBlockCount ?? KvCacheSizing.Compute(new KvCacheBudget(total, options.GpuMemoryUtilization,
+                WeightBytes: total - freeAfterWeights, PeakActivationBytes: peakActivations,
+                KvCacheSizing.BytesPerBlock(config.NumHiddenLayers, config.NumKeyValueHeads, config.HeadDim, _act.Bytes()), options.MaxModelLen)).BlockCount;
+            _cache = new CudaKvCache(config.NumHiddenLayers, blocks, config.NumKeyValueHeads, config.HeadDim, _act, _stream);
+            _stream.Synchronize();
+        }
+        catch (CudaException exception) when (exception.IsOutOfMemory)
+        {
+            ReportOutOfMemory("loading the model", exception);
+            DisposePartial();
+            throw;
+        }
+        catch
+        {
+            DisposePartial();
+            throw;
+        }
+    }
+
+    // Runs the largest prefill the backend accepts against a temporary cache just big enough for it, and returns how
+    // much memory beyond the weights the process holds at that point, the temporary cache excluded.
+    private long ProfilePeak(long freeAfterWeights)
+    {
+        var tokens = Math.Min(_options.MaxBatchedTokens, _options.MaxModelLen);
+        var blockTable = Enumerable.Range(1, (tokens + BlockPool.BlockSize - 1) / BlockPool.BlockSize).ToArray();
+        _cache = new CudaKvCache(Config.NumHiddenLayers, blockTable.Length + 1, Config.NumKeyValueHeads, Config.HeadDim, _act, _stream);
+        try
+        {
+            var batch = new ForwardBatch([new BatchSequence(0, tokens, 0, blockTable, ReturnsLogits: true)], new int[tokens]);
+            Run(batch.TokenCount, _inputs.Load(batch, _stream.Handle), logitRows: 1);
+            _stream.Synchronize();
+            var (freeAtPeak, _) = _device.MemoryInfo();
+            return Math.Max(0, freeAfterWeights - freeAtPeak - _cache.Bytes);
+        }
+        finally
+        {
+            _cache.Dispose();
+        }
+    }
+
+    private DeviceBuffer Buffer(long bytes)
+    {
+        var buffer = new DeviceBuffer(bytes);
+        _buffers.Add(buffer);
+        return buffer;
+    }
+
+    private void DisposePartial()
+    {
+        _buffers.ForEach(buffer => buffer.Dispose());
+        _weights?.Dispose();
+        _kernels?.Dispose();
+        _cublas?.Dispose();
+        _stream?.Dispose();
+        _device.Dispose();
+    }
+}

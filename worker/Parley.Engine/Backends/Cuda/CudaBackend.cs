@@ -1,0 +1,254 @@
+// The forward pass of Llama-family decoders on an NVIDIA GPU: the CPU backend's computation (Cpu/CpuBackend.cs is the
+// reference, and the GPU parity tests compare the two), as kernels from Kernels/*.cu and cuBLAS GEMMs on one stream.
+//
+//   h = embed(tokens)                                                    [T, H] f32, the residual stream
+//   per layer:
+//     x = rmsnorm(h += δ)                                                [T, H] act   (δ: the previous layer's MLP output)
+//     q, k, v = x·Wq (+bq), x·Wk (+bk), x·Wv (+bv)                       [T, Hq·D], [T, Hkv·D] f32
+//     (Qwen3) q, k = rmsnorm per head;  q, k = rope(q, k, position)
+//     cache[layer] <- k, v;  a = attention(q, cache)                     [T, Hq·D] act
+//     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown
+//   logits = rmsnorm(h += δ, last token of each sampled sequence)·Wlm   [S, V] f32
+//
+// "act" is the model's dtype (bf16/f16, or f32 for f32 checkpoints): what cuBLAS multiplies with the weights, with
+// float32 accumulation. Decode steps (every sequence one token) are captured as a CUDA graph per batch-size bucket
+// on first use and replayed after; mixed and prefill steps run eagerly. Every buffer is allocated at load.
+using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Models;
+using Parley.Engine.Scheduling;
+
+namespace Parley.Engine.Backends.Cuda;
+
+/// <summary>Runs a checkpoint on an NVIDIA GPU.</summary>
+public sealed unsafe partial class CudaBackend : IBackend
+{
+    private readonly CudaBackendOptions _options;
+    private readonly TerminationLog _terminationLog;
+    private readonly CudaDevice _device;
+    private readonly CudaStream _stream;
+    private readonly CublasHandle _cublas;
+    private readonly CudaKernels _kernels;
+    private readonly Checkpoint _checkpoint;
+    private readonly CudaWeights _weights;
+    private readonly CudaDtype _act;
+    private readonly DecodeGraphBuckets _buckets;
+    private readonly Dictionary<int, CudaGraph> _graphs = [];
+    private readonly List<IDisposable> _buffers = [];
+    private readonly CudaOps _ops;
+    private readonly CudaBatchInputs _inputs;
+    private readonly DeviceBuffer _inverseFrequencies; // [D/2] f32
+    private readonly DeviceBuffer _hidden;    // [T, H] f32
+    private readonly DeviceBuffer _delta;     // [T, H] f32: the last projection, added to _hidden by the next norm
+    private readonly DeviceBuffer _normed;    // [max(T, S), H] act
+    private readonly DeviceBuffer _queries;   // [T, Hq·D] f32
+    private readonly DeviceBuffer _keys;      // [T, Hkv·D] f32
+    private readonly DeviceBuffer _values;    // [T, Hkv·D] f32
+    private readonly DeviceBuffer _attended;  // [T, Hq·D] act
+    private readonly DeviceBuffer _gate;      // [T, I] f32
+    private readonly DeviceBuffer _up;        // [T, I] f32
+    private readonly DeviceBuffer _activated; // [T, I] act
+    private readonly DeviceBuffer _logits;    // [S, V] f32
+    private readonly PinnedBuffer _hostLogits; // [S, V] f32
+    private CudaKvCache _cache = null!;
+
+    public ModelConfig Config { get; }
+
+    public int KvBlockCount => _cache.BlockCount;
+
+    /// <summary>Bytes of the KV cache.</summary>
+    public long KvCacheBytes => _cache.Bytes;
+
+    /// <summary>Bytes of the weights on the device.</summary>
+    public long WeightBytes => _weights.Bytes;
+
+    /// <summary>The GPU this backend runs on.</summary>
+    public CudaDevice Device => _device;
+
+    /// <summary>Opens a checkpoint folder, uploads the weights, compiles the kernels and sizes the KV cache.</summary>
+    /// <exception cref="CudaUnavailableException">No usable driver, GPU, NVRTC or cuBLAS; the message says what to install.</exception>
+    /// <exception cref="InsufficientGpuMemoryException">max_model_len does not fit; the message has the numbers.</exception>
+    /// <exception cref="CudaException">A CUDA call failed; out of memory is also written to the termination log.</exception>
+    public static CudaBackend Load(string folder, CudaBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxBatchedTokens < options.MaxSequences)
+        {
+            throw new ArgumentException($"MaxBatchedTokens ({options.MaxBatchedTokens}) must be at least MaxSequences ({options.MaxSequences}).", nameof(options));
+        }
+
+        var config = ModelConfig.Load(folder);
+        var checkpoint = Checkpoint.Open(folder);
+        try
+        {
+            return new CudaBackend(checkpoint, config, options);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    public void Forward(ForwardBatch batch, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var vocabulary = Config.VocabSize;
+        if (batch.TokenCount > _options.MaxBatchedTokens || batch.Sequences.Count > _options.MaxSequences)
+        {
+            throw new ArgumentException($"The batch has {batch.TokenCount} tokens and {batch.Sequences.Count} sequences; the backend holds {_options.MaxBatchedTokens} and {_options.MaxSequences}.", nameof(batch));
+        }
+
+        if (logits.Length < batch.LogitsCount * vocabulary)
+        {
+            throw new ArgumentException($"The logits need {batch.LogitsCount} x {vocabulary} floats.", nameof(logits));
+        }
+
+        _device.MakeCurrent();
+        try
+        {
+            var isDecode = batch.Sequences.All(sequence => sequence.TokenCount == 1 && sequence.ReturnsLogits);
+            if (isDecode && _options.UseCudaGraphs && _buckets.BucketFor(batch.Sequences.Count) is { } bucket)
+            {
+                _inputs.Load(batch, bucket, _stream.Handle);
+                DecodeGraph(bucket).Launch(_stream);
+            }
+            else
+            {
+                var tiles = _inputs.Load(batch, _stream.Handle);
+                Run(batch.TokenCount, isDecode ? 0 : tiles, batch.LogitsCount);
+            }
+
+            var bytes = (long)batch.LogitsCount * vocabulary * sizeof(float);
+            CudaCheck.Driver(CuDriver.cuMemcpyDtoHAsync(_hostLogits.Pointer, _logits.Pointer, (nuint)bytes, _stream.Handle));
+            _stream.Synchronize();
+            _hostLogits.As<float>(0, batch.LogitsCount * vocabulary).CopyTo(logits);
+        }
+        catch (CudaException exception) when (exception.IsOutOfMemory)
+        {
+            ReportOutOfMemory("running a forward pass", exception);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var graph in _graphs.Values)
+        {
+            graph.Dispose();
+        }
+
+        _cache?.Dispose();
+        _buffers.ForEach(buffer => buffer.Dispose());
+        _weights.Dispose();
+        _kernels.Dispose();
+        _cublas.Dispose();
+        _stream.Dispose();
+        _device.Dispose();
+        _checkpoint.Dispose();
+    }
+
+    // The whole model for tokenCount tokens; tileCount 0 selects decode attention (one token per sequence).
+    private void Run(int tokenCount, int tileCount, int logitRows)
+    {
+        int h = Config.HiddenSize, d = Config.HeadDim, qHeads = Config.NumAttentionHeads, kvHeads = Config.NumKeyValueHeads;
+        var eps = (float)Config.RmsNormEps;
+        var attention = new AttentionInputs(_inputs.BlockTables, _inputs.MaxBlocks, _inputs.SequenceOfToken, _inputs.Positions, qHeads, kvHeads, d);
+        _ops.Embedding(_weights.Embedding.Pointer, _weights.EmbeddingDtype, _inputs.Tokens, h, _hidden.Pointer, tokenCount);
+        for (var index = 0; index < _weights.Layers.Count; index++)
+        {
+            var layer = _weights.Layers[index];
+            _ops.AddRmsNorm(_hidden.Pointer, index == 0 ? 0 : _delta.Pointer, 0, layer.AttentionNorm.Pointer, eps, h, _normed.Pointer, _act, tokenCount);
+            layer.Wq.Multiply(_ops, _normed.Pointer, tokenCount, _queries.Pointer);
+            layer.Wk.Multiply(_ops, _normed.Pointer, tokenCount, _keys.Pointer);
+            layer.Wv.Multiply(_ops, _normed.Pointer, tokenCount, _values.Pointer);
+            PositionHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
+            PositionHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
+            if (layer.Bv is not null)
+            {
+                _ops.BiasAdd(_values.Pointer, layer.Bv.Pointer, kvHeads * d, tokenCount);
+            }
+
+            _ops.KvWrite(_keys.Pointer, _values.Pointer, _inputs.Slots, _cache.Keys(index), _cache.Values(index), _cache.Dtype, kvHeads, d, tokenCount);
+            if (tileCount == 0)
+            {
+                _ops.PagedAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, tokenCount, _attended.Pointer, _act);
+            }
+            else
+            {
+                _ops.PrefillAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, _inputs.Tiles, tileCount, _attended.Pointer, _act);
+            }
+
+            layer.Wo.Multiply(_ops, _attended.Pointer, tokenCount, _delta.Pointer);
+            _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, 0, layer.MlpNorm.Pointer, eps, h, _normed.Pointer, _act, tokenCount);
+            layer.WGate.Multiply(_ops, _normed.Pointer, tokenCount, _gate.Pointer);
+            layer.WUp.Multiply(_ops, _normed.Pointer, tokenCount, _up.Pointer);
+            _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
+            layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
+        }
+
+        _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, _inputs.LogitRows, _weights.FinalNorm.Pointer, eps, h, _normed.Pointer, _act, logitRows);
+        _weights.LmHead.Multiply(_ops, _normed.Pointer, logitRows, _logits.Pointer);
+    }
+
+    // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
+    private void PositionHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
+    {
+        var d = Config.HeadDim;
+        if (bias is not null)
+        {
+            _ops.BiasAdd(heads.Pointer, bias.Pointer, headCount * d, tokenCount);
+        }
+
+        if (norm is not null)
+        {
+            _ops.HeadRmsNorm(heads.Pointer, norm.Pointer, (float)Config.RmsNormEps, d, headCount * tokenCount);
+        }
+
+        _ops.Rope(heads.Pointer, _inputs.Positions, _inverseFrequencies.Pointer, headCount, d, tokenCount);
+    }
+
+    // Captured on first use: the capture records the launches without running them, and the replay runs them.
+    private CudaGraph DecodeGraph(int bucket)
+    {
+        if (_graphs.TryGetValue(bucket, out var graph))
+        {
+            return graph;
+        }
+
+        _stream.BeginCapture();
+        try
+        {
+            Run(bucket, tileCount: 0, bucket);
+        }
+        catch
+        {
+            _stream.EndCapture().Dispose();
+            throw;
+        }
+
+        graph = _stream.EndCapture();
+        _graphs[bucket] = graph;
+        return graph;
+    }
+
+    private void ReportOutOfMemory(string phase, CudaException exception)
+    {
+        long free = 0, total = 0;
+        try
+        {
+            (free, total) = _device.MemoryInfo();
+        }
+        catch (CudaException)
+        {
+            // The numbers are a courtesy; the line is what matters.
+        }
+
+        _terminationLog.Write(TerminationLog.OutOfMemoryLine(phase, exception.Message, free, total));
+    }
+
+    private static float[] InverseFrequencies(ModelConfig config) =>
+        new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling).InverseFrequencies.ToArray();
+
+    private static int MaxBlocksPerSequence(CudaBackendOptions options) => (options.MaxModelLen + BlockPool.BlockSize - 1) / BlockPool.BlockSize;
+}

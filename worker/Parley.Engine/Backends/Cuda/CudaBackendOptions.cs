@@ -1,0 +1,31 @@
+namespace Parley.Engine.Backends.Cuda;
+
+/// <summary>Sizes the CUDA backend; the scheduler's limits must stay within them.</summary>
+public sealed record CudaBackendOptions
+{
+    /// <summary>Most tokens one forward pass computes (vLLM's max_num_batched_tokens); at least <see cref="MaxSequences"/>.</summary>
+    public required int MaxBatchedTokens { get; init; }
+
+    /// <summary>Most sequences in one forward pass (vLLM's max_num_seqs); also the largest decode graph.</summary>
+    public required int MaxSequences { get; init; }
+
+    /// <summary>Longest sequence, prompt and output together.</summary>
+    public required int MaxModelLen { get; init; }
+
+    /// <summary>Share of GPU memory to use, KV cache included (vLLM's --gpu-memory-utilization).</summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
+    /// <summary>A fixed KV block count (null block included) instead of sizing from memory; tests use small ones.</summary>
+    public int? KvBlockCount { get; init; }
+
+    /// <summary>Capture decode steps as CUDA graphs per batch-size bucket.</summary>
+    public bool UseCudaGraphs { get; init; } = true;
+
+    /// <summary>Where compiled PTX is cached; null compiles at every start.</summary>
+    public string? PtxCacheDirectory { get; init; } = KernelCompiler.DefaultCacheDirectory();
+
+    public int DeviceOrdinal { get; init; }
+
+    /// <summary>Where an out-of-memory failure is reported for the operator (Kubernetes' terminationMessagePath).</summary>
+    public string TerminationLogPath { get; init; } = TerminationLog.KubernetesPath;
+}

@@ -1,0 +1,79 @@
+// Prepended to every kernel file by KernelCompiler. Header-free on purpose: the CUDA headers (cuda_bf16.h,
+// cuda_fp16.h) ship only in a 2.8 GB package, so 16-bit floats are plain bit patterns widened by shifts and
+// narrowed with PTX conversions. Dtype codes match CudaDtype on the host.
+#define DTYPE_F32 0
+#define DTYPE_F16 1
+#define DTYPE_BF16 2
+
+// Tokens per KV block: Scheduling.BlockPool.BlockSize on the host.
+#define BLOCK_SIZE 16
+
+#define NEG_INF __int_as_float(0xff800000)
+
+typedef unsigned short u16;
+typedef long long i64;
+
+__device__ __forceinline__ float bf16_to_float(u16 h) { return __uint_as_float(((unsigned)h) << 16); }
+
+__device__ __forceinline__ u16 float_to_bf16(float f)
+{
+#if __CUDA_ARCH__ >= 800
+    u16 h;
+    asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(f));
+    return h;
+#else
+    // Round to nearest even by hand where the PTX conversion does not exist (before sm_80); NaN stays NaN.
+    unsigned u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (u16)0x7fc0;
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (u16)(u >> 16);
+#endif
+}
+
+__device__ __forceinline__ float f16_to_float(u16 h)
+{
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));
+    return f;
+}
+
+__device__ __forceinline__ u16 float_to_f16(float f)
+{
+    u16 h;
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f));
+    return h;
+}
+
+// Element i of a tensor of the given dtype, as float. The switch is uniform across a launch, so it costs no divergence.
+__device__ __forceinline__ float load(const void* p, i64 i, int dtype)
+{
+    if (dtype == DTYPE_BF16) return bf16_to_float(((const u16*)p)[i]);
+    if (dtype == DTYPE_F16) return f16_to_float(((const u16*)p)[i]);
+    return ((const float*)p)[i];
+}
+
+__device__ __forceinline__ void store(void* p, i64 i, float v, int dtype)
+{
+    if (dtype == DTYPE_BF16) ((u16*)p)[i] = float_to_bf16(v);
+    else if (dtype == DTYPE_F16) ((u16*)p)[i] = float_to_f16(v);
+    else ((float*)p)[i] = v;
+}
+
+__device__ __forceinline__ float warp_sum(float v)
+{
+    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    return v;
+}
+
+// The sum over the whole thread block, returned to every thread. blockDim.x must be a multiple of 32.
+__device__ __forceinline__ float block_sum(float v)
+{
+    __shared__ float partial[32];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) partial[warp] = v;
+    __syncthreads();
+    v = lane < (int)(blockDim.x >> 5) ? partial[lane] : 0.f;
+    return warp_sum(v);
+}
