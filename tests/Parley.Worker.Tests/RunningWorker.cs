@@ -36,7 +36,7 @@ internal sealed class RunningWorker : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("parley-worker-").FullName;
         TinyModel.Write(folder, spec ?? new TinyModelSpec { MaxPositionEmbeddings = 256 }, seed: 3);
         prepare?.Invoke(folder);
-        var options = new WorkerOptions { Model = folder, ServedModelName = ModelName, Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10 };
+        var options = new WorkerOptions { Model = folder, ServedModelName = ModelName, Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10, Device = "cpu" };
         options = configure?.Invoke(options) ?? options;
         var app = WorkerApp.Build(options, async (_, cancellationToken) =>
         {

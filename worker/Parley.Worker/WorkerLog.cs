@@ -11,6 +11,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "--max-model-len {MaxModelLen} exceeds the model's max_position_embeddings {Positions}; quality past it is not guaranteed")]
     public static partial void ContextBeyondTraining(this ILogger logger, int maxModelLen, int positions);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "No CUDA device ({Reason}); running on the CPU")]
+    public static partial void NoCuda(this ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat template from {Origin}")]
     public static partial void ChatTemplateFrom(this ILogger logger, string origin);
 

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
+using Parley.Engine.Backends.Cuda;
+using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Models;
 using Parley.Engine.Serving;
 using Parley.Engine.Text;
@@ -34,8 +36,7 @@ public static class ModelLoader
         var tokenizerConfig = TokenizerConfig.Parse(ReadJson(folder, ChatTemplateSource.TokenizerConfigFile));
         var generation = GenerationConfig.Load(folder);
         var (template, templateError) = ChatTemplate(options, folder, logger);
-        var device = Device(options);
-        var backend = OpenBackend(device, folder, config, options, maxModelLen, out var deviceBytes);
+        var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
         var engine = new InferenceEngine(backend, new EngineOptions
         {
             MaxModelLen = maxModelLen,
@@ -89,16 +90,33 @@ public static class ModelLoader
         }
     }
 
-    private static string Device(WorkerOptions options) => options.Device switch
+    // --device auto tries CUDA and falls back to the CPU with the reason in the log; --device cuda insists.
+    private static (IBackend Backend, string Device, long DeviceBytes) OpenBackend(string folder, ModelConfig config, WorkerOptions options, int maxModelLen, ILogger logger)
     {
-        "cpu" => "cpu",
-        "cuda" => throw new NotSupportedException("--device cuda: this build has no CUDA backend; use --device cpu."),
-        _ => "cpu",
-    };
+        if (options.Device != "cpu")
+        {
+            try
+            {
+                var cuda = CudaBackend.Load(folder, new CudaBackendOptions
+                {
+                    MaxBatchedTokens = Math.Max(options.MaxNumBatchedTokens, options.MaxNumSeqs),
+                    MaxSequences = options.MaxNumSeqs,
+                    MaxModelLen = maxModelLen,
+                    GpuMemoryUtilization = options.GpuMemoryUtilization,
+                });
+                return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
+            }
+            catch (CudaUnavailableException exception) when (options.Device == "auto")
+            {
+                logger.NoCuda(exception.Message);
+            }
+        }
 
-    private static CpuBackend OpenBackend(string device, string folder, ModelConfig config, WorkerOptions options, int maxModelLen, out long deviceBytes)
+        return (OpenCpu(folder, config, options, maxModelLen), "cpu", 0);
+    }
+
+    private static CpuBackend OpenCpu(string folder, ModelConfig config, WorkerOptions options, int maxModelLen)
     {
-        _ = device;
         var blocks = CpuSizing.Blocks(config, maxModelLen, options.MaxNumSeqs, options.KvCacheMemoryBytes);
         var backend = CpuBackend.Load(folder, new CpuBackendOptions
         {
@@ -108,7 +126,6 @@ public static class ModelLoader
             MaxModelLen = maxModelLen,
             Threads = options.Threads ?? Environment.ProcessorCount,
         });
-        deviceBytes = 0;
         return backend;
     }
 
