@@ -25,4 +25,7 @@ internal static partial class DownloadLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The hub is unreachable ({Reason}); using the cached snapshot {Commit} of {Repo}")]
     public static partial void UsingCacheAfterFailure(ILogger logger, string reason, string commit, string repo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for another download of {File} to finish (lock {LockPath})")]
+    public static partial void WaitingForLock(ILogger logger, string file, string lockPath);
 }

@@ -2,6 +2,7 @@
 //   {cache}/models--{org}--{name}/blobs/{etag}              file contents, named by ETag (sha256 for LFS files)
 //   {cache}/models--{org}--{name}/snapshots/{commit}/{file}  relative symlink to ../../blobs/{etag} (a copy where links fail)
 //   {cache}/models--{org}--{name}/refs/{revision}            the commit the revision pointed at, without a newline
+//   {cache}/.locks/models--{org}--{name}/{etag}.lock         held while the blob is being written
 using System.Text.RegularExpressions;
 
 namespace Parley.Worker.Download;
@@ -9,11 +10,15 @@ namespace Parley.Worker.Download;
 /// <summary>Paths and writes inside one repository's cache folder.</summary>
 internal sealed partial class HubCache(string cacheDirectory, string repoId)
 {
-    public string RepoFolder { get; } = Path.Combine(cacheDirectory, "models--" + repoId.Replace("/", "--", StringComparison.Ordinal));
+    private readonly string _folderName = "models--" + repoId.Replace("/", "--", StringComparison.Ordinal);
+
+    public string RepoFolder => Path.Combine(cacheDirectory, _folderName);
 
     public static bool IsCommitHash(string revision) => CommitRegex().IsMatch(revision);
 
     public string BlobPath(string etag) => Path.Combine(RepoFolder, "blobs", etag);
+
+    public string LockPath(string etag) => Path.Combine(cacheDirectory, ".locks", _folderName, etag + ".lock");
 
     public string SnapshotFolder(string commit) => Path.Combine(RepoFolder, "snapshots", commit);
 

@@ -68,7 +68,7 @@ public static class HubDownloader
             async token => await client.GetRevisionAsync(model.Revision, token).ConfigureAwait(false), ct).ConfigureAwait(false);
         cache.WriteRef(model.Revision, revision.Commit);
 
-        var snapshot = new SnapshotDownload(client, cache, retry, new BlobDownload(client, options, logger, repoId), repoId, revision.Commit);
+        var snapshot = new SnapshotDownload(client, cache, retry, new BlobDownload(client, options, logger, repoId), logger, repoId, revision.Commit);
         foreach (var file in CheckpointFiles.Select(repoId, revision.Files))
         {
             await snapshot.EnsureFileAsync(file, ct).ConfigureAwait(false);

@@ -1,10 +1,12 @@
 // Fills one commit's snapshot folder file by file; a file already in the snapshot costs no request.
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace Parley.Worker.Download;
 
 /// <summary>Makes files of one commit present in the cache's snapshot folder.</summary>
-internal sealed class SnapshotDownload(HubClient client, HubCache cache, ResiliencePipeline retry, BlobDownload blobs, string repoId, string commit)
+internal sealed class SnapshotDownload(
+    HubClient client, HubCache cache, ResiliencePipeline retry, BlobDownload blobs, ILogger logger, string repoId, string commit)
 {
     public async Task EnsureFileAsync(string file, CancellationToken ct)
     {
@@ -25,7 +27,12 @@ internal sealed class SnapshotDownload(HubClient client, HubCache cache, Resilie
             var path = cache.BlobPath(metadata.Etag);
             if (!File.Exists(path))
             {
-                await blobs.DownloadAsync(commit, file, metadata, path, token).ConfigureAwait(false);
+                using var blobLock = await BlobLock.AcquireAsync(cache.LockPath(metadata.Etag), file, logger, token).ConfigureAwait(false);
+                // Whoever held the lock before may have finished this very blob.
+                if (!File.Exists(path))
+                {
+                    await blobs.DownloadAsync(commit, file, metadata, path, token).ConfigureAwait(false);
+                }
             }
 
             return path;
