@@ -12,7 +12,8 @@ public sealed record WorkerOptions
     /// <summary>The model name clients send and see; defaults to <see cref="Model"/>.</summary>
     public string? ServedModelName { get; init; }
 
-    public string Revision { get; init; } = "main";
+    /// <summary>Hub branch, tag or commit; null: the id's own <c>@revision</c>, else <c>main</c>.</summary>
+    public string? Revision { get; init; }
     public string? DownloadDir { get; init; }
 
     /// <summary><c>auto</c>, <c>bfloat16</c>, <c>float16</c> or <c>float32</c>.</summary>

@@ -43,7 +43,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var length = new FileInfo(path).Length;
+        // Hub caches hold checkpoints as symlinks into blobs/; the length that matters is the target's.
+        var length = (File.ResolveLinkTarget(path, returnFinalTarget: true) as FileInfo ?? new FileInfo(path)).Length;
         if (length < 8)
         {
             throw new InvalidDataException($"{path} is {length} bytes; a safetensors file starts with an 8-byte header length.");

@@ -19,7 +19,7 @@ internal static class WorkerCommand
         errors ??= Console.Error;
         var model = new Option<string>("--model") { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
         var servedName = new Option<string?>("--served-model-name") { Description = "The model name in the API; default: --model." };
-        var revision = new Option<string>("--revision") { Description = "Hub branch, tag or commit.", DefaultValueFactory = _ => "main" };
+        var revision = new Option<string?>("--revision") { Description = "Hub branch, tag or commit; default: the id's @revision, else main." };
         var downloadDir = new Option<string?>("--download-dir") { Description = "Hub cache folder; default: $HF_HOME/hub or ~/.cache/huggingface/hub." };
         var dtype = new Option<string>("--dtype") { Description = "auto, bfloat16, float16 or float32.", DefaultValueFactory = _ => "auto" };
         var quantization = new Option<string?>("--quantization") { Description = "gptq, or leave out to follow the checkpoint." };
@@ -51,7 +51,7 @@ internal static class WorkerCommand
             {
                 Model = result.GetValue(model)!,
                 ServedModelName = result.GetValue(servedName),
-                Revision = result.GetValue(revision)!,
+                Revision = result.GetValue(revision),
                 DownloadDir = result.GetValue(downloadDir),
                 Dtype = result.GetValue(dtype)!,
                 Quantization = result.GetValue(quantization),

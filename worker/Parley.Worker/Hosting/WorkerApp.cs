@@ -26,7 +26,7 @@ public static class WorkerApp
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds + 5));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(resolveFolder ?? ModelFolders.ResolveAsync);
+        builder.Services.AddSingleton(services => resolveFolder ?? ModelFolders.Default(services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Worker.Download")));
         builder.Services.AddSingleton(new WorkerMetrics(Prometheus.Metrics.NewCustomRegistry()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
