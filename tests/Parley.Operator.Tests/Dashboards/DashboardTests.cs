@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Parley.Operator.Cli;
+using Parley.Operator.Metrics;
+using Parley.Operator.Tests.Integration;
+using Parley.Testing;
+
+namespace Parley.Operator.Tests.Dashboards;
+
+public class DashboardTests
+{
+    [Theory]
+    [MemberData(nameof(DashboardFile.Names), MemberType = typeof(DashboardFile))]
+    public void Dashboard_IsGrafanaJsonWithADatasourceVariableAndPromQlTargets(string name)
+    {
+        var dashboard = DashboardFile.Named(name);
+        var json = dashboard.Json;
+
+        json["title"]!.GetValue<string>().Should().StartWith("Parley / ");
+        json["uid"]!.GetValue<string>().Should().MatchRegex("^[a-z0-9-]{1,40}$");
+        json["schemaVersion"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(36);
+        json.ContainsKey("__inputs").Should().BeFalse("a provisioned dashboard names its data source through the variable, not import inputs");
+        dashboard.Variables().Should().ContainSingle(v => v["type"]!.GetValue<string>() == "datasource" && v["query"]!.GetValue<string>() == "prometheus"
+            && v["name"]!.GetValue<string>() == "datasource");
+        var panels = dashboard.Panels().ToList();
+        panels.Select(p => p["id"]!.GetValue<int>()).Should().OnlyHaveUniqueItems();
+        panels.Should().OnlyContain(p => p["gridPos"] is JsonObject && p["title"] != null);
+        foreach (var panel in panels.Where(p => p["type"]!.GetValue<string>() != "row"))
+        {
+            var targets = panel["targets"]!.AsArray().OfType<JsonObject>().ToList();
+            targets.Should().NotBeEmpty($"panel '{panel["title"]}' shows data");
+            targets.Should().OnlyContain(t => t["datasource"]!["uid"]!.GetValue<string>() == "${datasource}" && t["expr"]!.GetValue<string>().Length > 0,
+                $"panel '{panel["title"]}' queries the chosen Prometheus");
+            targets.Select(t => t["refId"]!.GetValue<string>()).Should().OnlyHaveUniqueItems();
+        }
+    }
+
+    [Fact]
+    public void ChatServing_ReadsEveryServingSignal()
+    {
+        DashboardFile.Named("chat-serving.json").MetricNames().Should().Contain(
+        [
+            "vllm:time_to_first_token_seconds_bucket", "vllm:inter_token_latency_seconds_bucket", "vllm:e2e_request_latency_seconds_bucket",
+            "vllm:prompt_tokens_total", "vllm:generation_tokens_total", "vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:kv_cache_usage_perc", "vllm:prefix_cache_hits_total", "vllm:prefix_cache_queries_total",
+            "parley_gpu_memory_used_bytes", "parley_worker_http_errors_total",
+        ]);
+        DashboardFile.Named("chat-serving.json").Variables().Select(v => v["name"]!.GetValue<string>()).Should().Contain(["namespace", "chat", "pod"]);
+    }
+
+    [Fact]
+    public void Operator_ReadsEveryOperatorSignal()
+    {
+        DashboardFile.Named("operator.json").MetricNames().Should().Contain(
+        [
+            "parley_reconcile_total", "parley_reconcile_errors_total", "parley_reconcile_duration_seconds_bucket", "parley_workqueue_depth",
+            "parley_chatdeployments", "parley_tuned_max_model_len", "parley_tuned_gpu_memory_utilization", "parley_tuning_step_downs", "parley_leader",
+        ]);
+    }
+
+    [Fact]
+    public async Task EveryMetricInEveryDashboard_IsExportedByTheOperatorOrAnnouncedByTheWorker()
+    {
+        var operatorSeries = await ScrapeTheOperatorAsync();
+        var exported = operatorSeries.Union(AnnouncedWorkerMetrics.SeriesNames).ToHashSet();
+
+        foreach (var dashboard in DashboardFile.All())
+        {
+            dashboard.MetricNames().Except(exported).Should().BeEmpty($"every metric {dashboard.Name} queries must exist");
+        }
+
+        DashboardFile.Named("operator.json").MetricNames().Should().BeSubsetOf(operatorSeries, "the operator dashboard reads the operator's live metrics");
+    }
+
+    /// <summary>Runs the operator against the in-memory API with one planned ChatDeployment and returns the series names of its /metrics.</summary>
+    private static async Task<IReadOnlySet<string>> ScrapeTheOperatorAsync()
+    {
+        await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
+        var metrics = new OperatorMetrics();
+        var host = harness.StartOperator(OperatorHarness.FastOptions(), metrics);
+        var port = LoopbackPort.Free();
+        await using var probes = RunCommand.Probes(host, metrics, port);
+        await probes.StartAsync();
+        await harness.ApplyAsync(OperatorTests.Chat());
+        await OperatorHarness.EventuallyAsync(() => harness.Chat("team-a", "r1"), c => c.Status?.Tuning is not null, "a plan");
+        using var http = new HttpClient();
+        // Gauges are recorded after each reconcile; the one that wrote the plan may still be finishing.
+        var scrape = await OperatorHarness.EventuallyAsync(
+            () => http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")).GetAwaiter().GetResult(),
+            text => text.Contains("parley_tuned_max_model_len{", StringComparison.Ordinal), "the tuned gauges");
+        await probes.StopAsync();
+        return scrape.Split('\n').Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line[..line.IndexOfAny(['{', ' '])]).ToHashSet();
+    }
+}
