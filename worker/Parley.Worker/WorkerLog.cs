@@ -23,6 +23,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not load {Model}: {Reason}")]
     public static partial void LoadFailed(this ILogger logger, string model, string reason);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "GPU out of memory while serving; exiting so the pod restarts with a smaller plan: {Reason}")]
+    public static partial void OutOfGpuMemory(this ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring request fields: {Fields}")]
     public static partial void UnknownFields(this ILogger logger, string fields);
 

@@ -188,7 +188,29 @@ public sealed class InferenceEngineTests : IDisposable
         act.Should().Throw<RequestRejectedException>().WithMessage("*shutting down*");
     }
 
+    [Fact]
+    public async Task AStepThatThrows_FailsItsRequestsAndTellsTheHost()
+    {
+        using var failing = new InferenceEngine(new FailingBackend(_model.Cpu()), new EngineOptions { MaxModelLen = 512, MaxNumSeqs = 8 });
+        var failures = new List<Exception>();
+        failing.StepFailed += failures.Add;
+
+        var act = () => Collect(failing.Submit(new GenerationRequest("doomed", RandomTokens(4, seed: 1), Greedy)));
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("device lost");
+        failures.Should().ContainSingle().Which.Message.Should().Be("device lost");
+        failing.Stats.KvCacheUsage.Should().Be(0);
+    }
+
     public void Dispose() => _model.Dispose();
+
+    private sealed class FailingBackend(Parley.Engine.Backends.IBackend inner) : Parley.Engine.Backends.IBackend
+    {
+        public ModelConfig Config => inner.Config;
+        public int KvBlockCount => inner.KvBlockCount;
+        public void Forward(Parley.Engine.Backends.ForwardBatch batch, Span<float> logits) => throw new InvalidOperationException("device lost");
+        public void Dispose() => inner.Dispose();
+    }
 
     private InferenceEngine Engine(int blocks = 64, int maxBatchedTokens = 256, int maxModelLen = 512) =>
         new(_model.Cpu(blocks, maxBatchedTokens, maxSequences: 8, maxModelLen), new EngineOptions

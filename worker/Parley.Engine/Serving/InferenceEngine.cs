@@ -50,6 +50,10 @@ public sealed class InferenceEngine : IDisposable
     /// <summary>The state after the latest step.</summary>
     public EngineStats Stats { get; private set; }
 
+    /// <summary>Raised on the engine thread when a step throws (its requests have already failed with the exception);
+    /// the host decides whether the process can go on, e.g. not after the GPU ran out of memory.</summary>
+    public event Action<Exception>? StepFailed;
+
     /// <summary>Queues a request and returns its token stream at once.</summary>
     /// <param name="request">The request; its sampling parameters must be valid.</param>
     /// <param name="cancellationToken">Cancelling aborts the request and frees its KV blocks.</param>
@@ -166,6 +170,7 @@ public sealed class InferenceEngine : IDisposable
 #pragma warning restore CA1031
             {
                 FailAll(exception);
+                StepFailed?.Invoke(exception);
             }
         }
     }

@@ -3,6 +3,7 @@
 // get up to the grace period, then the engine stops. A failed load stops the host with exit code 1.
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Parley.Engine.Backends.Cuda.Driver;
 
 namespace Parley.Worker.Serving;
 
@@ -57,11 +58,24 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
         _stopping.Dispose();
     }
 
+    // Out of GPU memory mid-run: the backend has written the termination message the operator's step-down reads; the
+    // process must end non-zero so the pod restarts with the stepped-down plan instead of failing every request.
+    private void OnStepFailed(Exception exception)
+    {
+        if (exception is CudaException { IsOutOfMemory: true })
+        {
+            logger.OutOfGpuMemory(exception.Message);
+            ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
     private async Task LoadAsync()
     {
         try
         {
             Model = await ModelLoader.LoadAsync(options, resolveFolder, logger, _stopping.Token).ConfigureAwait(false);
+            Model.Engine.StepFailed += OnStepFailed;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
