@@ -24,6 +24,7 @@ public static class WorkerApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{(options.Host == "0.0.0.0" ? "*" : options.Host)}:{options.Port}");
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // a line per request would drown the worker's own
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds + 5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => resolveFolder ?? ModelFolders.Default(services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Worker.Download")));

@@ -13,8 +13,9 @@ internal sealed unsafe class NativeBuffer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
+        // Not cleared: every float is written before it is read (attention reads only positions already stored), and an
+        // untouched allocation costs no memory until used, which matters for a KV cache sized for many sequences.
         _data = (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), 64);
-        NativeMemory.Clear(_data, (nuint)Math.Max(1, length) * sizeof(float));
     }
 
     public long Length { get; }
