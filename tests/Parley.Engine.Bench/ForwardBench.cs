@@ -2,7 +2,8 @@
 // the same tensors converted to GGUF for llama.cpp), the same thread count and the same prompt:
 //   prefill: one prompt of --prompt tokens in one pass;  decode: --decode single-token passes after it.
 // llama.cpp runs with its defaults (flash attention, f16 KV cache). Then Parley's batched decode: 1, 4 and 16
-// sequences sharing the prompt's KV blocks, one token each per pass. Every figure is the best of three runs.
+// sequences sharing the prompt's KV blocks, one token each per pass. The Parley-vs-llama.cpp figures are the best of
+// three runs each.
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32]
@@ -16,7 +17,7 @@ internal static class ForwardBench
 {
     private static readonly int[] BatchSizes = [1, 4, 16];
 
-    // Shared 2-core machines are noisy: each figure is the best of three runs, for both engines alike.
+    // Shared 2-core machines are noisy: each compared figure is the best of three runs, for both engines alike.
     private const int Runs = 3;
 
     public static int Run(string[] args)
@@ -41,7 +42,7 @@ internal static class ForwardBench
                 Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
                     $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
                     $"{parley.DecodeTokensPerSecond / llama.DecodeTokensPerSecond:0.00} |");
-                var rates = BatchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences)));
+                var rates = BatchSizes.Select(sequences => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences));
                 batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} |");
             }
         }

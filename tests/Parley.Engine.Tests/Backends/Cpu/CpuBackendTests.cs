@@ -103,6 +103,29 @@ public class CpuBackendTests
     }
 
     [Fact]
+    public void F16WeightHoldingNaN_IsRefusedAtLoadByName()
+    {
+        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("llama", "F16"));
+        var file = Path.Combine(model.Folder, Parley.Engine.Models.Checkpoint.SingleFile);
+        long offset;
+        using (var checkpoint = Parley.Engine.Models.Checkpoint.Open(model.Folder))
+        {
+            var info = checkpoint.Info("model.layers.1.mlp.up_proj.weight");
+            offset = 8 + System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(file).AsSpan(0, 8)) + info.Begin + 2 * 37;
+        }
+
+        using (var stream = File.OpenWrite(file))
+        {
+            stream.Position = offset;
+            stream.Write(BitConverter.GetBytes((ushort)0x7E00)); // a NaN half
+        }
+
+        var load = () => model.Cpu();
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*model.layers.1.mlp.up_proj.weight*inf or NaN*");
+    }
+
+    [Fact]
     public void Forward_BatchLargerThanTheBuffers_IsRefusedWithTheLimits()
     {
         using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen2", "BF16"));

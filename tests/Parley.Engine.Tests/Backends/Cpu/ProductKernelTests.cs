@@ -11,28 +11,43 @@ public unsafe class ProductKernelTests
     public static TheoryData<int> Lengths() => new(1, 7, 8, 15, 16, 17, 33, 896);
 
     [Fact]
-    public void Float16Row_EveryBitPattern_WidensLikeSystemHalf()
+    public void Float16Row_EveryFiniteBitPattern_WidensLikeSystemHalf_In8And16Lanes()
     {
         var patterns = Enumerable.Range(0, 65536).Select(i => (ushort)i).ToArray();
         fixed (ushort* source = patterns)
         {
-            for (var i = 0; i < patterns.Length; i += 8)
+            for (var i = 0; i < patterns.Length; i += 16)
             {
-                var lanes = Float16Row.Load8((byte*)source, i);
-                for (var j = 0; j < 8; j++)
+                var wide = Float16Row.Load16((byte*)source, i);
+                var (low, high) = (Float16Row.Load8((byte*)source, i), Float16Row.Load8((byte*)source, i + 8));
+                for (var j = 0; j < 16; j++)
                 {
-                    var expected = (float)BitConverter.UInt16BitsToHalf(patterns[i + j]);
-                    var actual = lanes.GetElement(j);
-                    if (float.IsNaN(expected))
+                    var half = BitConverter.UInt16BitsToHalf(patterns[i + j]);
+                    if (!Half.IsFinite(half))
                     {
-                        float.IsNaN(actual).Should().BeTrue($"0x{patterns[i + j]:X4} is NaN");
+                        continue; // refused at load: see Float16Row_AllFinite_FindsInfAndNaN
                     }
-                    else
-                    {
-                        BitConverter.SingleToUInt32Bits(actual).Should().Be(BitConverter.SingleToUInt32Bits(expected), $"0x{patterns[i + j]:X4}");
-                    }
+
+                    var expected = BitConverter.SingleToUInt32Bits((float)half);
+                    BitConverter.SingleToUInt32Bits(wide.GetElement(j)).Should().Be(expected, $"0x{patterns[i + j]:X4} in 16 lanes");
+                    BitConverter.SingleToUInt32Bits(j < 8 ? low.GetElement(j) : high.GetElement(j - 8)).Should().Be(expected, $"0x{patterns[i + j]:X4} in 8 lanes");
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(0x7C00)]
+    [InlineData(0xFC00)]
+    [InlineData(0x7E00)]
+    public void Float16Row_AllFinite_FindsInfAndNaN_AnywhereInTheRow(int pattern)
+    {
+        foreach (var at in new[] { 0, 31, 32, 40 })
+        {
+            var row = Enumerable.Range(0, 41).Select(i => BitConverter.HalfToUInt16Bits((Half)(i * 0.5f - 7))).ToArray();
+            Float16Row.AllFinite(row).Should().BeTrue();
+            row[at] = (ushort)pattern;
+            Float16Row.AllFinite(row).Should().BeFalse($"0x{pattern:X4} at {at}");
         }
     }
 
@@ -40,7 +55,7 @@ public unsafe class ProductKernelTests
     [MemberData(nameof(Lengths))]
     public void DenseLinear_EveryDtypeAndTokenCount_MatchesTheScalarProduct(int inFeatures)
     {
-        const int rows = 5;
+        const int rows = 11; // rows 1..10: two blocks of four rows and two single rows
         var random = new Random(inFeatures);
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })

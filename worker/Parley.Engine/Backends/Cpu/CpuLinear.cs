@@ -23,11 +23,26 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <param name="accumulate">Add to y (a residual) instead of overwriting it.</param>
     public abstract void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
 
+    /// <summary>Refuses f16 values the fast widening cannot represent (Float16Row).</summary>
+    public static void RequireFinite(TensorInfo tensor, byte* data)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!Float16Row.AllFinite(new ReadOnlySpan<ushort>(data, checked((int)tensor.ElementCount))))
+        {
+            throw new InvalidDataException($"Tensor '{tensor.Name}' holds inf or NaN values; the checkpoint is damaged.");
+        }
+    }
+
     /// <summary>A dense bf16, f16 or f32 weight read in place.</summary>
     public static CpuLinear Dense(TensorInfo tensor, byte* data)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         int rows = checked((int)tensor.Shape[0]), columns = checked((int)tensor.Shape[1]);
+        if (tensor.Dtype == SafetensorsDtype.F16)
+        {
+            RequireFinite(tensor, data);
+        }
+
         return tensor.Dtype switch
         {
             SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows),
@@ -45,7 +60,21 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         var rowBytes = (long)InFeatures * TRow.ElementSize;
-        for (var r = rowBegin; r < rowEnd; r++)
+        var r = rowBegin;
+        if (tokenCount == 1)
+        {
+            // Decode: one activation row, so block over weight rows instead of tokens.
+            for (; r + 4 <= rowEnd; r += 4)
+            {
+                var sums = RowDot.FourRows<TRow>(weights + r * rowBytes, rowBytes, x, InFeatures);
+                for (var j = 0; j < 4; j++)
+                {
+                    Store(y + r + j, sums.GetElement(j), accumulate);
+                }
+            }
+        }
+
+        for (; r < rowEnd; r++)
         {
             var w = weights + r * rowBytes;
             var t = 0;

@@ -26,6 +26,7 @@ internal sealed unsafe class GptqLinear : CpuLinear
         : base(checked((int)weight.InFeatures), checked((int)weight.OutFeatures))
     {
         ArgumentNullException.ThrowIfNull(weight);
+        RequireFinite(weight.Scales, scales);
         _qzeros = qzeros;
         _scales = scales;
         _groupSize = weight.GroupSize;

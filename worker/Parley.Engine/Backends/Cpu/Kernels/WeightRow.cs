@@ -2,7 +2,8 @@
 // these structs, so the JIT compiles one specialised loop per type with the conversion inlined. Each gives 8 lanes
 // (AVX2) and 16 lanes (AVX-512); the kernels use the wider form where the CPU has it.
 //   bf16: the upper half of a float32, so a 16-bit shift.
-//   f16:  rebias the exponent by multiplying by 2^112 (exact for normal and subnormal halves), then patch inf/NaN.
+//   f16:  sign-extend, shift, mask, and rebias the exponent by multiplying by 2^112 (exact for normal and subnormal
+//         halves; inf and NaN are refused at load).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -58,28 +59,52 @@ internal readonly unsafe struct Float16Row : IWeightRow
 {
     private const float ExponentRebias = 5.192297e33f; // 2^112 = 2^(127 - 15)
 
+    // Sign-extending each half and shifting it left by 13 puts its sign at bit 31, exponent at 23..27 and mantissa
+    // at 13..22; the mask clears the smeared sign bits in 28..30. Multiplying by 2^112 then rebiases the exponent,
+    // exactly for normal and subnormal halves alike, and the sign rides along. Halves with exponent 31 (inf, NaN)
+    // would come out finite, so CpuWeights refuses f16 weights holding them at load.
+    private const uint FieldMask = 0x8FFFE000;
+
     public static int ElementSize => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load8(byte* row, int index)
     {
-        var bits = Vector256.WidenLower(Vector128.Load((ushort*)row + index).ToVector256Unsafe());
-        var sign = Vector256.ShiftLeft(bits & Vector256.Create(0x8000u), 16);
-        var magnitude = Vector256.ShiftLeft(bits & Vector256.Create(0x7FFFu), 13).AsSingle() * ExponentRebias;
-        var infinityOrNaN = Vector256.Equals(bits & Vector256.Create(0x7C00u), Vector256.Create(0x7C00u));
-        return (magnitude.AsUInt32() | (infinityOrNaN & Vector256.Create(0x7F800000u)) | sign).AsSingle();
+        var bits = Vector256.WidenLower(Vector128.Load((short*)row + index).ToVector256Unsafe()).AsUInt32();
+        return (Vector256.ShiftLeft(bits, 13) & Vector256.Create(FieldMask)).AsSingle() * ExponentRebias;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load16(byte* row, int index)
     {
-        var bits = Vector512.WidenLower(Vector256.Load((ushort*)row + index).ToVector512Unsafe());
-        var sign = Vector512.ShiftLeft(bits & Vector512.Create(0x8000u), 16);
-        var magnitude = Vector512.ShiftLeft(bits & Vector512.Create(0x7FFFu), 13).AsSingle() * ExponentRebias;
-        var infinityOrNaN = Vector512.Equals(bits & Vector512.Create(0x7C00u), Vector512.Create(0x7C00u));
-        return (magnitude.AsUInt32() | (infinityOrNaN & Vector512.Create(0x7F800000u)) | sign).AsSingle();
+        var bits = Vector512.WidenLower(Vector256.Load((short*)row + index).ToVector512Unsafe()).AsUInt32();
+        return (Vector512.ShiftLeft(bits, 13) & Vector512.Create(FieldMask)).AsSingle() * ExponentRebias;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(byte* row, int index) => (float)((Half*)row)[index];
+
+    /// <summary>True when no element of <paramref name="halves"/> is infinite or NaN.</summary>
+    public static bool AllFinite(ReadOnlySpan<ushort> halves)
+    {
+        var exponent = Vector512.Create((ushort)0x7C00);
+        var i = 0;
+        for (; i <= halves.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
+        {
+            if (Vector512.EqualsAny(Vector512.Create(halves.Slice(i, Vector512<ushort>.Count)) & exponent, exponent))
+            {
+                return false;
+            }
+        }
+
+        for (; i < halves.Length; i++)
+        {
+            if ((halves[i] & 0x7C00) == 0x7C00)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
