@@ -55,7 +55,7 @@ public unsafe class ProductKernelTests
     [MemberData(nameof(Lengths))]
     public void DenseLinear_EveryDtypeAndTokenCount_MatchesTheScalarProduct(int inFeatures)
     {
-        const int rows = 11; // rows 1..10: two blocks of four rows and two single rows
+        const int rows = 11;
         var random = new Random(inFeatures);
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })

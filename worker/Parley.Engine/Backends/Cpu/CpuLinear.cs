@@ -60,21 +60,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         var rowBytes = (long)InFeatures * TRow.ElementSize;
-        var r = rowBegin;
-        if (tokenCount == 1)
-        {
-            // Decode: one activation row, so block over weight rows instead of tokens.
-            for (; r + 4 <= rowEnd; r += 4)
-            {
-                var sums = RowDot.FourRows<TRow>(weights + r * rowBytes, rowBytes, x, InFeatures);
-                for (var j = 0; j < 4; j++)
-                {
-                    Store(y + r + j, sums.GetElement(j), accumulate);
-                }
-            }
-        }
-
-        for (; r < rowEnd; r++)
+        for (var r = rowBegin; r < rowEnd; r++)
         {
             var w = weights + r * rowBytes;
             var t = 0;
