@@ -12,6 +12,8 @@ public class ResilienceTests
     public async Task Faults_OnEveryRequestPath_ConvergeToTheSameStateWithNothingDuplicated()
     {
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
+        // The user's own apply goes in before the faults: they are aimed at the operator's request paths.
+        await harness.ApplyAsync(OperatorTests.Chat());
         harness.Api.Faults.Clear(seed: 7);
         harness.Api.Faults.FailFraction(0.2, method: "GET");
         harness.Api.Faults.FailFraction(0.2, method: "POST");
@@ -22,7 +24,6 @@ public class ResilienceTests
         harness.Api.Faults.DropWatchesAfterEventCount = 3;
         harness.StartOperator(OperatorHarness.FastOptions());
 
-        await harness.ApplyAsync(OperatorTests.Chat());
         await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Deployment>(Ns, "r1-ui"), _ => true, "the UI Deployment", TimeSpan.FromSeconds(60));
         harness.MarkAvailable(Ns, "r1-worker");
         harness.MarkAvailable(Ns, "r1-ui");
