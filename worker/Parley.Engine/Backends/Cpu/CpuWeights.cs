@@ -46,43 +46,15 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
             throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"Token ids run from 0 to {Embedding.Shape[0] - 1}.");
         }
 
-        var row = (byte*)EmbeddingData + (long)tokenId * width * Embedding.Dtype.ElementSize();
-        switch (Embedding.Dtype)
+        var bytesPerRow = width * Embedding.Dtype.ElementSize();
+        if (!Widen.TryToSingle(Embedding.Dtype, new ReadOnlySpan<byte>((byte*)EmbeddingData + (long)tokenId * bytesPerRow, bytesPerRow), destination))
         {
-            case SafetensorsDtype.BF16:
-                Widen.BFloat16(new ReadOnlySpan<ushort>(row, width), destination);
-                break;
-            case SafetensorsDtype.F16:
-                Widen.Float16(new ReadOnlySpan<Half>(row, width), destination);
-                break;
-            default:
-                new ReadOnlySpan<float>(row, width).CopyTo(destination);
-                break;
+            throw new NotSupportedException($"Tensor '{Embedding.Name}' is {Embedding.Dtype.Name()}; expected BF16, F16 or F32.");
         }
     }
 
     private static byte* Address(Checkpoint checkpoint, TensorInfo tensor) =>
         (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(checkpoint.Bytes(tensor.Name)));
 
-    private static float[] Widened(Checkpoint checkpoint, TensorInfo tensor)
-    {
-        var bytes = checkpoint.Bytes(tensor.Name);
-        var values = new float[tensor.ElementCount];
-        switch (tensor.Dtype)
-        {
-            case SafetensorsDtype.BF16:
-                Widen.BFloat16(MemoryMarshal.Cast<byte, ushort>(bytes), values);
-                break;
-            case SafetensorsDtype.F16:
-                Widen.Float16(MemoryMarshal.Cast<byte, Half>(bytes), values);
-                break;
-            case SafetensorsDtype.F32:
-                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
-                break;
-            default:
-                throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; expected BF16, F16 or F32.");
-        }
-
-        return values;
-    }
+    private static float[] Widened(Checkpoint checkpoint, TensorInfo tensor) => Widen.Tensor(tensor, checkpoint.Bytes(tensor.Name));
 }

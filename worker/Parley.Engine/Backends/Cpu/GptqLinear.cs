@@ -30,15 +30,14 @@ internal sealed unsafe class GptqLinear : CpuLinear
         _qzeros = qzeros;
         _scales = scales;
         _groupSize = weight.GroupSize;
-        _inputOrder = InputOrder(weight, groupIndex);
-        if (_inputOrder.Select((input, index) => input == index).All(inOrder => inOrder))
+        _inputOrder = GptqOrder.InputOrder(weight, groupIndex);
+        if (GptqOrder.IsIdentity(_inputOrder))
         {
             _qweight = qweight;
         }
         else
         {
-            _sortedQweight = GC.AllocateArray<uint>(InFeatures / 8 * OutFeatures, pinned: true);
-            Repack(qweight, _inputOrder, OutFeatures, _sortedQweight);
+            _sortedQweight = GptqOrder.Repack(new ReadOnlySpan<uint>(qweight, InFeatures / 8 * OutFeatures), _inputOrder, OutFeatures);
             _qweight = (uint*)Marshal.UnsafeAddrOfPinnedArrayElement(_sortedQweight, 0);
         }
     }
@@ -101,38 +100,4 @@ internal sealed unsafe class GptqLinear : CpuLinear
     }
 
     private static float Zero(uint word, int index) => ((word >> (4 * index)) & 0xF) + 1;
-
-    // Inputs sorted by group, stable, so in-order checkpoints keep the identity; each group must hold group_size inputs.
-    private static int[] InputOrder(GptqWeight weight, ReadOnlySpan<int> groupIndex)
-    {
-        var groups = (int)(weight.InFeatures / weight.GroupSize);
-        var counts = new int[groups];
-        foreach (var group in groupIndex)
-        {
-            if ((uint)group >= (uint)groups || ++counts[group] > weight.GroupSize)
-            {
-                throw new InvalidDataException($"Tensor '{weight.GroupIndex.Name}' puts more than {weight.GroupSize} inputs in group {group}, or names a group outside 0 to {groups - 1}.");
-            }
-        }
-
-        var keys = groupIndex.ToArray();
-        var order = Enumerable.Range(0, keys.Length).ToArray();
-        return order.OrderBy(input => keys[input]).ToArray();
-    }
-
-    private static void Repack(uint* source, int[] order, int outFeatures, uint[] destination)
-    {
-        for (var sorted = 0; sorted < order.Length; sorted++)
-        {
-            var original = order[sorted];
-            var from = source + (long)(original / 8) * outFeatures;
-            var shiftFrom = 4 * (original % 8);
-            var shiftTo = 4 * (sorted % 8);
-            var to = (long)(sorted / 8) * outFeatures;
-            for (var o = 0; o < outFeatures; o++)
-            {
-                destination[to + o] |= ((from[o] >> shiftFrom) & 0xF) << shiftTo;
-            }
-        }
-    }
 }

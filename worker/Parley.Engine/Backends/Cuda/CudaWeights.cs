@@ -95,25 +95,5 @@ internal sealed class CudaWeights(DeviceBuffer embedding, CudaDtype embeddingDty
         return buffer;
     }
 
-    private static float[] Widened(Checkpoint checkpoint, TensorInfo tensor)
-    {
-        var bytes = checkpoint.Bytes(tensor.Name);
-        var values = new float[tensor.ElementCount];
-        switch (tensor.Dtype)
-        {
-            case SafetensorsDtype.BF16:
-                Widen.BFloat16(MemoryMarshal.Cast<byte, ushort>(bytes), values);
-                break;
-            case SafetensorsDtype.F16:
-                Widen.Float16(MemoryMarshal.Cast<byte, Half>(bytes), values);
-                break;
-            case SafetensorsDtype.F32:
-                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
-                break;
-            default:
-                throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype.Name()}; expected BF16, F16 or F32.");
-        }
-
-        return values;
-    }
+    private static float[] Widened(Checkpoint checkpoint, TensorInfo tensor) => Widen.Tensor(tensor, checkpoint.Bytes(tensor.Name));
 }

@@ -3,6 +3,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Parley.Engine.Models;
 
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
@@ -44,5 +45,38 @@ public static class Widen
         }
 
         TensorPrimitives.ConvertToSingle(source, destination);
+    }
+
+    /// <summary>A stored float tensor (bf16, f16 or f32) as float32, e.g. a norm weight or a bias.</summary>
+    /// <exception cref="NotSupportedException">The tensor holds another dtype; the message names it.</exception>
+    public static float[] Tensor(TensorInfo tensor, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        var values = new float[tensor.ElementCount];
+        if (!TryToSingle(tensor.Dtype, bytes, values))
+        {
+            throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype.Name()}; expected BF16, F16 or F32.");
+        }
+
+        return values;
+    }
+
+    /// <summary>Stored bf16, f16 or f32 bytes to float32; false for any other dtype.</summary>
+    public static bool TryToSingle(SafetensorsDtype dtype, ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        switch (dtype)
+        {
+            case SafetensorsDtype.BF16:
+                BFloat16(MemoryMarshal.Cast<byte, ushort>(source), destination);
+                return true;
+            case SafetensorsDtype.F16:
+                Float16(MemoryMarshal.Cast<byte, Half>(source), destination);
+                return true;
+            case SafetensorsDtype.F32:
+                MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
+                return true;
+            default:
+                return false;
+        }
     }
 }

@@ -1,9 +1,10 @@
 // Act-order (desc_act) GPTQ checkpoints number their groups in a permuted input order. Sorting the packed input rows by
 // group makes every run of group_size rows one group again, which is what the kernels assume; inputOrder[sorted]
 // says which activation column a sorted row multiplies. In-order checkpoints get the identity and keep their bytes.
+// Both backends use it: the CPU reads the sorted rows in place, the CUDA backend uploads them.
 using Parley.Engine.Models;
 
-namespace Parley.Engine.Backends.Cuda;
+namespace Parley.Engine.Backends;
 
 internal static class GptqOrder
 {
@@ -27,10 +28,11 @@ internal static class GptqOrder
 
     public static bool IsIdentity(int[] order) => order.Select((input, index) => input == index).All(inOrder => inOrder);
 
-    /// <summary>qweight with its 4-bit input rows moved into <paramref name="order"/>.</summary>
+    /// <summary>qweight with its 4-bit input rows moved into <paramref name="order"/>; pinned, so a CPU kernel may
+    /// hold its address.</summary>
     public static uint[] Repack(ReadOnlySpan<uint> qweight, int[] order, int outFeatures)
     {
-        var sorted = new uint[qweight.Length];
+        var sorted = GC.AllocateArray<uint>(qweight.Length, pinned: true);
         for (var row = 0; row < order.Length; row++)
         {
             var original = order[row];
