@@ -27,10 +27,19 @@ public static class NpmPackages
                 return folder;
             }
 
-            var downloads = RepositoryPaths.Of(".cache", "npm", "tarballs");
+            // Test projects run as parallel processes, so the lock above is not enough: each process downloads and
+            // extracts in folders of its own, and the first finished extraction is the one kept.
+            var downloads = RepositoryPaths.Of(".cache", "npm", "tarballs", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.CreateDirectory(downloads);
-            var tarball = Pack($"{name}@{version}", downloads);
-            Extract(tarball, folder);
+            try
+            {
+                Extract(Pack($"{name}@{version}", downloads), folder);
+            }
+            finally
+            {
+                Directory.Delete(downloads, recursive: true);
+            }
+
             return folder;
         }
     }
@@ -53,22 +62,33 @@ public static class NpmPackages
         return Path.Combine(destination, output.Trim().Split('\n')[^1].Trim());
     }
 
-    /// <summary>Extracts the tarball's <c>package/</c> folder, atomically, so a half-extracted package is never used.</summary>
+    /// <summary>Extracts the tarball's <c>package/</c> folder, atomically, so a half-extracted package is never used;
+    /// when another process got there first, its copy stays and this one is dropped.</summary>
     private static void Extract(string tarball, string folder)
     {
-        var staging = folder + ".partial";
+        var staging = $"{folder}.partial-{Environment.ProcessId}";
         if (Directory.Exists(staging))
         {
             Directory.Delete(staging, recursive: true);
         }
 
         Directory.CreateDirectory(staging);
-        using (var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress))
+        try
         {
-            TarFile.ExtractToDirectory(gzip, staging, overwriteFiles: true);
-        }
+            using (var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress))
+            {
+                TarFile.ExtractToDirectory(gzip, staging, overwriteFiles: true);
+            }
 
-        Directory.Move(Path.Combine(staging, "package"), folder);
-        Directory.Delete(staging, recursive: true);
+            Directory.Move(Path.Combine(staging, "package"), folder);
+        }
+        catch (IOException) when (File.Exists(Path.Combine(folder, "package.json")))
+        {
+            // Another test process extracted the same package a moment earlier.
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
     }
 }

@@ -26,9 +26,11 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     /// <summary>The process exit code: 1 after a failed load.</summary>
     public int ExitCode { get; private set; }
 
+    // Loading starts once the server listens: a load that fails at once (no GPU, no such folder) must not stop the
+    // host while Kestrel is still binding, and /health must be answering 503 while a slow load runs.
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loading = Task.Run(LoadAsync, CancellationToken.None);
+        lifetime.ApplicationStarted.Register(() => Volatile.Write(ref _loading, Task.Run(LoadAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
 
@@ -46,9 +48,9 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
             }
         }
 
-        if (_loading is not null)
+        if (Volatile.Read(ref _loading) is { } loading)
         {
-            await _loading.ConfigureAwait(false);
+            await loading.ConfigureAwait(false);
         }
     }
 
