@@ -23,7 +23,10 @@ public class ProbeEndpointTests
         await harness.ApplyAsync(OperatorTests.Chat());
         await OperatorHarness.EventuallyAsync(() => harness.Chat("team-a", "r1"), c => c.Status?.Tuning is not null, "a plan");
         (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
-        var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        // Metrics are recorded after each reconcile; the one that wrote the plan may still be finishing.
+        var scrape = await OperatorHarness.EventuallyAsync(
+            () => http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult(),
+            text => text.Contains("parley_reconcile_total{result=", StringComparison.Ordinal) && text.Contains("parley_tuned_max_model_len{", StringComparison.Ordinal), "a reconcile in the metrics");
 
         scrape.Should().Contain("parley_reconcile_total{result=").And.Contain("parley_reconcile_duration_seconds_bucket")
             .And.Contain("parley_workqueue_depth").And.Contain("parley_chatdeployments{phase=\"Progressing\"} 1")
