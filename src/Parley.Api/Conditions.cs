@@ -21,6 +21,7 @@ public static class ConditionTypes
 public static class ConditionReasons
 {
     public const string InvalidSpec = "InvalidSpec";
+    public const string ApplyFailed = "ApplyFailed";
     public const string InsufficientGpuMemory = "InsufficientGpuMemory";
     public const string NoGpuNodes = "NoGpuNodes";
     public const string UnknownModel = "UnknownModel";

@@ -2,6 +2,8 @@
 //   read -> deletion (finalizer) -> validate -> plan from the live nodes -> step down after GPU OOM -> build the desired
 //   objects -> create or update only what differs -> delete what is no longer wanted -> compute status -> record the
 //   decisions as Events -> write status only when it changed.
+// A spec the types could not read, or whose objects the API server rejects, ends as Ready=False with the reason and an
+// Event; a ChatDeployment deleted while it was being reconciled ends quietly.
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Parley.Api;
@@ -17,7 +19,7 @@ namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
-    ObjectCache<ChatDeployment> chats, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock)
+    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock)
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
@@ -34,9 +36,28 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Done; // Gone; owner references let the garbage collector remove its children.
         }
 
+        try
+        {
+            return await ReconcileAsync(chat, cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (ApiErrors.IsChatGone(e, chat))
+        {
+            return ReconcileResult.Done; // Deleted after the cache was read; its watch event says so next.
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileAsync(ChatDeployment chat, CancellationToken cancellationToken)
+    {
         if (chat.IsBeingDeleted)
         {
             await _finalizer.RunAsync(chat, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        if (decodeFailures.Of(chat) is { } unreadable)
+        {
+            // Only metadata and status were read: report, and wait for the spec to change.
+            await BlockAsync(chat, ConditionReasons.InvalidSpec, unreadable, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
@@ -60,7 +81,19 @@ public sealed class ChatDeploymentReconciler(
         var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
         var (plan, stepDowns, lastOom, degraded) = StepDownPlan(chat, spec, result.Plan!, pods);
         var context = BuildContext.For(chat, plan, defaults);
-        var (observed, apiKey) = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
+        Observed observed;
+        string? apiKey;
+        try
+        {
+            (observed, apiKey) = await ApplyAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (ApiErrors.IsRejected(e))
+        {
+            await BlockAsync(chat, ConditionReasons.ApplyFailed, $"The API server rejected an object built from the spec: {ApiErrors.MessageOf(e)}",
+                cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Backoff;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var status = StatusComputer.Planned(context, observed, stepDowns, degraded, now);
         status.Tuning!.LastOutOfMemoryAt = lastOom;

@@ -58,13 +58,16 @@ public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
         => RunAsync(ct => Generic<T>().PatchNamespacedAsync<T>(patch, ns, name, ct), cancellationToken);
 
     /// <summary>Deletes an object; an object already gone is not an error.</summary>
+    /// <remarks>The API server answers a delete with the object (pods, services, claims, custom resources, or any object
+    /// kept by finalizers) or with a <c>Status</c> (most other kinds, once removed); a Status read as the kind fails to
+    /// decode (<c>"status": "Success"</c> is no DeploymentStatus). <see cref="V1Status"/> reads either answer.</remarks>
     public Task DeleteAsync<T>(string ns, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
         => RunAsync(async ct =>
         {
             try
             {
-                await Generic<T>().DeleteNamespacedAsync<T>(ns, name, ct).ConfigureAwait(false);
+                await Generic<T>().DeleteNamespacedAsync<V1Status>(ns, name, ct).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Is(HttpStatusCode.NotFound))
             {

@@ -1,10 +1,14 @@
 namespace Parley.Operator.Reconciliation;
 
-/// <summary>The three outcomes of a reconcile besides an exception (which means: retry with backoff).</summary>
-public sealed record ReconcileResult(TimeSpan? RequeueAfter)
+/// <summary>The outcomes of a reconcile besides an exception (which means: retry with backoff, counted as an error).</summary>
+public sealed record ReconcileResult(TimeSpan? RequeueAfter, bool IsBackoff = false)
 {
     /// <summary>Nothing more to do until something changes.</summary>
     public static ReconcileResult Done { get; } = new((TimeSpan?)null);
+
+    /// <summary>Try again with the key's growing backoff: the failure is the spec's, already reported on the status, not
+    /// the operator's (e.g. the API server rejected an object built from it).</summary>
+    public static ReconcileResult Backoff { get; } = new(null, IsBackoff: true);
 
     /// <summary>Look again after <paramref name="delay"/> even if nothing changes (e.g. waiting for a rollout).</summary>
     public static ReconcileResult After(TimeSpan delay) => new(delay);

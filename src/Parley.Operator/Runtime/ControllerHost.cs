@@ -30,6 +30,8 @@ public sealed partial class ControllerHost : IDisposable
     private readonly Informer<V1Pod> _pods;
     private readonly IInformer[] _informers;
     private readonly NodeFacts _nodeFacts = new();
+    private readonly DecodeFailures _decodeFailures = new();
+    private readonly HashSet<(string Namespace, string Name)> _tunedSeries = [];
     private volatile bool _isLeading;
 
     public ControllerHost(IKubernetes client, ControllerOptions options, ILoggerFactory loggers, OperatorMetrics metrics, TimeProvider clock)
@@ -37,7 +39,7 @@ public sealed partial class ControllerHost : IDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         (_client, _options, _metrics, _clock) = (client, options, metrics, clock);
         _logger = loggers.CreateLogger<ControllerHost>();
-        _chats = Create("chatdeployments", KindClients.ChatDeployments(client), loggers);
+        _chats = Create("chatdeployments", KindClients.ChatDeployments(client, new ChatDeploymentDecoder(_decodeFailures)), loggers);
         _nodes = Create("nodes", KindClients.Nodes(client), loggers);
         _deployments = Create("deployments", KindClients.Deployments(client), loggers);
         _pods = Create("pods", KindClients.Pods(client), loggers);
@@ -45,7 +47,15 @@ public sealed partial class ControllerHost : IDisposable
         var claims = Create("persistentvolumeclaims", KindClients.Claims(client), loggers);
         var policies = Create("networkpolicies", KindClients.NetworkPolicies(client), loggers);
         _informers = [_chats, _nodes, _deployments, _pods, services, claims, policies];
-        _chats.Changed += (_, chat) => _queue.Add(ObjectKeys.KeyOf(chat));
+        _chats.Changed += (type, chat) =>
+        {
+            if (type == WatchEventType.Deleted)
+            {
+                _decodeFailures.Forget(ObjectKeys.KeyOf(chat));
+            }
+
+            _queue.Add(ObjectKeys.KeyOf(chat));
+        };
 
         // A changed or deleted child brings its ChatDeployment back to the level it should be at.
         _deployments.Changed += (_, owned) => EnqueueOwner(owned);
@@ -81,7 +91,7 @@ public sealed partial class ControllerHost : IDisposable
     {
         var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout };
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _nodes.Cache, Api, new WorkerInfoClient(http, _options.WorkerInfoPort), defaults, _clock);
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, new WorkerInfoClient(http, _options.WorkerInfoPort), defaults, _clock);
         using var informersStop = new CancellationTokenSource();
         var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();
         try
@@ -193,13 +203,22 @@ public sealed partial class ControllerHost : IDisposable
         try
         {
             var result = await reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
-            _backoff.Forget(key);
             _queue.Done(key);
-            _metrics.ReconcileTotal.WithLabels(result.RequeueAfter is null ? "success" : "requeue").Inc();
-            if (result.RequeueAfter is { } delay)
+            if (result.IsBackoff)
             {
-                _queue.AddAfter(key, delay);
+                // Rejected by the API server for what the spec says: reported on the status, retried ever more slowly.
+                _queue.AddAfter(key, _backoff.When(key));
             }
+            else
+            {
+                _backoff.Forget(key);
+                if (result.RequeueAfter is { } delay)
+                {
+                    _queue.AddAfter(key, delay);
+                }
+            }
+
+            _metrics.ReconcileTotal.WithLabels(result.RequeueAfter is null && !result.IsBackoff ? "success" : "requeue").Inc();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -226,12 +245,27 @@ public sealed partial class ControllerHost : IDisposable
             _metrics.ChatDeployments.WithLabels(phase).Set(chats.Count(chat => (chat.Status?.Phase ?? "Pending") == phase));
         }
 
-        foreach (var chat in chats.Where(chat => chat.Status?.Tuning is not null))
+        // One series per ChatDeployment with a plan; a ChatDeployment deleted or without a plan loses its series.
+        var tuned = chats.Where(chat => chat.Status?.Tuning is not null).ToList();
+        lock (_tunedSeries)
         {
-            var (ns, name) = (chat.Metadata.NamespaceProperty, chat.Metadata.Name);
-            _metrics.MaxModelLen.WithLabels(ns, name).Set(chat.Status!.Tuning!.MaxModelLen ?? 0);
-            _metrics.GpuMemoryUtilization.WithLabels(ns, name).Set(chat.Status.Tuning.GpuMemoryUtilization ?? 0);
-            _metrics.StepDowns.WithLabels(ns, name).Set(chat.Status.Tuning.StepDowns ?? 0);
+            var current = tuned.Select(chat => (chat.Metadata.NamespaceProperty, chat.Metadata.Name)).ToHashSet();
+            foreach (var (ns, name) in _tunedSeries.Except(current).ToList())
+            {
+                _metrics.MaxModelLen.RemoveLabelled(ns, name);
+                _metrics.GpuMemoryUtilization.RemoveLabelled(ns, name);
+                _metrics.StepDowns.RemoveLabelled(ns, name);
+                _tunedSeries.Remove((ns, name));
+            }
+
+            foreach (var chat in tuned)
+            {
+                var (ns, name) = (chat.Metadata.NamespaceProperty, chat.Metadata.Name);
+                _metrics.MaxModelLen.WithLabels(ns, name).Set(chat.Status!.Tuning!.MaxModelLen ?? 0);
+                _metrics.GpuMemoryUtilization.WithLabels(ns, name).Set(chat.Status.Tuning.GpuMemoryUtilization ?? 0);
+                _metrics.StepDowns.WithLabels(ns, name).Set(chat.Status.Tuning.StepDowns ?? 0);
+                _tunedSeries.Add((ns, name));
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 // List and watch functions for the kinds the operator informs on, over the real KubernetesClient API.
+using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -15,17 +16,25 @@ public static class KindClients
 
     private const int Timeout = WatchEvents.TimeoutSeconds;
 
-    public static (ListFunc<ChatDeployment> List, WatchFunc<ChatDeployment> Watch) ChatDeployments(IKubernetes client) =>
+    /// <summary>ChatDeployments are read as JSON and decoded one by one, so one the types cannot read does not fail the
+    /// list or the watch for every namespace (see <see cref="ChatDeploymentDecoder"/>).</summary>
+    public static (ListFunc<ChatDeployment> List, WatchFunc<ChatDeployment> Watch) ChatDeployments(IKubernetes client, ChatDeploymentDecoder decoder) =>
     (
         async ct =>
         {
-            var list = (await client.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<ChatDeploymentList>(
+            var list = (await client.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<JsonElement>(
                 ChatDeployment.Group, ChatDeployment.Version, ChatDeployment.Plural, cancellationToken: ct).ConfigureAwait(false)).Body;
-            return (list.Items.ToList(), list.Metadata?.ResourceVersion ?? "");
+            var items = list.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array
+                ? array.EnumerateArray().Select(decoder.Decode).ToList()
+                : [];
+            var resourceVersion = list.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("resourceVersion", out var rv)
+                ? rv.GetString() ?? ""
+                : "";
+            return (items, resourceVersion);
         },
-        (rv, ct) => WatchEvents.Strict(onError => WatchEvents.Typed<ChatDeployment>(client.CustomObjects.WatchListCustomObjectForAllNamespacesAsync(
+        (rv, ct) => WatchEvents.Strict(onError => WatchEvents.Decoded(client.CustomObjects.WatchListCustomObjectForAllNamespacesAsync(
             ChatDeployment.Group, ChatDeployment.Version, ChatDeployment.Plural, allowWatchBookmarks: true, resourceVersion: rv,
-            timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct), ct)
+            timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), decoder.Decode, ct), ct)
     );
 
     public static (ListFunc<V1Node> List, WatchFunc<V1Node> Watch) Nodes(IKubernetes client) =>

@@ -3,6 +3,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using k8s;
+using k8s.Models;
 
 namespace Parley.Operator.Runtime;
 
@@ -34,15 +35,26 @@ public static class WatchEvents
         }
     }
 
-    /// <summary>Converts the untyped objects of a custom-object watch.</summary>
-    public static async IAsyncEnumerable<(WatchEventType Type, T Object)> Typed<T>(
-        IAsyncEnumerable<(WatchEventType Type, object Object)> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Decodes the untyped objects of a custom-object watch with <paramref name="decode"/>. Bookmarks and errors
+    /// carry no object of the kind and are passed on with an empty one holding only their resourceVersion.</summary>
+    public static async IAsyncEnumerable<(WatchEventType Type, T Object)> Decoded<T>(
+        IAsyncEnumerable<(WatchEventType Type, object Object)> events, Func<object, T> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : IKubernetesObject<V1ObjectMeta>, new()
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(decode);
         await foreach (var (type, obj) in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var json = obj is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(obj);
-            yield return (type, KubernetesJson.Deserialize<T>(json));
+            yield return type is WatchEventType.Bookmark or WatchEventType.Error
+                ? (type, new T { Metadata = new V1ObjectMeta { ResourceVersion = ResourceVersionOf(obj) } })
+                : (type, decode(obj));
         }
     }
+
+    private static string? ResourceVersionOf(object obj) =>
+        obj is JsonElement element && element.ValueKind == JsonValueKind.Object
+            && element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("resourceVersion", out var version) && version.ValueKind == JsonValueKind.String
+            ? version.GetString()
+            : null;
 }
