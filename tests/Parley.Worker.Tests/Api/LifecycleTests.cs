@@ -64,15 +64,20 @@ public class LifecycleTests
     }
 
     [Fact]
-    public async Task FullQueue_Is503WithRetryAfter()
+    public async Task ABurstBeyondTheQueue_Is503WithRetryAfterAtOnce()
     {
-        await using var worker = await RunningWorker.StartAsync(options => options with { MaxWaitingRequests = 0 });
+        await using var worker = await RunningWorker.StartAsync(options => options with { MaxNumSeqs = 2, MaxWaitingRequests = 2 });
 
-        using var response = await worker.Http.PostAsync(new Uri("/v1/completions", UriKind.Relative), Body("{\"prompt\":\"x\",\"max_tokens\":2}"));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        {
+            using var response = await worker.Http.PostAsync(new Uri("/v1/completions", UriKind.Relative), Body("{\"prompt\":\"x\",\"max_tokens\":200,\"ignore_eos\":true}"));
+            return (response.StatusCode, response.Headers.RetryAfter?.Delta, Type: response.IsSuccessStatusCode ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]!.GetValue<string>());
+        }));
 
-        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]!.GetValue<string>().Should().Be("ServiceUnavailableError");
+        var refused = answers.Where(answer => answer.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        refused.Should().HaveCountGreaterThanOrEqualTo(30, "at most 2 run and 2 wait while the burst arrives");
+        refused.Should().OnlyContain(answer => answer.Delta == TimeSpan.FromSeconds(1) && answer.Type == "ServiceUnavailableError");
+        answers.Should().OnlyContain(answer => answer.StatusCode == HttpStatusCode.OK || answer.StatusCode == HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]

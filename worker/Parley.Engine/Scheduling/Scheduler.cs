@@ -36,7 +36,8 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
     public string? Refusal(Request request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var total = request.PromptTokenCount + request.MaxTokens;
+        // In long: max_tokens near int.MaxValue plus a prompt must not wrap around to a small number.
+        var total = (long)request.PromptTokenCount + request.MaxTokens;
         if (total > maxModelLen)
         {
             return $"This model's maximum context length is {maxModelLen} tokens. However, you requested {total} tokens " +

@@ -15,7 +15,20 @@ public sealed record GenerationRequest(string Id, IReadOnlyList<int> PromptToken
 /// <param name="FinishReason">Set on the last token: a stop token, or the length limit.</param>
 public sealed record TokenEvent(int TokenId, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, Scheduling.FinishReason? FinishReason);
 
-/// <summary>The engine refused a request at submission; the message says why with the numbers, fit for a 400 answer.</summary>
+/// <summary>Why the engine refused a request.</summary>
+public enum RejectionKind
+{
+    /// <summary>The request can never run here (too long, invalid settings, bad ids): the client must change it.</summary>
+    Invalid,
+
+    /// <summary>The engine is shutting down: another replica can take it.</summary>
+    ShuttingDown,
+
+    /// <summary>As many requests as the engine admits are already in; retrying shortly can succeed.</summary>
+    Busy,
+}
+
+/// <summary>The engine refused a request at submission; the message says why with the numbers, fit for an answer.</summary>
 public sealed class RequestRejectedException : Exception
 {
     public RequestRejectedException()
@@ -28,6 +41,29 @@ public sealed class RequestRejectedException : Exception
     }
 
     public RequestRejectedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public RequestRejectedException(string message, RejectionKind kind)
+        : base(message) => Kind = kind;
+
+    public RejectionKind Kind { get; }
+}
+
+/// <summary>One request failed while the others went on (its sampling found no token, say); the message says why.</summary>
+public sealed class RequestFailedException : Exception
+{
+    public RequestFailedException()
+    {
+    }
+
+    public RequestFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public RequestFailedException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

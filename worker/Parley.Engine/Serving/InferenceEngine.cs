@@ -29,6 +29,7 @@ public sealed class InferenceEngine : IDisposable
     private readonly float[] _samplerScratch;
     private volatile bool _isStopping;
     private volatile bool _isDisposing;
+    private int _admittedCount; // submitted and not yet completed; bounded by MaxNumSeqs + MaxWaitingRequests
     private long _preemptions;
     private long _steps;
 
@@ -63,7 +64,7 @@ public sealed class InferenceEngine : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         if (_isStopping)
         {
-            throw new RequestRejectedException("The engine is shutting down and accepts no new requests.");
+            throw new RequestRejectedException("The engine is shutting down and accepts no new requests.", RejectionKind.ShuttingDown);
         }
 
         if (request.Sampling.Validate() is { } invalid)
@@ -92,19 +93,19 @@ public sealed class InferenceEngine : IDisposable
             stopIds.UnionWith(_options.EosTokenIds);
         }
 
+        if (request.Sampling.MinTokens > 0 && MaskedTokenCount(request.Sampling, vocabulary) == vocabulary)
+        {
+            throw new RequestRejectedException(
+                $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0.");
+        }
+
         var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds);
         if (_scheduler.Refusal(scheduled) is { } refusal)
         {
             throw new RequestRejectedException(refusal);
         }
 
-        lock (_submittedIds)
-        {
-            if (!_submittedIds.Add(request.Id))
-            {
-                throw new RequestRejectedException($"A request with id '{request.Id}' is already running.");
-            }
-        }
+        Admit(request.Id);
 
         var channel = Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var live = new LiveRequest(scheduled, request.Sampling, new SamplerState(request.Sampling, _options.EosTokenIds), channel.Writer);
@@ -116,6 +117,31 @@ public sealed class InferenceEngine : IDisposable
         Send(new Command(live, null));
         return new GenerationStream(request.Id, request.PromptTokenIds.Count, channel.Reader);
     }
+
+    // Counted at submission, not at the loop's next step: a burst of requests all arriving before the loop runs must
+    // still meet the bound.
+    private void Admit(string id)
+    {
+        var admitted = Interlocked.Increment(ref _admittedCount);
+        if (_options.MaxWaitingRequests is { } maxWaiting && admitted > _options.MaxNumSeqs + maxWaiting)
+        {
+            Interlocked.Decrement(ref _admittedCount);
+            throw new RequestRejectedException(
+                $"The worker already holds {admitted - 1} requests ({_options.MaxNumSeqs} can run, {maxWaiting} may wait); retry shortly.", RejectionKind.Busy);
+        }
+
+        lock (_submittedIds)
+        {
+            if (!_submittedIds.Add(id))
+            {
+                Interlocked.Decrement(ref _admittedCount);
+                throw new RequestRejectedException($"A request with id '{id}' is already running.");
+            }
+        }
+    }
+
+    private int MaskedTokenCount(SamplingParameters sampling, int vocabulary) =>
+        sampling.StopTokenIds.Concat(_options.EosTokenIds).Where(id => (uint)id < (uint)vocabulary).Distinct().Count();
 
     /// <summary>Stops a request and frees its KV blocks; its stream ends without a finish reason.</summary>
     public void Abort(string requestId) => Send(new Command(null, requestId));
@@ -241,9 +267,22 @@ public sealed class InferenceEngine : IDisposable
             var tokens = live.Request.TokenSpan;
             var prompt = tokens[..live.Request.PromptTokenCount];
             var output = tokens[live.Request.PromptTokenCount..];
-            var token = Sampler.Sample(_logits.AsSpan(row * vocabulary, vocabulary), live.Parameters, live.Sampler, prompt, output, _samplerScratch);
-            sampled[step.RequestId] = (token.TokenId, token.Logprob, token.TopLogprobs.ToArray());
+            var logits = _logits.AsSpan(row * vocabulary, vocabulary);
             row++;
+            SampledToken token;
+            try
+            {
+                token = Sampler.Sample(logits, live.Parameters, live.Sampler, prompt, output, _samplerScratch);
+            }
+            catch (InvalidOperationException exception)
+            {
+                // This request's settings left nothing to sample: it alone fails; the batch goes on.
+                _scheduler.Abort(live.Request.Id);
+                Complete(live, new RequestFailedException(exception.Message, exception));
+                continue;
+            }
+
+            sampled[step.RequestId] = (token.TokenId, token.Logprob, token.TopLogprobs.ToArray());
         }
 
         return sampled;
@@ -266,6 +305,7 @@ public sealed class InferenceEngine : IDisposable
             _submittedIds.Remove(live.Request.Id);
         }
 
+        Interlocked.Decrement(ref _admittedCount);
         live.Cancellation.Dispose();
         live.Writer.TryComplete(failure);
         Stats = Snapshot();

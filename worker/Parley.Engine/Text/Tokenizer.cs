@@ -3,7 +3,8 @@
 // by SplitPreTokenizer, and each piece is merged by Microsoft.ML.Tokenizers' BpeTokenizer. This gives the same ids as
 // transformers.js on the test corpus (RealTokenizerEncodeTests) and as Hugging Face's Rust tokenizers on 1 MB of text
 // (the engine benchmark). A lone surrogate takes part in pre-tokenization as what it is (category Cs) and becomes
-// U+FFFD only inside its piece, as in transformers.js.
+// U+FFFD only inside its piece, as in transformers.js. A long piece (one word of thousands of letters, which anyone
+// may send) is merged by BpeMerger instead, in O(n log n): the library's merge loop is quadratic in the piece.
 using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
@@ -12,15 +13,21 @@ namespace Parley.Engine.Text;
 /// <summary>A Hugging Face tokenizer: encoding, and the decoder for streaming.</summary>
 public sealed class Tokenizer
 {
+    /// <summary>Pieces longer than this (in chars) go to <see cref="BpeMerger"/>; shorter ones to the library, whose
+    /// cache makes repeated words cheap. Real words are far shorter; 128 keeps the library's path for all of them.</summary>
+    public const int LongPieceLength = 128;
+
     private readonly BpeTokenizer _bpe;
+    private readonly Lazy<BpeMerger> _longPieces;
     private readonly SplitPreTokenizer _preTokenizer;
     // Added tokens by first character, longest first: matching costs one lookup per character of text.
     private readonly Dictionary<char, (string Content, int Id)[]> _addedTokens;
     private readonly Normalizer? _normalizer;
 
-    private Tokenizer(BpeTokenizer bpe, SplitPreTokenizer preTokenizer, IEnumerable<(string Content, int Id)> addedTokens, Normalizer? normalizer, TokenDecoder decoder)
+    private Tokenizer(BpeTokenizer bpe, Lazy<BpeMerger> longPieces, SplitPreTokenizer preTokenizer, IEnumerable<(string Content, int Id)> addedTokens, Normalizer? normalizer, TokenDecoder decoder)
     {
         _bpe = bpe;
+        _longPieces = longPieces;
         _preTokenizer = preTokenizer;
         _addedTokens = addedTokens.Where(token => token.Content.Length > 0)
             .GroupBy(token => token.Content[0])
@@ -42,12 +49,13 @@ public sealed class Tokenizer
             throw new NotSupportedException("Only byte-level BPE tokenizers are supported for encoding (Llama 3, Qwen, DeepSeek).");
         }
 
-        var vocabulary = model["vocab"]!.AsObject().Select(pair => new KeyValuePair<string, int>(pair.Key, pair.Value!.GetValue<int>()));
-        var merges = model["merges"]!.AsArray().Select(merge => merge is JsonArray pair ? $"{pair[0]} {pair[1]}" : merge!.GetValue<string>());
+        var vocabulary = model["vocab"]!.AsObject().ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<int>(), StringComparer.Ordinal);
+        var merges = model["merges"]!.AsArray().Select(merge => merge is JsonArray pair ? $"{pair[0]} {pair[1]}" : merge!.GetValue<string>()).ToList();
         var bpe = BpeTokenizer.Create(new BpeOptions(vocabulary) { Merges = merges, ByteLevel = true });
+        var longPieces = new Lazy<BpeMerger>(() => new BpeMerger(vocabulary, merges));
         var added = (json["added_tokens"]?.AsArray() ?? [])
             .Select(token => (Content: token!["content"]!.GetValue<string>(), Id: token["id"]!.GetValue<int>()));
-        return new Tokenizer(bpe, SplitPreTokenizer.FromTokenizerJson(json["pre_tokenizer"]), added, NormalizerOf(json["normalizer"]),
+        return new Tokenizer(bpe, longPieces, SplitPreTokenizer.FromTokenizerJson(json["pre_tokenizer"]), added, NormalizerOf(json["normalizer"]),
             TokenDecoder.FromTokenizerJson(json));
     }
 
@@ -90,7 +98,14 @@ public sealed class Tokenizer
         foreach (var (offset, length) in _preTokenizer.PreTokenize(normalized))
         {
             var piece = WithoutLoneSurrogates(normalized.Substring(offset, length));
-            ids.AddRange(_bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
+            if (piece.Length > LongPieceLength)
+            {
+                _longPieces.Value.Encode(System.Text.Encoding.UTF8.GetBytes(piece), ids);
+            }
+            else
+            {
+                ids.AddRange(_bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
+            }
         }
     }
 

@@ -17,7 +17,10 @@ public sealed class ApiException(int status, string message, string? param = nul
     {
         400 => "BadRequestError",
         401 => "AuthenticationError",
+        403 => "PermissionDeniedError",
         404 => "NotFoundError",
+        408 => "RequestTimeoutError",
+        413 => "RequestTooLargeError",
         429 => "RateLimitError",
         503 => "ServiceUnavailableError",
         _ => "InternalServerError",

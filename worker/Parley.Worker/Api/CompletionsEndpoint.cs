@@ -54,7 +54,8 @@ public static class CompletionsEndpoint
                 ids.AddRange(model.Tokenizer.Encode(text.GetValue<string>()));
                 return ids;
             case JsonArray { Count: > 0 } list when list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.Number):
-                return list.Select(item => item!.GetValue<int>()).ToList();
+                return list.Select(item => item!.AsValue().TryGetValue<int>(out var id)
+                    ? id : throw ApiException.BadRequest($"prompt holds {Truncated(item)}, which is not a token id (a whole number in int32 range).", "prompt")).ToList();
             case JsonArray { Count: 1 } single:
                 return Prompt(single[0], model);
             case JsonArray:
@@ -63,6 +64,8 @@ public static class CompletionsEndpoint
                 throw ApiException.BadRequest("prompt is required: a string or a list of token ids.", "prompt");
         }
     }
+
+    private static string Truncated(JsonNode? item) => RequestReader.Truncated(item?.ToJsonString() ?? "null");
 
     private static async Task StreamAsync(HttpContext context, ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
     {

@@ -1,5 +1,7 @@
 // Every failure leaves as OpenAI-shaped JSON with the right status; bad input never becomes a 500. Malformed JSON and
-// engine refusals (a prompt longer than the context) are the client's 400; a draining worker answers 503.
+// engine refusals (a prompt longer than the context) are the client's 400; a draining or full worker answers 503.
+// A failure after a stream has started cannot change the status: it goes in band, as vLLM sends it
+// (`data: {"error": {...}}` then `data: [DONE]`), so the client sees why its answer ended.
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -22,12 +24,18 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         {
             // The client left; there is nobody to answer.
         }
-        catch (Exception exception) when (!context.Response.HasStarted)
+        catch (Exception exception) when (!context.Response.HasStarted || Sse.IsStream(context.Response))
         {
             var error = Translate(exception);
             if (error.Status >= 500 && error.Status != 503)
             {
                 logger.RequestFailed(exception, context.Request.Path.Value ?? "");
+            }
+
+            if (context.Response.HasStarted)
+            {
+                await Sse.ErrorAsync(context.Response, Body(error), context.RequestAborted).ConfigureAwait(false);
+                return;
             }
 
             await WriteAsync(context, error).ConfigureAwait(false);
@@ -51,17 +59,20 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await context.Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, error.Status))).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(Body(error)).ConfigureAwait(false);
     }
+
+    private static ErrorBody Body(ApiException error) => new(new ErrorDetail(error.Message, error.Type, error.Param, error.Status));
 
     private static ApiException Translate(Exception exception) => exception switch
     {
         ApiException api => api,
         JsonException json => ApiException.BadRequest($"The request body is not valid JSON: {json.Message}"),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message),
-        RequestRejectedException rejected when rejected.Message.Contains("shutting down", StringComparison.Ordinal) =>
-            new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(5)),
+        RequestRejectedException { Kind: RejectionKind.ShuttingDown } rejected => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(5)),
+        RequestRejectedException { Kind: RejectionKind.Busy } rejected => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(1)),
         RequestRejectedException rejected => ApiException.BadRequest(rejected.Message),
+        RequestFailedException failed => new ApiException(500, $"Generation failed: {failed.Message}"),
         _ => new ApiException(500, "The server failed to process the request; see the worker log."),
     };
 }

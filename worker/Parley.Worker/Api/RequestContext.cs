@@ -9,6 +9,10 @@ namespace Parley.Worker.Api;
 /// <summary>Shared first steps of the API handlers.</summary>
 public static class RequestContext
 {
+    // Invalid bytes are an error, not U+FFFD: a client whose text was mangled should hear it, not get an answer to
+    // something it did not send. A leading byte order mark is skipped, as RFC 8259 allows.
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static ServedModel Model(ModelHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -24,8 +28,20 @@ public static class RequestContext
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(model);
-        using var body = new StreamReader(request.Body);
-        var reader = RequestReader.Parse(await body.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false));
+        string json;
+        using (var body = new StreamReader(request.Body, StrictUtf8))
+        {
+            try
+            {
+                json = await body.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw ApiException.BadRequest("The request body is not valid UTF-8; send JSON encoded as UTF-8.");
+            }
+        }
+
+        var reader = RequestReader.Parse(json);
         if (reader.String("model") is { } name && name != model.Name)
         {
             throw new ApiException(404, $"The model `{name}` does not exist.", "model");
@@ -40,7 +56,11 @@ public static class RequestContext
         ArgumentNullException.ThrowIfNull(reader);
         if (logger.IsEnabled(LogLevel.Information) && reader.UnreadFields.Any())
         {
-            logger.UnknownFields(string.Join(", ", reader.UnreadFields));
+            // Names are the client's: cut each, and their number, so a megabyte of field name is not a megabyte of log.
+            const int MaxNames = 16;
+            var unread = reader.UnreadFields.ToList();
+            var names = string.Join(", ", unread.Take(MaxNames).Select(RequestReader.Truncated));
+            logger.UnknownFields(unread.Count > MaxNames ? $"{names} and {unread.Count - MaxNames} more" : names);
         }
     }
 }

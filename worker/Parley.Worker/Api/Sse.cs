@@ -25,6 +25,21 @@ public static class Sse
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True once <see cref="Start"/> made the response an event stream.</summary>
+    public static bool IsStream(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true;
+    }
+
+    /// <summary>Ends a started stream with an in-band error event and [DONE].</summary>
+    public static async Task ErrorAsync(HttpResponse response, ErrorBody error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        await response.WriteAsync($"data: {System.Text.Json.JsonSerializer.Serialize(error)}\n\n", cancellationToken).ConfigureAwait(false);
+        await DoneAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task DoneAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);

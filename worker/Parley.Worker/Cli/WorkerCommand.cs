@@ -10,7 +10,10 @@ internal static class WorkerCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var command = Create(ServeAsync);
-        return await command.Parse(args).InvokeAsync().ConfigureAwait(false);
+        // SIGTERM belongs to the host, which drains (503 for new requests, running streams finish within
+        // --shutdown-grace-seconds) and then exits 0. The command line's own handler would cancel the run and exit 143
+        // after two seconds, cutting every stream.
+        return await command.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
     /// <summary>The command; <paramref name="run"/> receives the validated options.</summary>
@@ -86,7 +89,8 @@ internal static class WorkerCommand
     private static async Task<int> ServeAsync(WorkerOptions options)
     {
         await using var app = WorkerApp.Build(options);
+        var host = app.Services.GetRequiredService<Serving.ModelHost>(); // RunAsync disposes the services when it returns
         await app.RunAsync().ConfigureAwait(false);
-        return app.Services.GetRequiredService<Serving.ModelHost>().ExitCode;
+        return host.ExitCode;
     }
 }

@@ -1,5 +1,6 @@
-// The worker's web application: Kestrel on --host:--port, the API key check on /v1, OpenAI-shaped errors, the
-// OpenAI/vLLM routes, /metrics, /health, and the chat page at /. SIGTERM stops admission and lets running streams
+// The worker's web application: Kestrel on --host:--port, OpenAI-shaped errors, the API key check on the endpoints
+// that declare it (RequireApiKey), cross-site browser POSTs refused when there is no key, the OpenAI/vLLM routes,
+// /metrics, /health, and the chat page at /. SIGTERM stops admission and lets running streams
 // finish within --shutdown-grace-seconds (ModelHost.StopAsync).
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,14 +37,21 @@ public static class WorkerApp
         var host = app.Services.GetRequiredService<ModelHost>();
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         metrics.ReadFrom(() => host.Model is { } model ? (model.Name, model.Engine.Stats, model.DeviceMemoryBytes) : null);
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         app.UseMiddleware<ErrorHandling>();
+        app.UseMiddleware<CrossSiteCheck>();
+        app.UseRouting();
         app.UseMiddleware<ApiKeyCheck>();
-        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
-        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
-        app.MapGet("/v1/models", InfoEndpoints.Models);
-        app.MapGet(Parley.Api.Contracts.WorkerInfo.Path, (ModelHost h, WorkerOptions o) => Results.Json(InfoEndpoints.Info(h, o)));
-        app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync);
-        app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync);
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync).RequireApiKey();
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync).RequireApiKey();
+        app.MapGet("/v1/models", InfoEndpoints.Models).RequireApiKey();
+        app.MapGet(Parley.Api.Contracts.WorkerInfo.Path, (ModelHost h, WorkerOptions o) => Results.Json(InfoEndpoints.Info(h, o))).RequireApiKey();
+        app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync).RequireApiKey();
+        app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync).RequireApiKey();
         app.MapGet("/health", InfoEndpoints.Health);
         app.MapGet("/version", InfoEndpoints.VersionInfo);
         app.MapGet("/metrics", MetricsEndpoint.ServeAsync);

@@ -83,11 +83,33 @@ public static class ChatPrompt
     {
         null => null,
         JsonValue text when text.GetValueKind() == JsonValueKind.String => text.DeepClone(),
-        JsonArray parts => string.Join("\n", parts.Select(part => part?["type"]?.GetValue<string>() == "text" && part["text"] is JsonValue text
-            ? text.GetValue<string>()
-            : throw ApiException.BadRequest($"messages[{index}].content has a '{part?["type"]}' part; this model accepts text only.", "messages"))),
+        JsonArray parts => string.Join("\n", parts.Select(part => TextOf(part, index))),
         _ => throw ApiException.BadRequest($"messages[{index}].content must be a string or a list of text parts.", "messages"),
     };
+
+    private static string TextOf(JsonNode? part, int index)
+    {
+        if (part is not JsonObject { } fields || !IsString(fields["type"], out var type))
+        {
+            throw ApiException.BadRequest($"messages[{index}].content parts must be objects with a string type, such as {{\"type\": \"text\", \"text\": \"...\"}}.", "messages");
+        }
+
+        if (type != "text")
+        {
+            throw ApiException.BadRequest($"messages[{index}].content has a '{RequestReader.Truncated(type)}' part; this model accepts text only.", "messages");
+        }
+
+        return IsString(fields["text"], out var text)
+            ? text
+            : throw ApiException.BadRequest($"messages[{index}].content has a text part whose text is not a string.", "messages");
+    }
+
+    private static bool IsString(JsonNode? node, out string text)
+    {
+        var isString = node is JsonValue value && value.GetValueKind() == JsonValueKind.String;
+        text = isString ? node!.GetValue<string>() : "";
+        return isString;
+    }
 
     private static string CutAfterFinalMessage(string text, JsonArray messages)
     {

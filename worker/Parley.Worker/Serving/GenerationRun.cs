@@ -28,18 +28,12 @@ public sealed record GenerationChunk(string Reasoning, string Content, IReadOnly
 public sealed class GenerationRun(ServedModel model, WorkerOptions options, WorkerMetrics metrics)
 {
     /// <summary>The request's text, chunk by chunk; the last chunk carries the finish reason.</summary>
-    /// <exception cref="ApiException">503 when the queue is full.</exception>
-    /// <exception cref="RequestRejectedException">The prompt can never run (too long, bad ids).</exception>
+    /// <exception cref="RequestRejectedException">The prompt can never run (too long, bad ids), the worker holds as
+    /// many requests as it admits, or it is shutting down.</exception>
     public IAsyncEnumerable<GenerationChunk> RunAsync(string id, IReadOnlyList<int> prompt, GenerationSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(settings);
-        var maxWaiting = options.MaxWaitingRequests ?? 4 * options.MaxNumSeqs;
-        if (model.Engine.Stats.Waiting >= maxWaiting)
-        {
-            throw new ApiException(503, $"The worker has {model.Engine.Stats.Waiting} requests waiting (the most it queues is {maxWaiting}); retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
-        }
-
         var stream = model.Engine.Submit(new GenerationRequest(id, prompt, settings.Sampling), cancellationToken);
         return ChunksAsync(stream, prompt.Count, settings, cancellationToken);
     }

@@ -53,7 +53,6 @@ public sealed record GenerationSettings
             throw ApiException.BadRequest(error, error.Split(' ')[0]);
         }
 
-        var streamOptions = request.Object("stream_options");
         return new GenerationSettings
         {
             Sampling = sampling,
@@ -61,7 +60,7 @@ public sealed record GenerationSettings
             IncludeStopStringInOutput = request.Bool("include_stop_str_in_output") ?? false,
             SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
             Stream = request.Bool("stream") ?? false,
-            IncludeUsage = streamOptions?["include_usage"]?.GetValue<bool>() ?? false,
+            IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
         };
     }
 

@@ -1,6 +1,10 @@
 // The model's life in the worker process: loaded in the background once the HTTP server listens (so /health can say
 // 503 "loading" instead of refusing connections), served, and on SIGTERM drained: no new requests, running streams
 // get up to the grace period, then the engine stops. A failed load stops the host with exit code 1.
+//
+// Draining happens in StoppingAsync, which the host runs before it stops any service: the HTTP server still listens
+// then, so a request that arrives during the drain gets a 503 with Retry-After (and the load balancer moves on)
+// instead of a refused connection, and the running streams finish through it.
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Engine.Backends.Cuda.Driver;
@@ -9,7 +13,7 @@ namespace Parley.Worker.Serving;
 
 /// <summary>Loads, holds and drains the served model.</summary>
 public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver resolveFolder, IHostApplicationLifetime lifetime, ILogger<ModelHost> logger)
-    : IHostedService, IDisposable
+    : IHostedLifecycleService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loading;
@@ -34,7 +38,11 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         IsDraining = true;
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -47,12 +55,17 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
                 await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
 
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
         if (Volatile.Read(ref _loading) is { } loading)
         {
             await loading.ConfigureAwait(false);
         }
     }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {

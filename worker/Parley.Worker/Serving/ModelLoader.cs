@@ -43,6 +43,7 @@ public static class ModelLoader
             MaxNumSeqs = options.MaxNumSeqs,
             MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1),
             EnablePrefixCaching = options.EnablePrefixCaching,
+            MaxWaitingRequests = options.MaxWaitingRequests ?? 4 * options.MaxNumSeqs,
             EosTokenIds = generation.EosTokenIds,
         });
         logger.Serving(options.ServedName, folder, device, config.ModelType, maxModelLen, backend.KvBlockCount, (backend.KvBlockCount - 1L) * Engine.Scheduling.BlockPool.BlockSize);

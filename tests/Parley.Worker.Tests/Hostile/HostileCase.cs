@@ -1,0 +1,42 @@
+// One hostile request and the answer it must get. Bodies are bytes, so invalid UTF-8 can be sent as it is; a raw
+// target is written into the request line unchanged (percent-encoded paths that HttpClient would normalize).
+using System.Text;
+
+namespace Parley.Worker.Tests.Hostile;
+
+/// <summary>A request an attacker or a careless client sends, and the status it must get.</summary>
+public sealed record HostileCase(string Name, string Method, string Target, byte[]? Body, int Status)
+{
+    /// <summary>Sends the API key (the worker under test requires one).</summary>
+    public bool WithKey { get; init; } = true;
+
+    /// <summary>Extra headers; an Authorization header here replaces the key.</summary>
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+    /// <summary>The OpenAI-shaped error type the body must carry; null when the framework answers without a body.</summary>
+    public string? ErrorType { get; init; } = ErrorTypes(Status);
+
+    public override string ToString() => Name;
+
+    public static HostileCase Post(string name, string target, string json, int status) => new(name, "POST", target, Encoding.UTF8.GetBytes(json), status);
+
+    public static HostileCase Chat(string name, string fields, int status) =>
+        Post(name, "/v1/chat/completions", $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}],\"max_tokens\":2{(fields.Length > 0 ? "," : "")}{fields}}}", status);
+
+    public static HostileCase Completion(string name, string fields, int status) =>
+        Post(name, "/v1/completions", $"{{\"prompt\":\"hi\",\"max_tokens\":2{(fields.Length > 0 ? "," : "")}{fields}}}", status);
+
+    public static HostileCase Messages(string name, string messages, int status) =>
+        Post(name, "/v1/chat/completions", $"{{\"messages\":{messages},\"max_tokens\":2}}", status);
+
+    public static HostileCase Raw(string name, string target, byte[] body, int status) => new(name, "POST", target, body, status);
+
+    private static string? ErrorTypes(int status) => status switch
+    {
+        400 => "BadRequestError",
+        401 => "AuthenticationError",
+        403 => "PermissionDeniedError",
+        413 => "RequestTooLargeError",
+        _ => null,
+    };
+}
