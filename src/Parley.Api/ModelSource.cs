@@ -10,9 +10,13 @@ namespace Parley.Api;
 /// <param name="Path">For a claim, the folder inside it; empty for the hub.</param>
 public sealed partial record ModelSource(ModelSourceKind Kind, string Id, string Path)
 {
-    /// <summary><c>hf://org/name</c>, <c>pvc://claim/path</c>, or a plain <c>org/name</c> hub id.</summary>
+    /// <summary><c>hf://org/name</c>, <c>pvc://claim/path</c>, or a plain <c>org/name</c> hub id. A claim's path has no
+    /// <c>.</c> or <c>..</c> segment (it must stay inside the claim's mount) and no white space or control character.</summary>
     public const string Pattern =
-        @"^((hf://)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/[^/\s]+)*/?)$";
+        @"^((hf://)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/" + PathSegment + ")*/?)$";
+
+    // One folder name: not "." or "..", and none of '/', white space or control characters.
+    private const string PathSegment = @"(\.?[^./\s\x00-\x1F\x7F][^/\s\x00-\x1F\x7F]*|\.\.[^/\s\x00-\x1F\x7F]+)";
 
     /// <summary>The repository name without its organisation (<c>DeepSeek-R1-Distill-Qwen-1.5B</c>), or the folder's name.</summary>
     public string ShortName => (Kind == ModelSourceKind.HuggingFace ? Id : Path.TrimEnd('/')).Split('/')[^1] is { Length: > 0 } last ? last : Id;
@@ -24,7 +28,8 @@ public sealed partial record ModelSource(ModelSourceKind Kind, string Id, string
     public static bool TryParse(string? text, [NotNullWhen(true)] out ModelSource? source)
     {
         source = null;
-        if (text is null || !SourceRegex().IsMatch(text))
+        // .NET's '$' also matches before a final newline, which the API server's does not: control characters are refused here.
+        if (text is null || text.Any(char.IsControl) || !SourceRegex().IsMatch(text))
         {
             return false;
         }

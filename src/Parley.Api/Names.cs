@@ -10,6 +10,11 @@ public static class Names
     /// <summary>A resource quantity such as <c>20Gi</c>, <c>500M</c> or <c>1.5</c>.</summary>
     public const string QuantityPattern = @"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$";
 
+    /// <summary>Any quantity Kubernetes parses (<c>resource.Quantity</c>), as controller-gen writes it into CRD schemas:
+    /// signed decimals with a binary suffix, a decimal SI suffix or an exponent.</summary>
+    public const string KubernetesQuantityPattern =
+        @"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+
     /// <summary>A DNS host name, optionally with a leading wildcard label.</summary>
     public const string HostPattern = @"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 

@@ -32,6 +32,10 @@ public static partial class Validation
             ValidateUi(ui, errors);
         }
 
+        // The schema's own rules, for a CRD installed before they existed; a field already reported keeps its clearer message.
+        var schemaErrors = new List<ValidationError>();
+        SchemaRules.Check(chat.Spec, "spec", schemaErrors);
+        errors.AddRange(schemaErrors.Where(error => !errors.Any(e => e.Path == error.Path)));
         return errors;
     }
 
@@ -53,7 +57,15 @@ public static partial class Validation
             return;
         }
 
-        if (!ModelSource.TryParse(model.Source, out _))
+        if (model.Source.Any(char.IsControl))
+        {
+            errors.Add(new("spec.model.source", $"{SchemaRules.Quote(model.Source)} contains a control character (such as a trailing newline): remove it."));
+        }
+        else if (model.Source.StartsWith("pvc://", StringComparison.Ordinal) && model.Source.Split('/').Any(segment => segment is "." or ".."))
+        {
+            errors.Add(new("spec.model.source", $"'{model.Source}' has a '.' or '..' segment: a path on a claim must stay inside the claim."));
+        }
+        else if (!ModelSource.TryParse(model.Source, out _))
         {
             errors.Add(new("spec.model.source", $"'{model.Source}' is not a model source: use org/name, hf://org/name or pvc://claim/path."));
         }
@@ -109,6 +121,14 @@ public static partial class Validation
         }
 
         ValidateQuantity("spec.worker.cache.size", worker.Cache?.Size, errors);
+        for (var i = 0; i < (worker.Env?.Count ?? 0); i++)
+        {
+            if (worker.Env![i]?.Name is { } name && OperatorEnvironment.Worker.TryGetValue(name, out var instead))
+            {
+                errors.Add(new($"spec.worker.env[{i}].name", $"{name} is set by the operator and cannot be overridden: {instead}."));
+            }
+        }
+
         if (worker.ApiKeySecretRef is { } keyRef && (string.IsNullOrEmpty(keyRef.Name) || string.IsNullOrEmpty(keyRef.Key)))
         {
             errors.Add(new("spec.worker.apiKeySecretRef", "needs both name and key."));

@@ -8,6 +8,7 @@ public class ModelSourceTests
     [InlineData("pvc://models/llama3", ModelSourceKind.PersistentVolumeClaim, "models", "llama3")]
     [InlineData("pvc://models", ModelSourceKind.PersistentVolumeClaim, "models", "")]
     [InlineData("pvc://models/a/b/", ModelSourceKind.PersistentVolumeClaim, "models", "a/b/")]
+    [InlineData("pvc://models/.cache/...x", ModelSourceKind.PersistentVolumeClaim, "models", ".cache/...x")]
     public void TryParse_AcceptedForms_SplitIntoKindIdAndPath(string text, ModelSourceKind kind, string id, string path)
     {
         ModelSource.TryParse(text, out var source).Should().BeTrue();
@@ -22,6 +23,12 @@ public class ModelSourceTests
     [InlineData("s3://bucket/model")]
     [InlineData("pvc://Upper/x")]
     [InlineData("hf://org/na me")]
+    [InlineData("pvc://claim/../../etc")]
+    [InlineData("pvc://claim/models/..")]
+    [InlineData("pvc://claim/./x")]
+    [InlineData("pvc://claim/x\n")]
+    [InlineData("org/name\n")]
+    [InlineData("pvc://claim/a\u0000b")]
     public void TryParse_OtherText_IsRejected(string text)
     {
         ModelSource.TryParse(text, out _).Should().BeFalse();

@@ -110,6 +110,60 @@ public class ValidationTests
         Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.source" && error.Message.Contains("pvc://claim/path"));
     }
 
+    [Theory]
+    [InlineData("pvc://claim/../../etc", "'..' segment")]
+    [InlineData("pvc://claim/models\n", "control character")]
+    [InlineData("Qwen/Qwen3-8B\n", "control character")]
+    public void Validate_SourceThatWouldLeaveTheClaimOrHidesAControlCharacter_IsRejected(string source, string reason)
+    {
+        var chat = Chat();
+        chat.Spec.Model.Source = source;
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.source" && error.Message.Contains(reason));
+    }
+
+    [Theory]
+    [InlineData("VLLM_API_KEY", "apiKeySecretRef")]
+    [InlineData("HF_HOME", "spec.worker.cache")]
+    [InlineData("HF_TOKEN", "hfTokenSecretRef")]
+    public void Validate_EnvOverridingAnOperatorVariable_IsRejectedNamingIt(string name, string instead)
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Env = [new V1EnvVar { Name = "LOG_LEVEL", Value = "debug" }, new V1EnvVar { Name = name, Value = "" }] };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.env[1].name"
+            && error.Message.Contains(name) && error.Message.Contains(instead));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void Validate_ReplicasOutsideTheSchemaRange_IsRejected(int replicas)
+    {
+        var chat = Chat();
+        chat.Spec.Worker = new WorkerSpec { Replicas = replicas };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.worker.replicas" && error.Message.Contains("0 to 1000"));
+    }
+
+    [Fact]
+    public void Validate_InlineTemplateLongerThanTheCap_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Model.ChatTemplate = new ChatTemplateSpec { Inline = new string('x', ChatTemplateSpec.MaxInlineLength + 1) };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.chatTemplate.inline" && error.Message.Contains("at most 262,144"));
+    }
+
+    [Fact]
+    public void Validate_PatternFieldWithATrailingNewline_IsRejected()
+    {
+        var chat = Chat();
+        chat.Spec.Model.Revision = "main\n";
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.revision");
+    }
+
     private static ChatDeployment Chat() => new()
     {
         Metadata = new V1ObjectMeta { Name = "chat", NamespaceProperty = "default" },

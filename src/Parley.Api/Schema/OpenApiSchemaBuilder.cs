@@ -32,13 +32,10 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
         if (type == typeof(long)) return new() { Type = "integer", Format = "int64" };
         if (type == typeof(double)) return new() { Type = "number" };
         if (type == typeof(DateTime) || type == typeof(DateTimeOffset)) return new() { Type = "string", Format = "date-time" };
-        if (type == typeof(IntOrString) || type == typeof(ResourceQuantity)) return IntOrString();
+        if (type == typeof(IntOrString)) return IntOrString();
+        // A string the quantity parser refuses would be stored, then fail to decode in the operator: refuse it here.
+        if (type == typeof(ResourceQuantity)) return IntOrString(Names.KubernetesQuantityPattern);
         if (type.IsEnum) return Enum(type);
-        if (type == typeof(V1Affinity))
-        {
-            // The full affinity schema is larger than the rest of the CRD; the API server validates it again in the pod.
-            return new() { Type = "object", XKubernetesPreserveUnknownFields = true, Description = "Pod affinity rules, as in a Pod spec." };
-        }
 
         if (DictionaryValueType(type) is { } valueType) return new() { Type = "object", AdditionalProperties = For(valueType) };
         if (ListItemType(type) is { } itemType) return new() { Type = "array", Items = For(itemType) };
@@ -104,10 +101,11 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
             .ToList(),
     };
 
-    private static V1JSONSchemaProps IntOrString() => new()
+    private static V1JSONSchemaProps IntOrString(string? pattern = null) => new()
     {
         XKubernetesIntOrString = true,
         AnyOf = [new V1JSONSchemaProps { Type = "integer" }, new V1JSONSchemaProps { Type = "string" }],
+        Pattern = pattern,
     };
 
     private static bool IsSerialized(PropertyInfo property) =>

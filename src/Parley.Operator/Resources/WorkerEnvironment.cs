@@ -1,5 +1,7 @@
 // The worker's environment: the API key and Hugging Face token from Secrets, the hub cache location, the user's extras.
+// The operator's names are Parley.Api's OperatorEnvironment, which validation keeps out of the user's extras.
 using k8s.Models;
+using Parley.Api;
 
 namespace Parley.Operator.Resources;
 
@@ -7,7 +9,7 @@ namespace Parley.Operator.Resources;
 public static class WorkerEnvironment
 {
     /// <summary>The variable the worker (like vLLM) reads its API key from, so the key never appears in args.</summary>
-    public const string ApiKeyVariable = "VLLM_API_KEY";
+    public const string ApiKeyVariable = OperatorEnvironment.ApiKey;
 
     public static List<V1EnvVar> Build(BuildContext context)
     {
@@ -15,14 +17,15 @@ public static class WorkerEnvironment
         var env = new List<V1EnvVar>
         {
             new() { Name = ApiKeyVariable, ValueFrom = new V1EnvVarSource { SecretKeyRef = Credentials.ApiKeyReference(context) } },
-            new() { Name = "HF_HOME", Value = $"{WorkerArgs.ModelCachePath}/huggingface" },
+            new() { Name = OperatorEnvironment.HfHome, Value = $"{WorkerArgs.ModelCachePath}/huggingface" },
         };
         if (context.Spec.Model.HfTokenSecretRef is { } token)
         {
-            env.Add(new V1EnvVar { Name = "HF_TOKEN", ValueFrom = new V1EnvVarSource { SecretKeyRef = token } });
+            env.Add(new V1EnvVar { Name = OperatorEnvironment.HfToken, ValueFrom = new V1EnvVarSource { SecretKeyRef = token } });
         }
 
-        env.AddRange(context.Worker.Env ?? []);
+        // Validation refuses extras named like the operator's variables; they are dropped here too, for callers that build unvalidated.
+        env.AddRange((context.Worker.Env ?? []).Where(extra => !OperatorEnvironment.Worker.ContainsKey(extra.Name)));
         return env;
     }
 }

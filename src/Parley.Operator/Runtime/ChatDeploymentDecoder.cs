@@ -21,6 +21,8 @@ public sealed class ChatDeploymentDecoder(DecodeFailures failures)
         try
         {
             var chat = KubernetesJson.Deserialize<ChatDeployment>(json.GetRawText());
+            // A quantity is parsed only when it is written, and every reconcile writes what it read: write it once here.
+            _ = KubernetesJson.Serialize(chat);
             failures.Forget(ObjectKeys.KeyOf(chat));
             return chat;
         }

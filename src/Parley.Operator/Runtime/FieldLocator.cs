@@ -53,7 +53,9 @@ public static class FieldLocator
         {
             try
             {
-                _ = DeserializeMethod.MakeGenericMethod(type).Invoke(null, [json.GetRawText(), null]);
+                // Written back too: a quantity is parsed only when it is written, and the operator writes what it reads.
+                var value = DeserializeMethod.MakeGenericMethod(type).Invoke(null, [json.GetRawText(), null]);
+                _ = value is null ? "" : KubernetesJson.Serialize(value);
                 return null;
             }
             catch (TargetInvocationException wrapped) when (wrapped.InnerException is { } inner)

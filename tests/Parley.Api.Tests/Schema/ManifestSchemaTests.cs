@@ -1,3 +1,5 @@
+using Parley.Api.Serialization;
+using Parley.Api.Spec;
 using Parley.Testing;
 
 namespace Parley.Api.Tests.Schema;
@@ -35,12 +37,29 @@ public class ManifestSchemaTests
     [InlineData("  model:\n    source: a/b\n  ui:\n    persistence:\n      size: lots\n", "/spec/ui/persistence/size", "pattern")]
     [InlineData("  model:\n    source: a/b\n  monitoring:\n    serviceMonitor: true\n", "/spec/monitoring/serviceMonitor", "")]
     [InlineData("  model:\n    source: a/b\n  ui:\n    service:\n      type: External\n", "/spec/ui/service/type", "enum")]
+    [InlineData("  model:\n    source: pvc://claim/../../etc\n", "/spec/model/source", "pattern")]
+    [InlineData("  model:\n    source: \"pvc://claim/mo\\u0007dels\"\n", "/spec/model/source", "pattern")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    replicas: 2147483647\n", "/spec/worker/replicas", "maximum")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    resources:\n      limits:\n        cpu: lots\n", "/spec/worker/resources/limits/cpu", "pattern")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    affinity:\n      nodeAffinity: oops\n", "/spec/worker/affinity/nodeAffinity", "type")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    affinity:\n      podAntiAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution: oops\n",
+        "/spec/worker/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution", "type")]
     public void InvalidManifest_IsRejectedNamingTheField(string spec, string location, string keyword)
     {
         var errors = CrdSchemaValidator.Errors(Manifest(spec));
 
         errors.Should().Contain(error => error.StartsWith(location + ":", StringComparison.Ordinal) && error.Contains(keyword, StringComparison.Ordinal),
             "the error must point at the field a person has to change");
+    }
+
+    [Fact]
+    public void InlineTemplateLongerThanTheCap_IsRejected()
+    {
+        var manifest = YamlJson.ParseDocuments(Manifest("  model:\n    source: a/b\n    chatTemplate:\n      inline: x\n")).Single();
+        manifest["spec"]!["model"]!["chatTemplate"]!["inline"] = new string('x', ChatTemplateSpec.MaxInlineLength + 1);
+
+        CrdSchemaValidator.Errors(manifest).Should().Contain(error => error.StartsWith("/spec/model/chatTemplate/inline:", StringComparison.Ordinal)
+            && error.Contains("maxLength", StringComparison.Ordinal));
     }
 
     [Fact]

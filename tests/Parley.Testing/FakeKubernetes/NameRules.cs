@@ -61,6 +61,16 @@ internal static partial class NameRules
 
     public static bool IsQuantity(string value) => Quantity().IsMatch(value);
 
+    // A container's environment variable name (IsEnvVarName): no '=' and no leading digit, so the kubelet can export it.
+    private const string EnvVarNamePattern = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+
+    public static string? EnvVarName(string value) =>
+        EnvVarName().IsMatch(value) ? null
+        : $"a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '{EnvVarNamePattern}')";
+
+    [GeneratedRegex($"^{EnvVarNamePattern}\\z")]
+    private static partial Regex EnvVarName();
+
     [GeneratedRegex($"^{Dns1123SubdomainPattern}$")]
     private static partial Regex Dns1123Subdomain();
 

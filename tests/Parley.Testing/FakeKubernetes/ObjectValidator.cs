@@ -1,5 +1,6 @@
 // The checks a real API server makes that an operator's builders can get wrong: names, label keys and values
-// (metadata.labels, pod template labels, matchLabels, Service selectors), annotation keys, and resource quantities.
+// (metadata.labels, pod template labels, matchLabels, Service selectors), annotation keys, resource quantities, and
+// container environment variable names.
 // Kind-specific schemas (required fields, enums) are out of scope.
 using System.Text.Json.Nodes;
 
@@ -52,9 +53,15 @@ internal static class ObjectValidator
                     {
                         CheckLabels(type, name, map, childPath);
                     }
-                    else if (child is JsonObject quantities && key is "requests" or "limits" && path.EndsWith("resources", StringComparison.Ordinal))
+                    else if (child is JsonObject quantities && key is "requests" or "limits" && path.EndsWith("resources", StringComparison.Ordinal)
+                        && type.IsBuiltIn)
                     {
                         CheckQuantities(type, name, quantities, childPath);
+                    }
+                    else if (child is JsonArray env && key == "env" && path.Contains("containers[", StringComparison.Ordinal) && type.IsBuiltIn)
+                    {
+                        CheckEnvNames(type, name, env, childPath);
+                        Walk(type, name, child, childPath);
                     }
                     else
                     {
@@ -89,6 +96,18 @@ internal static class ObjectValidator
             if (NameRules.LabelValue(text) is { } valueError)
             {
                 throw ApiStatusException.Invalid(type, name, path, $"Invalid value: \"{text}\": {valueError}");
+            }
+        }
+    }
+
+    private static void CheckEnvNames(ResourceType type, string name, JsonArray env, string path)
+    {
+        for (var i = 0; i < env.Count; i++)
+        {
+            var text = env[i]?["name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+            if (NameRules.EnvVarName(text) is { } error)
+            {
+                throw ApiStatusException.Invalid(type, name, $"{path}[{i}].name", $"Invalid value: \"{text}\": {error}");
             }
         }
     }

@@ -32,5 +32,9 @@ public sealed record ResourceType(
     /// <summary>The path prefix of the group version: <c>/api/v1</c> or <c>/apis/{group}/{version}</c>.</summary>
     public string PathPrefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 
+    /// <summary>Whether the server decodes it into typed Go structs (the core group, <c>apps</c>, <c>*.k8s.io</c>), so that a
+    /// malformed quantity fails decoding; custom resources are stored as JSON and checked only by their CRD schema.</summary>
+    public bool IsBuiltIn => Group.Length == 0 || !Group.Contains('.', StringComparison.Ordinal) || Group.EndsWith(".k8s.io", StringComparison.Ordinal);
+
     public override string ToString() => $"{GroupResource}/{Version}";
 }
