@@ -27,6 +27,7 @@ internal sealed class RunningWorker : IAsyncDisposable
     public HttpClient Http { get; }
     public Uri V1 => new(Http.BaseAddress!, "/v1");
     public ModelHost Host => (ModelHost)_app.Services.GetService(typeof(ModelHost))!;
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a worker; <paramref name="configure"/> adjusts its options, <paramref name="beforeLoad"/> delays the model load,
     /// <paramref name="prepare"/> edits the checkpoint folder first.</summary>

@@ -32,7 +32,7 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
                 logger.RequestFailed(exception, context.Request.Path.Value ?? "");
             }
 
-            if (context.Response.HasStarted)
+            if (Sse.IsStream(context.Response))
             {
                 await Sse.ErrorAsync(context.Response, Body(error), context.RequestAborted).ConfigureAwait(false);
                 return;
