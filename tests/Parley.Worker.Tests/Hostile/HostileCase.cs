@@ -20,11 +20,18 @@ public sealed record HostileCase(string Name, string Method, string Target, byte
 
     public static HostileCase Post(string name, string target, string json, int status) => new(name, "POST", target, Encoding.UTF8.GetBytes(json), status);
 
+    /// <summary>A chat request with <paramref name="fields"/> added (and max_tokens 2 unless they set it).</summary>
     public static HostileCase Chat(string name, string fields, int status) =>
-        Post(name, "/v1/chat/completions", $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}],\"max_tokens\":2{(fields.Length > 0 ? "," : "")}{fields}}}", status);
+        Post(name, "/v1/chat/completions", $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]{Short(fields)}{fields}}}", status);
 
+    /// <summary>A completion request with <paramref name="fields"/> added (and max_tokens 2 unless they set it).</summary>
     public static HostileCase Completion(string name, string fields, int status) =>
-        Post(name, "/v1/completions", $"{{\"prompt\":\"hi\",\"max_tokens\":2{(fields.Length > 0 ? "," : "")}{fields}}}", status);
+        Post(name, "/v1/completions", $"{{\"prompt\":\"hi\"{Short(fields)}{fields}}}", status);
+
+    // Generation is kept short; a case that is about max_tokens sets its own, without a duplicate key beside it.
+    private static string Short(string fields) =>
+        (fields.Contains("\"max_tokens\"", StringComparison.Ordinal) || fields.Contains("\"max_completion_tokens\"", StringComparison.Ordinal) ? "" : ",\"max_tokens\":2")
+        + (fields.Length > 0 ? "," : "");
 
     public static HostileCase Messages(string name, string messages, int status) =>
         Post(name, "/v1/chat/completions", $"{{\"messages\":{messages},\"max_tokens\":2}}", status);
