@@ -1,15 +1,21 @@
-// Closed-loop tuning, the reading side: ask a ready worker pod what it actually got (GET /v1/parley/info).
+// Closed-loop tuning, the reading side: ask a ready worker pod what it actually got (GET /v1/parley/info). The pod runs
+// an image the tenant chooses, so every read is bounded in size and time, parsed as it streams, and checked before it is
+// believed; a pod that answers too much, too slowly or nonsense is skipped like one that does not answer.
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Text.Json;
 using k8s.Models;
 using Parley.Api.Contracts;
+using Parley.Operator.Status;
 
 namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reads <see cref="WorkerInfo"/> from worker pods.</summary>
-public sealed class WorkerInfoClient(HttpClient http, int port)
+public sealed class WorkerInfoClient(HttpClient http, int port, TimeSpan timeout)
 {
-    /// <summary>The report of the first ready pod that answers, or null when none does.</summary>
+    /// <summary>The longest answer read: a real report is a few hundred bytes.</summary>
+    public const int MaxReportBytes = 64 * 1024;
+
+    /// <summary>The report of the first ready pod that answers with a plausible one, or null when none does.</summary>
     public async Task<WorkerInfo?> ReadAsync(IEnumerable<V1Pod> pods, string? apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pods);
@@ -21,21 +27,40 @@ public sealed class WorkerInfoClient(HttpClient http, int port)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
             }
 
+            // HttpClient.Timeout stops at the headers when the body is streamed; this deadline covers the body too.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
             try
             {
-                using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
+                if (await ReadOneAsync(request, deadline.Token).ConfigureAwait(false) is { } info && WorkerReport.Problem(info) is null)
                 {
-                    return await response.Content.ReadFromJsonAsync<WorkerInfo>(cancellationToken).ConfigureAwait(false);
+                    return info;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // A pod that does not answer is skipped; the next reconcile asks again.
+                // Too slow; the next reconcile asks again.
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or InvalidDataException or IOException)
+            {
+                // A pod that does not answer, or answers too much or nonsense, is skipped; the next reconcile asks again.
             }
         }
 
         return null;
+    }
+
+    private async Task<WorkerInfo?> ReadOneAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxReportBytes)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var bounded = new BoundedReadStream(body, MaxReportBytes);
+        return await JsonSerializer.DeserializeAsync<WorkerInfo>(bounded, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsReady(V1Pod pod) =>

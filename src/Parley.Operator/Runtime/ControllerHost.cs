@@ -90,8 +90,9 @@ public sealed partial class ControllerHost : IDisposable
     public async Task RunAsync(CancellationToken stopping)
     {
         var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
-        using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout };
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, new WorkerInfoClient(http, _options.WorkerInfoPort), defaults, _clock);
+        using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout, MaxResponseContentBufferSize = WorkerInfoClient.MaxReportBytes };
+        var workerInfo = new WorkerInfoClient(http, _options.WorkerInfoPort, _options.WorkerInfoTimeout);
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, workerInfo, defaults, _clock);
         using var informersStop = new CancellationTokenSource();
         var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();
         try
