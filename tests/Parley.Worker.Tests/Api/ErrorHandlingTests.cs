@@ -1,0 +1,47 @@
+// The server's own refusals of a body (too large, too slow) keep their status and carry a matching error type, not
+// InternalServerError; anything unexpected is a 500 that says where to look.
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Worker.Api;
+using Parley.Worker.Metrics;
+
+namespace Parley.Worker.Tests.Api;
+
+public class ErrorHandlingTests
+{
+    [Theory]
+    [InlineData(408, "RequestTimeoutError")]
+    [InlineData(413, "RequestTooLargeError")]
+    [InlineData(400, "BadRequestError")]
+    public async Task KestrelBodyRefusals_KeepTheirStatus_WithAMatchingType(int status, string type)
+    {
+        var (code, error) = await AnswerAsync(new BadHttpRequestException("refused", status));
+
+        code.Should().Be(status);
+        error["type"]!.GetValue<string>().Should().Be(type);
+        error["code"]!.GetValue<int>().Should().Be(status);
+    }
+
+    [Fact]
+    public async Task AnUnexpectedException_IsA500ThatPointsAtTheLog()
+    {
+        var (code, error) = await AnswerAsync(new InvalidCastException("bug"));
+
+        code.Should().Be(500);
+        error["type"]!.GetValue<string>().Should().Be("InternalServerError");
+        error["message"]!.GetValue<string>().Should().Contain("worker log").And.NotContain("bug");
+    }
+
+    private static async Task<(int Status, JsonNode Error)> AnswerAsync(Exception exception)
+    {
+        var context = new DefaultHttpContext();
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        var handling = new ErrorHandling(_ => throw exception, NullLogger<ErrorHandling>.Instance, new WorkerMetrics(Prometheus.Metrics.NewCustomRegistry()));
+
+        await handling.InvokeAsync(context);
+
+        return (context.Response.StatusCode, JsonNode.Parse(body.ToArray())!["error"]!);
+    }
+}
