@@ -21,6 +21,8 @@ public static class ParleyCli
             CrdCommand.Create(),
             RunCommand.Create(),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // ProcessTerminationTimeout null: System.CommandLine installs no signal handlers of its own. Its default cancels and
+        // then exits 2 seconds later whatever is still running; `run` handles SIGTERM itself (ShutdownSignals).
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 }

@@ -1,6 +1,5 @@
 // `parley-operator run`: the controller, with /healthz, /readyz and /metrics on one HTTP port.
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,7 +24,12 @@ public static class RunCommand
         var leaseNamespace = new Option<string>("--lease-namespace") { Description = "Namespace of the leader Lease.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "parley-system" };
         var workerImage = new Option<string>("--worker-image") { DefaultValueFactory = _ => OperatorDefaults.DefaultWorkerImage, Description = "Default worker image." };
         var uiImage = new Option<string>("--ui-image") { DefaultValueFactory = _ => OperatorDefaults.DefaultUiImage, Description = "Default Open WebUI image." };
-        var command = new Command("run", "Run the operator against a cluster.") { kubeconfig, port, workers, leaderElection, leaseNamespace, workerImage, uiImage };
+        var shutdownTimeout = new Option<int>("--shutdown-timeout-seconds")
+        {
+            Description = "On SIGTERM, how long reconciles in flight may take to finish before the Lease is handed over; keep it below the pod's terminationGracePeriodSeconds.",
+            DefaultValueFactory = _ => (int)ControllerOptions.DefaultShutdownTimeout.TotalSeconds,
+        };
+        var command = new Command("run", "Run the operator against a cluster.") { kubeconfig, port, workers, leaderElection, leaseNamespace, workerImage, uiImage, shutdownTimeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             var config = result.GetValue(kubeconfig) is { } file
@@ -36,6 +40,7 @@ public static class RunCommand
                 Workers = result.GetValue(workers),
                 LeaderElection = result.GetValue(leaderElection),
                 LeaseNamespace = result.GetValue(leaseNamespace)!,
+                ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
                 Defaults = new OperatorDefaults(result.GetValue(workerImage)!, result.GetValue(uiImage)!, ServiceMonitorAvailable: false),
             };
             return await RunAsync(config, options, result.GetValue(port), cancellationToken).ConfigureAwait(false);
@@ -45,19 +50,15 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(KubernetesClientConfiguration config, ControllerOptions options, int port, CancellationToken cancellationToken)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stopping.Cancel();
-        });
+        using var signals = new ShutdownSignals(cancellationToken);
+        var stopping = signals.Token;
         using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(console => console.IncludeScopes = true));
         using var client = new Kubernetes(config);
         var metrics = new OperatorMetrics();
         using var host = new ControllerHost(client, options, loggers, metrics, TimeProvider.System);
         await using var probes = Probes(host, metrics, port);
-        await probes.StartAsync(stopping.Token).ConfigureAwait(false);
-        await host.RunAsync(stopping.Token).ConfigureAwait(false);
+        await probes.StartAsync(stopping).ConfigureAwait(false);
+        await host.RunAsync(stopping).ConfigureAwait(false);
         await probes.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }

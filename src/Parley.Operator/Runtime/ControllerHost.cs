@@ -34,6 +34,8 @@ public sealed partial class ControllerHost : IDisposable
     private readonly HashSet<(string Namespace, string Name)> _tunedSeries = [];
     private volatile bool _isLeading;
 
+    private static readonly TimeSpan LeaseReleaseTimeout = TimeSpan.FromSeconds(5);
+
     public ControllerHost(IKubernetes client, ControllerOptions options, ILoggerFactory loggers, OperatorMetrics metrics, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(loggers);
@@ -154,14 +156,22 @@ public sealed partial class ControllerHost : IDisposable
             // Shutting down.
         }
 
-        // Stopping: reconciles in flight finish (the queue drains), then the Lease is handed over.
-        await work.ConfigureAwait(false);
+        // Stopping: reconciles in flight finish, or are cancelled past the shutdown timeout, then the Lease is handed over.
+        // The elector has already reported the end of leadership by now, so the release checks the Lease itself.
+        try
+        {
+            await work.WaitAsync(_options.ShutdownTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(_logger, _options.ShutdownTimeout);
+            leading?.Cancel();
+            await work.ConfigureAwait(false);
+        }
+
         taking?.Dispose();
         leading?.Dispose();
-        if (_isLeading)
-        {
-            await ReleaseLeaseAsync().ConfigureAwait(false);
-        }
+        await ReleaseLeaseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Runs the workers until <paramref name="stopTaking"/> fires; a reconcile in flight then finishes unless
@@ -302,15 +312,22 @@ public sealed partial class ControllerHost : IDisposable
     /// <summary>Hands the Lease over at once instead of letting it expire, so the next leader starts without waiting.</summary>
     private async Task ReleaseLeaseAsync()
     {
+        // As client-go's ReleaseOnCancel: an empty holder and a one-second duration; bounded, since the pod is about to be
+        // killed. Empty, not null: KubernetesClient's elector treats a null holder as "no Lease" and tries to create one.
+        using var limit = new CancellationTokenSource(LeaseReleaseTimeout);
         try
         {
-            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.LeaseNamespace).ConfigureAwait(false);
+            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.LeaseNamespace, cancellationToken: limit.Token).ConfigureAwait(false);
             if (lease.Spec?.HolderIdentity == _options.Identity)
             {
-                lease.Spec.HolderIdentity = null;
+                lease.Spec.HolderIdentity = "";
                 lease.Spec.LeaseDurationSeconds = 1;
-                await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _options.LeaseName, _options.LeaseNamespace).ConfigureAwait(false);
+                await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _options.LeaseName, _options.LeaseNamespace, cancellationToken: limit.Token).ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (e.Is(HttpStatusCode.NotFound))
+        {
+            // Never created: nothing to hand over.
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -334,6 +351,9 @@ public sealed partial class ControllerHost : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile of {Key} failed; retrying in {Delay}: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string key, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciles still running after {Timeout} of shutdown are cancelled")]
+    private static partial void LogDrainTimedOut(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the leader lease: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string reason);

@@ -21,6 +21,12 @@ public sealed record ControllerOptions
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The default <see cref="ShutdownTimeout"/>: inside the chart's 30-second terminationGracePeriodSeconds.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>On stop, how long reconciles in flight may take to finish before they are cancelled and the Lease handed over.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
     /// <summary>How often every cached object is reconciled again even without a change.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
