@@ -6,9 +6,10 @@ using Json.Schema;
 using Parley.Api.Schema;
 using Parley.Api.Serialization;
 
-namespace Parley.Api.Tests.Schema;
+namespace Parley.Testing;
 
-internal static class CrdSchemaValidator
+/// <summary>The generated ChatDeployment CRD schema as a strict JSON Schema validator, for tests of what the API server would admit.</summary>
+public static class CrdSchemaValidator
 {
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(StrictSchema().ToJsonString()));
 
