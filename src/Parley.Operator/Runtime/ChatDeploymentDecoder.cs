@@ -12,8 +12,6 @@ namespace Parley.Operator.Runtime;
 /// <summary>Decodes ChatDeployments one by one, never failing on a spec.</summary>
 public sealed class ChatDeploymentDecoder(DecodeFailures failures)
 {
-    public DecodeFailures Failures => failures;
-
     /// <summary>The ChatDeployment in <paramref name="json"/>; a stand-in without its spec when the spec cannot be read.</summary>
     /// <exception cref="JsonException">The metadata itself cannot be read: not a Kubernetes object.</exception>
     public ChatDeployment Decode(JsonElement json)

@@ -105,7 +105,10 @@ public sealed partial class ControllerHost : IDisposable
             }
             else
             {
-                await WorkAsync(reconciler, stopping, CancellationToken.None).ConfigureAwait(false);
+                // Stopping lets reconciles in flight finish, up to the shutdown timeout.
+                using var abort = new CancellationTokenSource();
+                using var drainLimit = stopping.Register(() => abort.CancelAfter(_options.ShutdownTimeout));
+                await WorkAsync(reconciler, stopping, abort.Token).ConfigureAwait(false);
             }
         }
         finally
