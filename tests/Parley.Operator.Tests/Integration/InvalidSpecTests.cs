@@ -39,6 +39,8 @@ public class InvalidSpecTests
         await OperatorTests.EventuallyEvent(harness, e => e.Type == "Warning" && e.Reason == ConditionReasons.InvalidSpec
             && e.InvolvedObject.Name == "bad" && e.Message.Contains("spec.worker.affinity.nodeAffinity", StringComparison.Ordinal));
 
+        await harness.SettleAsync(); // The status write is not repeated: the stand-in keeps the status it was written with.
+
         // Once corrected, it is planned like any other.
         harness.Api.Store.Update(ChatDeployment.Plural, Ns, "bad", chat => chat["spec"]!["worker"]!["affinity"] = new JsonObject());
         await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "bad"), c => c.Status?.Tuning is not null, "the corrected ChatDeployment's plan");
@@ -82,6 +84,8 @@ public class InvalidSpecTests
         await Task.Delay(TimeSpan.FromSeconds(2));
         (Attempts(harness) - attempts).Should().BeLessThan(12, "a rejected object is retried with a growing backoff, not in a loop");
         OperatorTests.Events(harness).Count(e => e.Reason == ConditionReasons.ApplyFailed).Should().Be(1, "the same refusal is reported once");
+        harness.Api.Requests.All.Count(r => r.Path.EndsWith("/r1/status", StringComparison.Ordinal) && r.IsSuccess).Should().Be(1,
+            "retries that meet the same refusal write no status");
 
         await harness.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
             new V1Patch("""{"spec":{"worker":{"env":[{"name":"GOOD","value":"x"}]}}}""", V1Patch.PatchType.MergePatch),
