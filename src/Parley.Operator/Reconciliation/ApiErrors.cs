@@ -40,6 +40,16 @@ public static class ApiErrors
             && details.Kind == ChatDeployment.Plural && details.Group == ChatDeployment.Group && details.Name == chat.Metadata.Name;
     }
 
+    /// <summary>Whether <paramref name="exception"/> is a 409 Conflict on this ChatDeployment itself: it changed (a spec
+    /// edit, a deletion) after the cache was read; the watch brings the newer version and the reconcile runs again.</summary>
+    public static bool IsChatConflict(Exception exception, ChatDeployment chat)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        return exception.Is(HttpStatusCode.Conflict)
+            && StatusOf(exception) is { Reason: "Conflict", Details: { } details }
+            && details.Kind == ChatDeployment.Plural && details.Group == ChatDeployment.Group && details.Name == chat.Metadata.Name;
+    }
+
     /// <summary>Whether the API server refused an object as invalid (422) or undecodable (400, such as a bad quantity):
     /// sending it again cannot succeed until the spec it was built from changes.</summary>
     public static bool IsRejected(Exception exception) =>

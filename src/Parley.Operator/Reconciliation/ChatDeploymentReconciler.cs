@@ -44,6 +44,10 @@ public sealed class ChatDeploymentReconciler(
         {
             return ReconcileResult.Done; // Deleted after the cache was read; its watch event says so next.
         }
+        catch (k8s.Autorest.HttpOperationException e) when (ApiErrors.IsChatConflict(e, chat))
+        {
+            return ReconcileResult.After(TimeSpan.Zero); // Changed after the cache was read: again, from the newer version.
+        }
     }
 
     private async Task<ReconcileResult> ReconcileAsync(ChatDeployment chat, CancellationToken cancellationToken)
