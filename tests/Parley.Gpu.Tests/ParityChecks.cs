@@ -29,30 +29,36 @@ internal static class ParityChecks
         ("qwen3 gptq per-column", new() { ModelType = "qwen3", Gptq = new TinyGptq(-1) }),
     ];
 
+    /// <summary>Every (model, check) pair, in the order <see cref="Run()"/> reports them.</summary>
+    public static IEnumerable<(string Model, string Check)> Cases() =>
+        Models.SelectMany(model => Checks(model.Spec).Select(check => (model.Name, check.Name)));
+
+    /// <summary>Runs one check on a fresh copy of one model; null when it passes, otherwise what differed.</summary>
+    public static string? Run(string modelName, string checkName)
+    {
+        var spec = Models.Single(model => model.Name == modelName).Spec;
+        using var model = new TinyFolder(spec);
+        return Checks(spec).Single(check => check.Name == checkName).Run(model, Tolerance(spec));
+    }
+
     public static int Run()
     {
         var results = new List<(string Check, bool Passed, string Detail)>();
-        foreach (var (name, spec) in Models)
+        foreach (var (name, check) in Cases())
         {
-            using var model = new TinyFolder(spec);
-            var tolerance = spec.Gptq is not null || spec.Dtype == SafetensorsDtype.F16 ? 1.0 / 256 : spec.Dtype == SafetensorsDtype.BF16 ? 1.0 / 64 : 1e-4;
-            foreach (var (check, action) in Checks(model, tolerance))
+            try
             {
-                try
-                {
-                    var detail = action();
-                    results.Add(($"{name}: {check}", detail is null, detail ?? ""));
-                }
-                catch (Exception exception) when (exception is not Parley.Engine.Backends.Cuda.Driver.CudaUnavailableException)
-                {
-                    results.Add(($"{name}: {check}", false, exception.Message));
-                }
+                var detail = Run(name, check);
+                results.Add(($"{name}: {check}", detail is null, detail ?? ""));
             }
-        }
+            catch (Exception exception) when (exception is not Parley.Engine.Backends.Cuda.Driver.CudaUnavailableException)
+            {
+                results.Add(($"{name}: {check}", false, exception.Message));
+            }
 
-        foreach (var (check, passed, detail) in results)
-        {
-            Console.WriteLine($"{(passed ? "PASS" : "FAIL")}  {check}{(passed ? "" : "  " + detail)}");
+            // Each line as soon as it is known: a run cut off by its time limit still reports what it reached.
+            var (line, passed, shown) = results[^1];
+            Console.WriteLine($"{(passed ? "PASS" : "FAIL")}  {line}{(passed ? "" : "  " + shown)}");
         }
 
         var failed = results.Count(result => !result.Passed);
@@ -60,15 +66,18 @@ internal static class ParityChecks
         return failed == 0 ? 0 : 1;
     }
 
-    private static IEnumerable<(string, Func<string?>)> Checks(TinyFolder model, double tolerance)
+    private static double Tolerance(TinyModelSpec spec) =>
+        spec.Gptq is not null || spec.Dtype == SafetensorsDtype.F16 ? 1.0 / 256 : spec.Dtype == SafetensorsDtype.BF16 ? 1.0 / 64 : 1e-4;
+
+    private static IEnumerable<(string Name, Func<TinyFolder, double, string?> Run)> Checks(TinyModelSpec spec)
     {
-        yield return ("prefill logits match the CPU", () => Prefill(model, tolerance));
-        yield return ("chunked prefill over cached blocks matches the CPU", () => Chunked(model, tolerance));
-        yield return ("mixed batch (prefill + decodes) matches the CPU", () => Mixed(model, tolerance));
-        yield return ("graph decode equals eager decode", () => GraphEqualsEager(model));
-        if (model.Spec.Dtype == SafetensorsDtype.F32 && model.Spec.Gptq is null)
+        yield return ("prefill logits match the CPU", Prefill);
+        yield return ("chunked prefill over cached blocks matches the CPU", Chunked);
+        yield return ("mixed batch (prefill + decodes) matches the CPU", Mixed);
+        yield return ("graph decode equals eager decode", (model, _) => GraphEqualsEager(model));
+        if (spec.Dtype == SafetensorsDtype.F32 && spec.Gptq is null)
         {
-            yield return ("16 greedy tokens equal the CPU's", () => Greedy(model));
+            yield return ("16 greedy tokens equal the CPU's", (model, _) => Greedy(model));
         }
     }
 

@@ -22,26 +22,48 @@ __device__ __forceinline__ u16 float_to_bf16(float f)
     asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(f));
     return h;
 #else
-    // Round to nearest even by hand where the PTX conversion does not exist (before sm_80); NaN stays NaN.
+    // Round to nearest even by hand where the PTX conversion does not exist (before sm_80, and the emulator), with the
+    // same bits: NaN becomes the canonical 0x7fff, as cvt.rn.bf16.f32 gives it.
     unsigned u = __float_as_uint(f);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return (u16)0x7fc0;
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (u16)0x7fff;
     u += 0x7fffu + ((u >> 16) & 1u);
     return (u16)(u >> 16);
 #endif
 }
 
+// The f16 conversions use PTX on a GPU; the twins below give the same bits elsewhere (the emulator compiles these
+// files as C++): subnormals exact, round to nearest even, overflow to infinity, NaN to the canonical 0x7fff.
 __device__ __forceinline__ float f16_to_float(u16 h)
 {
+#ifdef __CUDA_ARCH__
     float f;
     asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));
     return f;
+#else
+    unsigned sign = ((unsigned)h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+    if (exponent == 0)
+    {
+        float value = (float)mantissa * 5.9604644775390625e-8f;  // 2^-24: exact for every subnormal
+        return sign ? -value : value;
+    }
+    return __uint_as_float(exponent == 31 ? sign | 0x7f800000u | (mantissa << 13) : sign | ((exponent + 112) << 23) | (mantissa << 13));
+#endif
 }
 
 __device__ __forceinline__ u16 float_to_f16(float f)
 {
+#ifdef __CUDA_ARCH__
     u16 h;
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f));
     return h;
+#else
+    unsigned u = __float_as_uint(f), a = u & 0x7fffffffu;
+    u16 sign = (u16)((u >> 16) & 0x8000u);
+    if (a > 0x7f800000u) return (u16)0x7fff;
+    if (a >= 0x477ff000u) return (u16)(sign | 0x7c00u);   // 65520 and above round to infinity
+    if (a >= 0x38800000u) return (u16)(sign | ((a + 0xfffu + ((a >> 13) & 1u) - 0x38000000u) >> 13));
+    return (u16)(sign | (unsigned)rintf(__uint_as_float(a) * 16777216.0f));  // subnormal: round(|f| * 2^24), to even
+#endif
 }
 
 // Element i of a tensor of the given dtype, as float. The switch is uniform across a launch, so it costs no divergence.
