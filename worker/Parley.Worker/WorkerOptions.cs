@@ -53,6 +53,10 @@ public sealed record WorkerOptions
     /// <summary>How long SIGTERM waits for running streams before exiting.</summary>
     public int ShutdownGraceSeconds { get; init; } = 30;
 
+    /// <summary>Where a GPU out-of-memory death is reported for the operator's step-down (the container's
+    /// terminationMessagePath).</summary>
+    public string TerminationLog { get; init; } = Engine.Backends.Cuda.TerminationLog.KubernetesPath;
+
     /// <summary>CPU threads for the forward pass; null: all cores.</summary>
     public int? Threads { get; init; }
 

@@ -42,11 +42,16 @@ internal static class WorkerCommand
         var kvBytes = new Option<long?>("--kv-cache-memory-bytes") { Description = "KV cache size on the CPU device." };
         var maxWaiting = new Option<int?>("--max-waiting-requests") { Description = "Queued requests beyond which new ones get 503 + Retry-After; default: 4 x max-num-seqs." };
         var grace = new Option<int>("--shutdown-grace-seconds") { Description = "On SIGTERM, how long running streams may finish.", DefaultValueFactory = _ => 30 };
+        var terminationLog = new Option<string>("--termination-log")
+        {
+            Description = "Where a GPU out-of-memory death is reported for the operator (the container's terminationMessagePath).",
+            DefaultValueFactory = _ => Engine.Backends.Cuda.TerminationLog.KubernetesPath,
+        };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for the forward pass; default: all cores." };
         var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.")
         {
             model, servedName, revision, downloadDir, dtype, quantization, maxModelLen, utilization, maxNumSeqs, maxBatched, prefix, noPrefix,
-            chatTemplate, reasoning, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, threads,
+            chatTemplate, reasoning, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, terminationLog, threads,
         };
         root.SetAction(async result =>
         {
@@ -73,6 +78,7 @@ internal static class WorkerCommand
                 KvCacheMemoryBytes = result.GetValue(kvBytes),
                 MaxWaitingRequests = result.GetValue(maxWaiting),
                 ShutdownGraceSeconds = result.GetValue(grace),
+                TerminationLog = result.GetValue(terminationLog)!,
                 Threads = result.GetValue(threads),
             };
             if (options.Validate() is { } error)

@@ -104,6 +104,7 @@ public static class ModelLoader
                     MaxSequences = options.MaxNumSeqs,
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
+                    TerminationLogPath = options.TerminationLog,
                 });
                 return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
             }
