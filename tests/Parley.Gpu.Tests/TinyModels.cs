@@ -14,6 +14,9 @@ internal sealed class TinyFolder : IDisposable
         TinyModel.Write(Path, spec, seed);
     }
 
+    /// <summary>One kernel cache for the whole run: every backend the checks open compiles each kernel file once.</summary>
+    public static string PtxCache { get; } = Directory.CreateTempSubdirectory("parley-gpu-ptx-").FullName;
+
     public string Path { get; } = Directory.CreateTempSubdirectory("parley-gpu-").FullName;
     public TinyModelSpec Spec { get; }
 
@@ -21,7 +24,7 @@ internal sealed class TinyFolder : IDisposable
 
     public CudaBackend Cuda(bool graphs = true) => CudaBackend.Load(Path, new CudaBackendOptions
     {
-        KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512, UseCudaGraphs = graphs, PtxCacheDirectory = null,
+        KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512, UseCudaGraphs = graphs, PtxCacheDirectory = PtxCache,
     });
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

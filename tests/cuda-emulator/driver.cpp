@@ -3,7 +3,8 @@
 // pointers are host pointers. Streams execute each operation when it is issued, which is in order; a stream being
 // captured records operations into a graph instead (kernel arguments copied, as the real driver copies them), and
 // launching the instantiated graph replays them. What the real driver refuses during a capture (a synchronize, an
-// allocation) is refused here too, and invalidates the capture the same way.
+// allocation) is refused here too, and invalidates the capture the same way. PARLEY_EMU_FAIL_CAPTURE=1 makes every
+// capture end invalidated, so a test can drive the backend's fallback to eager decode.
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -329,7 +330,8 @@ int cuStreamEndCapture(void* handle, void** graph)
     stream.capturing = false;
     capturing_streams--;
     auto captured = std::move(stream.graph);
-    if (stream.invalidated || default_stream.invalidated)
+    const char* fail = getenv("PARLEY_EMU_FAIL_CAPTURE");
+    if (stream.invalidated || default_stream.invalidated || (fail && strcmp(fail, "1") == 0))
     {
         *graph = nullptr;
         return CaptureInvalidated;

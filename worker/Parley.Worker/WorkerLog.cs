@@ -26,6 +26,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "GPU out of memory while serving; exiting so the pod restarts with a smaller plan: {Reason}")]
     public static partial void OutOfGpuMemory(this ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    public static partial void CudaWarning(this ILogger logger, string message);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring request fields: {Fields}")]
     public static partial void UnknownFields(this ILogger logger, string fields);
 

@@ -105,6 +105,7 @@ public static class ModelLoader
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
                     TerminationLogPath = options.TerminationLog,
+                    Warn = logger.CudaWarning,
                 });
                 return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
             }

@@ -15,6 +15,11 @@ public sealed unsafe partial class CudaBackend
         Config = config;
         _options = options;
         _terminationLog = new TerminationLog(options.TerminationLogPath);
+        if (config.HeadDim > MaxHeadDim)
+        {
+            throw new NotSupportedException($"head_dim {config.HeadDim} is above the CUDA kernels' limit of {MaxHeadDim}; run this model with --device cpu.");
+        }
+
         _device = CudaDevice.Open(options.DeviceOrdinal);
         try
         {

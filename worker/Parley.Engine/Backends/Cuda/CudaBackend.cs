@@ -33,7 +33,10 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly CudaWeights _weights;
     private readonly CudaDtype _act;
     private readonly DecodeGraphBuckets _buckets;
-    private readonly Dictionary<int, CudaGraph> _graphs = [];
+    // MAX_HEAD_DIM of paged_attention.cu and prefill_attention.cu: a lane holds head_dim / 32 elements in registers.
+    private const int MaxHeadDim = 256;
+
+    private readonly Dictionary<int, CudaGraph?> _graphs = []; // null: the bucket runs eagerly (its capture failed)
     private readonly List<IDisposable> _buffers = [];
     private readonly CudaOps _ops;
     private readonly CudaBatchInputs _inputs;
@@ -104,6 +107,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             throw new ArgumentException($"The logits need {batch.LogitsCount} x {vocabulary} floats.", nameof(logits));
         }
 
+        CheckIds(batch);
         _device.MakeCurrent();
         try
         {
@@ -111,7 +115,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             if (isDecode && _options.UseCudaGraphs && _buckets.BucketFor(batch.Sequences.Count) is { } bucket)
             {
                 _inputs.Load(batch, bucket, _stream.Handle);
-                DecodeGraph(bucket).Launch(_stream);
+                Decode(bucket);
             }
             else
             {
@@ -133,9 +137,11 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     public void Dispose()
     {
+        // Every free below is a driver call on this device: the calling thread may never have made it current.
+        _device.MakeCurrent();
         foreach (var graph in _graphs.Values)
         {
-            graph.Dispose();
+            graph?.Dispose();
         }
 
         _cache?.Dispose();
@@ -208,28 +214,93 @@ public sealed unsafe partial class CudaBackend : IBackend
         _ops.Rope(heads.Pointer, _inputs.Positions, _inverseFrequencies.Pointer, headCount, d, tokenCount);
     }
 
-    // Captured on first use: the capture records the launches without running them, and the replay runs them.
-    private CudaGraph DecodeGraph(int bucket)
+    // A bucket's first step runs eagerly, which warms everything a capture must not do for the first time (module
+    // loading, cuBLAS's choices), then its graph is captured for the steps after. A capture or instantiation that fails
+    // is told once with the driver's own error, and that bucket stays eager: slower, never wrong.
+    private void Decode(int bucket)
     {
         if (_graphs.TryGetValue(bucket, out var graph))
         {
-            return graph;
+            if (graph is null)
+            {
+                Run(bucket, tileCount: 0, bucket);
+            }
+            else
+            {
+                graph.Launch(_stream);
+            }
+
+            return;
         }
 
-        _stream.BeginCapture();
+        Run(bucket, tileCount: 0, bucket);
+        _graphs[bucket] = TryCapture(bucket);
+    }
+
+    private CudaGraph? TryCapture(int bucket)
+    {
         try
         {
-            Run(bucket, tileCount: 0, bucket);
+            _stream.BeginCapture();
+            try
+            {
+                Run(bucket, tileCount: 0, bucket);
+            }
+            catch (CudaException)
+            {
+                EndFailedCapture();
+                throw;
+            }
+
+            return _stream.EndCapture();
         }
-        catch
+        catch (CudaException exception) when (!exception.IsOutOfMemory)
+        {
+            _options.Warn?.Invoke($"The decode graph for {bucket} sequences could not be captured ({exception.Message}); that batch size runs without a graph.");
+            return null;
+        }
+    }
+
+    private void EndFailedCapture()
+    {
+        try
         {
             _stream.EndCapture().Dispose();
-            throw;
+        }
+        catch (CudaException)
+        {
+            // The capture is already invalid; ending it is only to leave the stream usable.
+        }
+    }
+
+    // What the kernels would read out of bounds: caught on the host with a message, as the CPU backend does.
+    private void CheckIds(ForwardBatch batch)
+    {
+        var vocabulary = Config.VocabSize;
+        foreach (var token in batch.TokenIds)
+        {
+            if ((uint)token >= (uint)vocabulary)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batch), token, $"Token ids run from 0 to {vocabulary - 1}.");
+            }
         }
 
-        graph = _stream.EndCapture();
-        _graphs[bucket] = graph;
-        return graph;
+        foreach (var sequence in batch.Sequences)
+        {
+            // ForwardBatch already refuses a table too short for its context; one longer than a table row holds is ours.
+            if (sequence.BlockTable.Count > _inputs.MaxBlocks)
+            {
+                throw new ArgumentException($"A sequence has {sequence.BlockTable.Count} KV blocks; max_model_len {_options.MaxModelLen} allows at most {_inputs.MaxBlocks}.", nameof(batch));
+            }
+
+            foreach (var block in sequence.BlockTable)
+            {
+                if (block < 1 || block >= KvBlockCount)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(batch), block, $"KV block ids run from 1 to {KvBlockCount - 1}.");
+                }
+            }
+        }
     }
 
     private void ReportOutOfMemory(string phase, CudaException exception)

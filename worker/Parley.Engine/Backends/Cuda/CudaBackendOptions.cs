@@ -26,6 +26,10 @@ public sealed record CudaBackendOptions
 
     public int DeviceOrdinal { get; init; }
 
+    /// <summary>Told once per decode bucket whose graph could not be captured or instantiated (that bucket then runs
+    /// eagerly); the worker logs it.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Where an out-of-memory failure is reported for the operator (Kubernetes' terminationMessagePath).</summary>
     public string TerminationLogPath { get; init; } = TerminationLog.KubernetesPath;
 }
