@@ -64,7 +64,7 @@ internal static class CudaBench
             Console.WriteLine($"{name}: time to first token for {prompt} tokens {TimeToFirstToken(backend, prompt):F1} ms");
             foreach (var sequences in batches)
             {
-                var rate = DecodeTokensPerSecond(backend, sequences, steps: sequences == 1 ? 64 : 32);
+                var rate = DecodeTokensPerSecond(backend, sequences, steps: sequences == 1 ? 64 : 32, maxBatched);
                 Console.WriteLine($"{name}: decode with {sequences} sequences {rate:F0} tok/s{(sequences == 1 ? $" ({100 * rate / roofline:F0}% of the roofline)" : "")}");
             }
 
@@ -92,14 +92,15 @@ internal static class CudaBench
     }
 
     // `sequences` sequences with 128-token contexts, decoding one token each per step (a graph replay per step).
-    private static double DecodeTokensPerSecond(IBackend backend, int sequences, int steps)
+    private static double DecodeTokensPerSecond(IBackend backend, int sequences, int steps, int maxBatched)
     {
         const int Context = 128;
         var tables = Enumerable.Range(0, sequences).Select(s => Blocks(1 + (s * 16), Context + steps + 1)).ToArray();
         var prompts = Enumerable.Range(0, sequences).Select(s => RandomTokens(Context, s)).ToArray();
-        for (var first = 0; first < sequences; first += 8)
+        var perPrefill = Math.Clamp(maxBatched / Context, 1, 8);
+        for (var first = 0; first < sequences; first += perPrefill)
         {
-            Forward(backend, Enumerable.Range(first, Math.Min(8, sequences - first)).Select(s => (prompts[s], 0, tables[s])).ToArray());
+            Forward(backend, Enumerable.Range(first, Math.Min(perPrefill, sequences - first)).Select(s => (prompts[s], 0, tables[s])).ToArray());
         }
 
         Step(backend, tables, Context); // capture
