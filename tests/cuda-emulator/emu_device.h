@@ -2,7 +2,9 @@
 // before the kernel's own source; everything is header-only because each kernel file becomes its own shared object.
 //
 // A grid runs block after block. Each block's threads are fibers on one OS thread, each with its own stack, switched
-// by a few instructions of assembly (swapcontext would make a system call per switch). A fiber runs until it waits:
+// by a few instructions of assembly (swapcontext would make a system call per switch). Warps run one at a time and each
+// as far as it can before the next starts, the schedule most hostile to a missing __syncthreads: without it, warp 0
+// reads shared memory the other warps have not written yet, every time. A fiber runs until it waits:
 //   __syncthreads()   waits until every live thread of the block has arrived (threads that returned count as arrived,
 //                     as on the hardware);
 //   __shfl_*_sync()   waits until every live lane of its warp (32 threads) has arrived, then reads the source lane's
@@ -124,43 +126,52 @@ inline unsigned warp_size(const Block& block, size_t warp)
     return (unsigned)(threads - warp * 32 < 32 ? threads - warp * 32 : 32);
 }
 
-// After every fiber has run until it waits: complete the waits that can complete, or report a deadlock.
-inline bool release(Block& block)
+// True when every live lane of the warp waits at a shuffle (and at least one does): the shuffle completes.
+inline bool warp_arrived(const Block& block, size_t warp)
 {
-    bool released = false;
-    size_t warps = block.warp_generation.size();
-    for (size_t w = 0; w < warps; w++)
+    bool waiting = false;
+    for (size_t lane = 0; lane < warp_size(block, warp); lane++)
     {
-        bool waiting = false, complete = true;
-        for (size_t lane = 0; lane < warp_size(block, w); lane++)
-        {
-            State state = block.fibers[w * 32 + lane].state;
-            if (state == AtWarpBarrier) waiting = true;
-            else if (state != Done) complete = false;
-        }
-        if (waiting && complete)
-        {
-            block.warp_generation[w]++;
-            for (size_t lane = 0; lane < warp_size(block, w); lane++)
-                if (block.fibers[w * 32 + lane].state == AtWarpBarrier) block.fibers[w * 32 + lane].state = Runnable;
-            released = true;
-        }
+        State state = block.fibers[warp * 32 + lane].state;
+        if (state == AtWarpBarrier) waiting = true;
+        else if (state != Done) return false;
     }
-    if (released) return true;
+    return waiting;
+}
 
-    bool any = false, all = true;
+// Runs one warp until none of its lanes can go on: at a completed shuffle its lanes continue at once.
+inline void run_warp(Block& block, size_t warp, size_t& live)
+{
+    for (;;)
+    {
+        for (size_t lane = 0; lane < warp_size(block, warp); lane++)
+        {
+            Fiber& fiber = block.fibers[warp * 32 + lane];
+            if (fiber.state != Runnable) continue;
+            block.current = &fiber;
+            parley_emu_switch(&block.scheduler_sp, fiber.sp);
+            if (fiber.state == Done) live--;
+        }
+        if (!warp_arrived(block, warp)) return;
+        block.warp_generation[warp]++;
+        for (size_t lane = 0; lane < warp_size(block, warp); lane++)
+            if (block.fibers[warp * 32 + lane].state == AtWarpBarrier) block.fibers[warp * 32 + lane].state = Runnable;
+    }
+}
+
+// Once every warp is stuck: the block barrier completes when every live thread waits at it; anything else is a deadlock.
+inline bool release_block_barrier(Block& block)
+{
+    bool any = false;
     for (Fiber& fiber : block.fibers)
     {
         if (fiber.state == AtBlockBarrier) any = true;
-        else if (fiber.state != Done) all = false;
+        else if (fiber.state != Done) return false;
     }
-    if (any && all)
-    {
+    if (any)
         for (Fiber& fiber : block.fibers)
             if (fiber.state == AtBlockBarrier) fiber.state = Runnable;
-        return true;
-    }
-    return false;
+    return any;
 }
 
 inline void run_block(Block& block)
@@ -188,14 +199,8 @@ inline void run_block(Block& block)
     size_t live = threads;
     while (live > 0)
     {
-        for (Fiber& fiber : block.fibers)
-        {
-            if (fiber.state != Runnable) continue;
-            block.current = &fiber;
-            parley_emu_switch(&block.scheduler_sp, fiber.sp);
-            if (fiber.state == Done) live--;
-        }
-        if (live > 0 && !release(block))
+        for (size_t warp = 0; warp < block.warp_generation.size(); warp++) run_warp(block, warp, live);
+        if (live > 0 && !release_block_barrier(block))
         {
             fprintf(stderr, "parley-emu: deadlock in block (%u,%u,%u): threads wait at different barriers (a shuffle in divergent code?)\n",
                 block.block_idx.x, block.block_idx.y, block.block_idx.z);
