@@ -174,6 +174,15 @@ int nvrtcGetPTX(void* handle, char* image)
 int nvrtcGetCUBINSize(void* handle, size_t* size) { return nvrtcGetPTXSize(handle, size); }
 int nvrtcGetCUBIN(void* handle, char* image) { return nvrtcGetPTX(handle, image); }
 
+int nvrtcGetNumSupportedArchs(int* count) { *count = 2; return Success; }
+
+int nvrtcGetSupportedArchs(int* architectures)
+{
+    architectures[0] = 80;
+    architectures[1] = 90;
+    return Success;
+}
+
 int nvrtcDestroyProgram(void** program)
 {
     if (!program) return InvalidInput;

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Parley.Engine.Backends.Cuda;
 
@@ -91,6 +92,39 @@ public sealed partial class KernelCompileTests : IDisposable
         compiler.Compile(source with { Text = source.Text + "\n// edited\n" }, 80);
 
         Directory.GetFiles(_cache).Should().HaveCount(3);
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(90)]
+    public void CompileForDevice_AnSmNvrtcKnows_GivesACubinForExactlyThatSm(int computeCapability)
+    {
+        var image = new KernelCompiler(_cache).CompileForDevice(KernelSource.Named("paged_attention.cu"), computeCapability);
+
+        image.IsCubin.Should().BeTrue();
+        image.Bytes.Take(4).Should().Equal(0x7f, (byte)'E', (byte)'L', (byte)'F');
+        Directory.GetFiles(_cache).Should().ContainSingle().Which.Should().EndWith(".cubin");
+    }
+
+    [Fact]
+    public void CompileForDevice_AnSmNewerThanNvrtc_FallsBackToPtx()
+    {
+        // Debian's NVRTC 11.8 stops at sm_90; a later GPU generation gets PTX for the driver to compile.
+        var compiler = new KernelCompiler(_cache);
+        var source = KernelSource.Named("bias_add.cu");
+
+        var compile = () => compiler.CompileForDevice(source, 120);
+
+        if (compiler.NvrtcVersion < new Version(12, 8))
+        {
+            var image = compile();
+            image.IsCubin.Should().BeFalse();
+            Encoding.UTF8.GetString(image.Bytes).Should().Contain(".target sm_90", "PTX for the newest architecture this NVRTC knows");
+        }
+        else
+        {
+            compile().IsCubin.Should().BeTrue("NVRTC 12.8 and newer know sm_120");
+        }
     }
 
     public void Dispose() => Directory.Delete(_cache, recursive: true);

@@ -15,7 +15,8 @@ internal sealed class CudaKernels : IDisposable
         {
             foreach (var source in KernelSource.All())
             {
-                var module = new CudaModule(compiler.Compile(source, computeCapability));
+                var image = compiler.CompileForDevice(source, computeCapability);
+                var module = new CudaModule(image.IsCubin ? image.Bytes : [.. image.Bytes, 0]);
                 _modules.Add(module);
                 foreach (var name in EntryNames(source))
                 {

@@ -1,4 +1,4 @@
-// Kernel files -> PTX with NVRTC, for one compute capability, cached on disk. The cache key hashes everything that
+// Kernel files -> CUBIN (or PTX) with NVRTC, for one compute capability, cached on disk. The cache key hashes everything that
 // changes the output (source text, options, NVRTC's version), so a new build, a new GPU generation or a new CUDA never
 // reuses stale PTX, and a restart on the same machine skips NVRTC (about a second per file) entirely.
 using System.Runtime.InteropServices;
@@ -8,9 +8,14 @@ using Parley.Engine.Backends.Cuda.Driver;
 
 namespace Parley.Engine.Backends.Cuda;
 
-/// <summary>Compiles kernel files to PTX.</summary>
+/// <summary>Compiles kernel files for the GPU.</summary>
 public sealed unsafe class KernelCompiler
 {
+    /// <summary>A compiled kernel file as the driver loads it.</summary>
+    /// <param name="Bytes">CUBIN (an ELF image) or PTX text.</param>
+    /// <param name="IsCubin">Which of the two.</param>
+    public sealed record KernelImage(byte[] Bytes, bool IsCubin);
+
     private readonly string? _cacheDirectory;
 
     /// <param name="cacheDirectory">Where PTX is kept between runs; null compiles every time.</param>
@@ -38,35 +43,76 @@ public sealed unsafe class KernelCompiler
         return Path.Combine(root, "parley", "ptx");
     }
 
-    /// <summary>NVRTC's options for a compute capability (major × 10 + minor).</summary>
+    /// <summary>NVRTC's options for PTX of a compute capability (major × 10 + minor).</summary>
     public static IReadOnlyList<string> Options(int computeCapability) =>
-        // PTX for the virtual architecture: the driver JIT-compiles it for the exact GPU on load. No fast math: the
-        // CPU backend is the reference and expf/rsqrtf must stay within a few ulps of it.
+        // No fast math: the CPU backend is the reference and expf/rsqrtf must stay within a few ulps of it.
         [$"--gpu-architecture=compute_{computeCapability}", "--std=c++14", "-default-device"];
+
+    /// <summary>NVRTC's options for a CUBIN of exactly that GPU generation.</summary>
+    public static IReadOnlyList<string> CubinOptions(int computeCapability) =>
+        [$"--gpu-architecture=sm_{computeCapability}", "--std=c++14", "-default-device"];
 
     /// <summary>The PTX of <paramref name="source"/> for <paramref name="computeCapability"/>.</summary>
     /// <exception cref="KernelCompileException">NVRTC rejected the source.</exception>
     public string Compile(KernelSource source, int computeCapability)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var options = Options(computeCapability);
-        var cached = _cacheDirectory is null ? null : Path.Combine(_cacheDirectory, $"{Path.GetFileNameWithoutExtension(source.FileName)}-{Key(source, options)}.ptx");
-        if (cached is not null && File.Exists(cached))
+        var ptx = Cached(source, Options(computeCapability), ".ptx", () => Run(source, Options(computeCapability), Output.Ptx, allowUnknownArchitecture: false))!;
+        return Encoding.UTF8.GetString(ptx);
+    }
+
+    /// <summary>What the driver loads for this GPU: a CUBIN for its exact SM, or, where NVRTC does not know that SM,
+    /// PTX for the newest architecture it knows below it (the driver compiles PTX for newer GPUs).</summary>
+    /// <remarks>
+    /// A CUBIN needs no JIT at load, and it does not carry PTX of a newer ISA than the driver reads: PTX from NVRTC 12.8
+    /// is refused by an R535 (CUDA 12.2) driver, a CUBIN for sm_90 from the same NVRTC is not. Both are cached by a key
+    /// that holds the architecture, so one cache serves every GPU generation.
+    /// </remarks>
+    /// <exception cref="KernelCompileException">NVRTC rejected the source.</exception>
+    public KernelImage CompileForDevice(KernelSource source, int computeCapability)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var options = CubinOptions(computeCapability);
+        var cubin = Cached(source, options, ".cubin", () => Run(source, options, Output.Cubin, allowUnknownArchitecture: true));
+        return cubin is not null
+            ? new KernelImage(cubin, IsCubin: true)
+            : new KernelImage(Encoding.UTF8.GetBytes(Compile(source, NewestSupportedUpTo(computeCapability))), IsCubin: false);
+    }
+
+    private static int NewestSupportedUpTo(int computeCapability)
+    {
+        int count;
+        CudaCheck.Nvrtc(Nvrtc.nvrtcGetNumSupportedArchs(&count));
+        var architectures = new int[count];
+        fixed (int* data = architectures)
         {
-            return File.ReadAllText(cached);
+            CudaCheck.Nvrtc(Nvrtc.nvrtcGetSupportedArchs(data));
         }
 
-        var ptx = Run(source, options);
-        if (cached is not null)
+        var usable = architectures.Where(architecture => architecture <= computeCapability).ToArray();
+        return usable.Length > 0 ? usable.Max() : computeCapability;
+    }
+
+    // Reads the cache, or makes the output and writes it (null outputs are not cached: the next start tries again).
+    private byte[]? Cached(KernelSource source, IReadOnlyList<string> options, string extension, Func<byte[]?> make)
+    {
+        var cached = _cacheDirectory is null ? null : Path.Combine(_cacheDirectory, $"{Path.GetFileNameWithoutExtension(source.FileName)}-{Key(source, options)}{extension}");
+        if (cached is not null && File.Exists(cached))
+        {
+            return File.ReadAllBytes(cached);
+        }
+
+        var output = make();
+        if (cached is not null && output is not null)
         {
             Directory.CreateDirectory(_cacheDirectory!);
             // Write then rename, so two workers starting together never read half a file.
             var temporary = $"{cached}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, ptx);
+            File.WriteAllBytes(temporary, output);
             File.Move(temporary, cached, overwrite: true);
         }
 
-        return ptx;
+        return output;
     }
 
     private string Key(KernelSource source, IReadOnlyList<string> options)
@@ -75,7 +121,15 @@ public sealed unsafe class KernelCompiler
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    private static string Run(KernelSource source, IReadOnlyList<string> options)
+    private enum Output
+    {
+        Ptx,
+        Cubin,
+    }
+
+    // The compiled bytes (PTX without its terminating NUL), or null when allowUnknownArchitecture and NVRTC does not
+    // know the architecture.
+    private static byte[]? Run(KernelSource source, IReadOnlyList<string> options, Output output, bool allowUnknownArchitecture)
     {
         nint program;
         fixed (byte* text = Utf8(source.Text), name = Utf8(source.FileName))
@@ -103,25 +157,48 @@ public sealed unsafe class KernelCompiler
                 Array.ForEach(handles, handle => handle.Free());
             }
 
+            if (result == Nvrtc.InvalidOption && allowUnknownArchitecture)
+            {
+                return null;
+            }
+
             if (result != Nvrtc.Success)
             {
                 throw new KernelCompileException(source.FileName, Log(program));
             }
 
-            nuint size;
-            CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTXSize(program, &size));
-            var ptx = new byte[size];
-            fixed (byte* data = ptx)
-            {
-                CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTX(program, data));
-            }
-
-            return Encoding.UTF8.GetString(ptx, 0, Math.Max(0, (int)size - 1));
+            return output == Output.Cubin ? Cubin(program) : Ptx(program);
         }
         finally
         {
             _ = Nvrtc.nvrtcDestroyProgram(&program);
         }
+    }
+
+    private static byte[] Ptx(nint program)
+    {
+        nuint size;
+        CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTXSize(program, &size));
+        var ptx = new byte[size];
+        fixed (byte* data = ptx)
+        {
+            CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTX(program, data));
+        }
+
+        return ptx[..Math.Max(0, (int)size - 1)];
+    }
+
+    private static byte[] Cubin(nint program)
+    {
+        nuint size;
+        CudaCheck.Nvrtc(Nvrtc.nvrtcGetCUBINSize(program, &size));
+        var cubin = new byte[size];
+        fixed (byte* data = cubin)
+        {
+            CudaCheck.Nvrtc(Nvrtc.nvrtcGetCUBIN(program, data));
+        }
+
+        return cubin;
     }
 
     private static string Log(nint program)

@@ -10,9 +10,14 @@ public sealed unsafe class CudaModule : IDisposable
 
     /// <param name="ptx">The PTX text, as NVRTC produced it.</param>
     public CudaModule(string ptx)
+        : this(Encoding.UTF8.GetBytes((ptx ?? throw new ArgumentNullException(nameof(ptx))) + "\0"))
     {
-        ArgumentNullException.ThrowIfNull(ptx);
-        var image = Encoding.UTF8.GetBytes(ptx + "\0");
+    }
+
+    /// <param name="image">A CUBIN, or PTX text ending in a NUL.</param>
+    public CudaModule(byte[] image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         nint handle;
         fixed (byte* data = image)
         {
