@@ -37,8 +37,8 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
         if (type == typeof(ResourceQuantity)) return IntOrString(Names.KubernetesQuantityPattern);
         if (type.IsEnum) return Enum(type);
 
-        if (DictionaryValueType(type) is { } valueType) return new() { Type = "object", AdditionalProperties = For(valueType) };
-        if (ListItemType(type) is { } itemType) return new() { Type = "array", Items = For(itemType) };
+        if (CollectionShapes.DictionaryValueType(type) is { } valueType) return new() { Type = "object", AdditionalProperties = For(valueType) };
+        if (CollectionShapes.ListItemType(type) is { } itemType) return new() { Type = "array", Items = For(itemType) };
         return Object(type);
     }
 
@@ -114,19 +114,4 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
 
     internal static string JsonName(PropertyInfo property) =>
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-
-    private static Type? DictionaryValueType(Type type) =>
-        GenericInterface(type, typeof(IDictionary<,>)) is { } dictionary && dictionary.GetGenericArguments()[0] == typeof(string)
-            ? dictionary.GetGenericArguments()[1]
-            : null;
-
-    private static Type? ListItemType(Type type) =>
-        type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type) && GenericInterface(type, typeof(IEnumerable<>)) is { } enumerable
-            ? enumerable.GetGenericArguments()[0]
-            : null;
-
-    private static Type? GenericInterface(Type type, Type definition) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == definition
-            ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition);
 }

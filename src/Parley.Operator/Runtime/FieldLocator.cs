@@ -7,6 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
 
+using Parley.Api.Schema;
+
 namespace Parley.Operator.Runtime;
 
 /// <summary>Locates the field that fails to decode.</summary>
@@ -34,13 +36,13 @@ public static class FieldLocator
 
         var deeper = json.ValueKind switch
         {
-            JsonValueKind.Object when DictionaryValueType(type) is { } valueType =>
+            JsonValueKind.Object when CollectionShapes.DictionaryValueType(type) is { } valueType =>
                 json.EnumerateObject().Select(p => Locate(p.Value, valueType, Join(path, p.Name))).FirstOrDefault(found => found is not null),
-            JsonValueKind.Object when ListItemType(type) is null && !IsScalar(type) =>
+            JsonValueKind.Object when CollectionShapes.ListItemType(type) is null && !IsScalar(type) =>
                 json.EnumerateObject().Select(p => Property(type, p.Name) is { } property
                     ? Locate(p.Value, property.PropertyType, Join(path, p.Name))
                     : null).FirstOrDefault(found => found is not null),
-            JsonValueKind.Array when ListItemType(type) is { } itemType =>
+            JsonValueKind.Array when CollectionShapes.ListItemType(type) is { } itemType =>
                 json.EnumerateArray().Select((item, i) => Locate(item, itemType, $"{path}[{i}]")).FirstOrDefault(found => found is not null),
             _ => null,
         };
@@ -88,8 +90,8 @@ public static class FieldLocator
     private static string Describe(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        return ListItemType(type) is { } item ? $"a list of {Describe(item)}"
-            : DictionaryValueType(type) is { } value ? $"a map of {Describe(value)}"
+        return CollectionShapes.ListItemType(type) is { } item ? $"a list of {Describe(item)}"
+            : CollectionShapes.DictionaryValueType(type) is { } value ? $"a map of {Describe(value)}"
             : type.Name switch
             {
                 "ResourceQuantity" => "a quantity (such as 500m or 2Gi)",
@@ -109,20 +111,4 @@ public static class FieldLocator
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
             || type == typeof(DateTimeOffset) || type.Name is "ResourceQuantity" or "IntOrString";
     }
-
-    private static Type? DictionaryValueType(Type type) =>
-        GenericInterface(type, typeof(IDictionary<,>)) is { } dictionary && dictionary.GetGenericArguments()[0] == typeof(string)
-            ? dictionary.GetGenericArguments()[1]
-            : null;
-
-    private static Type? ListItemType(Type type) =>
-        type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type) && DictionaryValueType(type) is null
-            && GenericInterface(type, typeof(IEnumerable<>)) is { } enumerable
-            ? enumerable.GetGenericArguments()[0]
-            : null;
-
-    private static Type? GenericInterface(Type type, Type definition) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == definition
-            ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition);
 }

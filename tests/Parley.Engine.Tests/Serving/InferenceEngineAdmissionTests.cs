@@ -7,6 +7,7 @@ using Parley.Engine.Scheduling;
 using Parley.Engine.Serving;
 using Parley.Engine.Tests.Backends;
 using static Parley.Engine.Tests.Backends.BackendCalls;
+using static Parley.Engine.Tests.Serving.InferenceEngineTests;
 
 namespace Parley.Engine.Tests.Serving;
 
@@ -91,18 +92,6 @@ public sealed class InferenceEngineAdmissionTests : IDisposable
     public void Dispose() => _model.Dispose();
 
     private InferenceEngine Engine() => new(_model.Cpu(), new EngineOptions { MaxModelLen = 512, MaxNumSeqs = 8 });
-
-    private static async Task<List<TokenEvent>> Collect(GenerationStream stream)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var events = new List<TokenEvent>();
-        await foreach (var token in stream.WithCancellation(timeout.Token))
-        {
-            events.Add(token);
-        }
-
-        return events;
-    }
 
     // Holds every step until the test opens the gate, so no request can finish and free its place early.
     private sealed class GatedBackend(IBackend inner, ManualResetEventSlim gate) : IBackend

@@ -218,7 +218,8 @@ public sealed class InferenceEngineTests : IDisposable
             MaxModelLen = maxModelLen, MaxNumSeqs = 8, MaxNumBatchedTokens = maxBatchedTokens, EosTokenIds = [258, 256],
         });
 
-    private static async Task<List<TokenEvent>> Collect(GenerationStream stream)
+    /// <summary>Every event of a stream, within 30 s.</summary>
+    internal static async Task<List<TokenEvent>> Collect(GenerationStream stream)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var events = new List<TokenEvent>();
