@@ -60,6 +60,7 @@ public class ModelConfigTests
     [InlineData("""{"quant_method": "awq", "bits": 4}""", "'awq'")]
     [InlineData("""{"quant_method": "gptq", "bits": 8}""", "8 bits")]
     [InlineData("""{"quant_method": "gptq", "bits": 4, "group_size": 64}""", "group_size 64")]
+    [InlineData("""{"quant_method": "gptq", "bits": 4, "group_size": 128, "checkpoint_format": "gptq_v2"}""", "checkpoint_format 'gptq_v2'")]
     public void Parse_OtherQuantization_IsRefused(string quantization, string message)
     {
         var json = JsonNode.Parse(Llama31)!;

@@ -111,6 +111,14 @@ public sealed record ModelConfig
             throw new NotSupportedException($"quantization '{method}' with {bits} bits is not supported; supported: gptq with 4 bits.");
         }
 
+        // GPTQ v1 (AutoGPTQ, and what transformers writes by default) stores each zero point minus one; gptq_v2
+        // (GPTQModel) stores it as is. Both kernels read v1: a v2 checkpoint would be off by one step on every weight.
+        if (Text(quantization, "checkpoint_format") is { } format && format != "gptq")
+        {
+            throw new NotSupportedException(
+                $"GPTQ checkpoint_format '{format}' is not supported; supported: gptq (v1 zero points). Save the model in the gptq format (GPTQModel converts v2 to it when saving).");
+        }
+
         var group = IntOr(quantization, "group_size", 128);
         if (group is not (128 or -1))
         {
