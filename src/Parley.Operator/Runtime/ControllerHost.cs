@@ -181,6 +181,20 @@ public sealed partial class ControllerHost : IDisposable
     /// <paramref name="abort"/> fires too (leadership lost).</summary>
     private async Task WorkAsync(ChatDeploymentReconciler reconciler, CancellationToken stopTaking, CancellationToken abort)
     {
+        // No reconcile before every cache holds its first list (controller-runtime's WaitForCacheSync): planning against
+        // a node cache that is still empty would mark ChatDeployments NoGpuNodes and warn about it for nothing.
+        while (!HasSynced && !stopTaking.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), stopTaking).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         // Keys that arrived while another instance led are reconciled now that this one leads.
         EnqueueAll();
         var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkerAsync(reconciler, stopTaking, abort)).ToList();
