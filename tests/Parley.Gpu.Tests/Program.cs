@@ -1,4 +1,5 @@
 // parley-gpu-tests parity   CUDA-vs-CPU parity on tiny models of every architecture and dtype; exit 1 on any failure
+//                           (--quick: the prefill check of each model only)
 // parley-gpu-tests bench    decode and prefill speed on random models of real shapes, as one table
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Gpu.Tests;
@@ -7,7 +8,7 @@ try
 {
     return args.FirstOrDefault() switch
     {
-        "parity" => ParityChecks.Run(),
+        "parity" => ParityChecks.Run(quick: args.Contains("--quick")),
         "bench" => CudaBench.Run(args.Skip(1).ToArray()),
         _ => Usage(),
     };
@@ -20,6 +21,6 @@ catch (CudaUnavailableException exception)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: parley-gpu-tests parity | bench [--all]");
+    Console.Error.WriteLine("usage: parley-gpu-tests parity [--quick] | bench [--all | --tiny]");
     return 64;
 }

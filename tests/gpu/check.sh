@@ -6,7 +6,8 @@
 #   tests/gpu/check.sh publish      (anywhere with the .NET 10 SDK) -> artifacts/gpu-check/
 #   tests/gpu/check.sh run          (on the GPU machine, from the repository or from a copy of artifacts/gpu-check/)
 #   tests/gpu/check.sh              both, when one machine has the SDK and the GPU
-#   tests/gpu/check.sh --emulated   both, on the emulated CUDA of tests/cuda-emulator (CI runs this: the script is tested)
+#   tests/gpu/check.sh --emulated   both, on the emulated CUDA of tests/cuda-emulator (CI runs this: the script is tested;
+#                                   parity --quick there, since dotnet test already runs every parity check on the emulator)
 #
 # NVRTC and cuBLAS are found on the loader's path, or in PyTorch's nvidia-* wheels (CUDA 12 or 13 names), whose lib
 # folders also go on LD_LIBRARY_PATH so NVRTC finds its builtins library. Each part has its own time limit and prints
@@ -62,17 +63,18 @@ use_emulator() {
 }
 
 run() {
-  local binary="$out/Parley.Gpu.Tests" bench_args=("$@")
+  local binary="$out/Parley.Gpu.Tests" bench_args=("$@") parity_args=()
   [ -x "$binary" ] || binary="$here/Parley.Gpu.Tests"   # a copied artifacts/gpu-check/ with this script inside
   if [ "${EMULATED:-0}" = 1 ]; then
     use_emulator
     bench_args=(--tiny "$@")
+    parity_args=(--quick)
   else
     command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
     use_wheels
   fi
   echo "== parity (limit ${parity_seconds} s)"
-  timeout "$parity_seconds" "$binary" parity; local parity=$?
+  timeout "$parity_seconds" "$binary" parity "${parity_args[@]}"; local parity=$?
   echo "== benchmark (limit ${bench_seconds} s)"
   timeout "$bench_seconds" "$binary" bench "${bench_args[@]}"; local bench=$?
   echo "parity exit $parity, benchmark exit $bench"
