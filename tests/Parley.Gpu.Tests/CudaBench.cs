@@ -61,6 +61,9 @@ internal static class CudaBench
 
             var roofline = backend.Device.MemoryBandwidthBytesPerSecond / backend.WeightBytes;
             Console.WriteLine($"{name}: checkpoint written in {written:F1} s, loaded in {clock.Elapsed.TotalSeconds - written:F1} s, {backend.WeightBytes / (double)(1L << 30):F2} GiB of weights, {backend.KvBlockCount} KV blocks; HBM roofline {roofline:F0} tok/s at batch 1");
+            var predicted = TuningPrediction.PredictedKvTokens(spec, backend.Device.TotalMemoryBytes);
+            var got = (backend.KvBlockCount - 1L) * Parley.Engine.Scheduling.BlockPool.BlockSize;
+            Console.WriteLine($"{name}: KV tokens predicted by Parley.Tuning {predicted:N0}, got {got:N0}, ratio {(predicted > 0 ? got / (double)predicted : double.NaN):F3} (got / predicted, gpu_memory_utilization {TuningPrediction.Utilization})");
             Console.WriteLine($"{name}: time to first token for {prompt} tokens {TimeToFirstToken(backend, prompt):F1} ms");
             foreach (var sequences in batches)
             {
