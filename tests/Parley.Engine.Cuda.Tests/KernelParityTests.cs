@@ -133,14 +133,8 @@ public sealed class KernelParityTests : IDisposable
         int[][] tables = [[3, 1], [2, 5, 7], [6]];
         var cacheLength = Blocks * KvHeads * 16 * HeadDim;
         float[] keys = Random(cacheLength), values = Random(cacheLength), queries = Random(contexts.Length * QHeads * HeadDim);
-        var flatTables = new int[contexts.Length * MaxBlocks];
-        for (var s = 0; s < tables.Length; s++)
-        {
-            tables[s].CopyTo(flatTables, s * MaxBlocks);
-        }
-
         ulong output = Upload(new float[queries.Length]);
-        var inputs = new AttentionInputs(Upload(flatTables), MaxBlocks, Upload(new[] { 0, 1, 2 }), Upload(contexts.Select(c => c - 1).ToArray()), QHeads, KvHeads, HeadDim);
+        var inputs = new AttentionInputs(Upload(Rows(tables, MaxBlocks)), MaxBlocks, Upload(new[] { 0, 1, 2 }), Upload(contexts.Select(c => c - 1).ToArray()), QHeads, KvHeads, HeadDim);
 
         _ops.PagedAttention(Upload(queries), Upload(keys), Upload(values), CudaDtype.Float32, inputs, contexts.Length, output, CudaDtype.Float32);
 
@@ -177,14 +171,8 @@ public sealed class KernelParityTests : IDisposable
         int[] tiles = [0, 16, 16, 5, 21, 3];
         var cacheLength = Blocks * KvHeads * 16 * HeadDim;
         float[] keys = Random(cacheLength), values = Random(cacheLength), queries = Random(positions.Length * QHeads * HeadDim);
-        var flatTables = new int[tables.Length * MaxBlocks];
-        for (var s = 0; s < tables.Length; s++)
-        {
-            tables[s].CopyTo(flatTables, s * MaxBlocks);
-        }
-
         ulong output = Upload(new float[queries.Length]);
-        var inputs = new AttentionInputs(Upload(flatTables), MaxBlocks, Upload(sequenceOfToken), Upload(positions), QHeads, KvHeads, HeadDim);
+        var inputs = new AttentionInputs(Upload(Rows(tables, MaxBlocks)), MaxBlocks, Upload(sequenceOfToken), Upload(positions), QHeads, KvHeads, HeadDim);
 
         _ops.PrefillAttention(Upload(queries), Upload(keys), Upload(values), CudaDtype.Float32, inputs, Upload(tiles), tiles.Length / 2, output, CudaDtype.Float32);
 
@@ -213,6 +201,18 @@ public sealed class KernelParityTests : IDisposable
         _cublas.Dispose();
         _stream.Dispose();
         _device.Dispose();
+    }
+
+    // Block tables as the kernels read them: one row of maxBlocks per sequence.
+    private static int[] Rows(int[][] tables, int maxBlocks)
+    {
+        var rows = new int[tables.Length * maxBlocks];
+        for (var s = 0; s < tables.Length; s++)
+        {
+            tables[s].CopyTo(rows, s * maxBlocks);
+        }
+
+        return rows;
     }
 
     private float[] Random(int count) => Enumerable.Range(0, count).Select(_ => (float)((_random.NextDouble() * 2) - 1)).ToArray();
