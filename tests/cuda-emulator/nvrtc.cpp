@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -86,7 +87,9 @@ Result compile(Program& program, const std::vector<std::string>& options)
     program.image = "// parley emulated CUDA module\n.emu " + object + "\n";
     if (access(object.c_str(), R_OK) == 0) return Success;
 
-    std::string pid = std::to_string(getpid());
+    // Unique per compile, not per process: two threads of one process may compile the same file at the same moment.
+    static std::atomic<unsigned> compiles{0};
+    std::string pid = std::to_string(getpid()) + "-" + std::to_string(compiles.fetch_add(1));
     std::string source_path = cache + "/" + stem + "-" + key + "." + pid + ".cpp", temporary = object + "." + pid + ".tmp", log_path = source_path + ".log";
     std::ofstream(source_path) << unit;
     std::string command = cxx + " " + flags + defines + " -I" + quoted(directory) + " -o " + quoted(temporary) + " " + quoted(source_path) + " > " +

@@ -106,8 +106,8 @@ public sealed unsafe class KernelCompiler
         if (cached is not null && output is not null)
         {
             Directory.CreateDirectory(_cacheDirectory!);
-            // Write then rename, so two workers starting together never read half a file.
-            var temporary = $"{cached}.{Environment.ProcessId}.tmp";
+            // Write then rename, so two workers (or two backends of one process) starting together never read half a file.
+            var temporary = $"{cached}.{Guid.NewGuid():N}.tmp";
             File.WriteAllBytes(temporary, output);
             File.Move(temporary, cached, overwrite: true);
         }
