@@ -1,9 +1,11 @@
 // Each CUDA kernel alone against its CPU twin, on the emulated CUDA: whole-model parity says that something differs,
 // these say which kernel. A failure prints the largest difference and the first index beyond the tolerance, with both
-// values (llm.c's check_tensor). Widths are odd and not multiples of the block size, so tails are exercised.
+// values (llm.c's check_tensor). Widths are odd and not multiples of the block size, so tails are exercised. The GPTQ
+// kernels are checked against the weights GptqPacker's packing stands for (Dequantize, the CPU reference).
 using Parley.Engine.Backends.Cpu.Kernels;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Models;
 using Parley.Gpu.Tests;
 using Parley.Testing;
 
@@ -192,6 +194,44 @@ public sealed class KernelParityTests : IDisposable
         }
 
         Check("prefill_attention", Download(output, queries.Length), expected);
+    }
+
+    [Theory]
+    [InlineData(128, true)]
+    [InlineData(128, false)]
+    [InlineData(-1, false)]
+    public void GptqGemvAndDequant_MatchTheWeightsThePackerStandsFor(int groupSize, bool symmetric)
+    {
+        const int Out = 64, In = 256, Tokens = 11;   // 11 tokens: one full TOKENS tile of 8 and a partial one
+        var tensors = GptqPacker.Quantize(Random(Out * In), Out, In, groupSize, symmetric, actOrder: false, _random);
+        var dense = GptqPacker.Dequantize(tensors, Out, In);               // [out, in]
+        var x = Random(Tokens * In).Select(v => (Half)v).ToArray();        // the kernel reads f16 activations
+        ulong qweight = Upload(tensors.QWeight), qzeros = Upload(tensors.QZeros), scales = Upload(tensors.Scales);
+        ulong order = Upload(Enumerable.Range(0, In).ToArray()), y = Upload(new float[Tokens * Out]), w = Upload(new Half[Out * In]);
+
+        var size = groupSize > 0 ? groupSize : In;   // the kernels take the group's length, as ModelWeights gives it
+        _ops.GptqGemv(Upload(x), order, qweight, qzeros, scales, In, Out, size, Tokens, y);
+        _ops.GptqDequant(order, qweight, qzeros, scales, In, Out, size, w);
+
+        var expected = new float[Tokens * Out];
+        for (var t = 0; t < Tokens; t++)
+        {
+            for (var o = 0; o < Out; o++)
+            {
+                var sum = 0.0;
+                for (var i = 0; i < In; i++)
+                {
+                    sum += (double)(float)x[(t * In) + i] * dense[(o * In) + i];
+                }
+
+                expected[(t * Out) + o] = (float)sum;
+            }
+        }
+
+        Check("gptq_gemv", Download(y, Tokens * Out), expected, tolerance: 1e-4f);
+        var dequantized = new Half[Out * In];
+        _buffers.Single(buffer => buffer.Pointer == w).DownloadNow<Half>(dequantized, _stream.Handle);
+        Check("gptq_dequant", [.. dequantized.Select(v => (float)v)], [.. dense.Select(v => (float)(Half)v)], tolerance: 0);
     }
 
     public void Dispose()
