@@ -21,7 +21,7 @@ public sealed class CudaBackendTests : IDisposable
     {
         var warnings = new List<string>();
         using var eager = _model.Cuda(graphs: false);
-        using var failing = EmulatorSettings.With("PARLEY_EMU_FAIL_CAPTURE", "1");
+        using var failing = CudaEmulator.Override("PARLEY_EMU_FAIL_CAPTURE", "1");
         using var graphs = CudaBackend.Load(_model.Path, Options(graphs: true) with { Warn = warnings.Add });
         var prompts = new[] { RandomTokens(5, 1), RandomTokens(9, 2), RandomTokens(3, 3) };
         var tables = new[] { Blocks(1, 64), Blocks(5, 64), Blocks(9, 64) };

@@ -25,6 +25,13 @@ public static partial class CudaEmulator
         }
     }
 
+    /// <summary>Sets one variable the emulated driver reads (the C environment) until the result is disposed.</summary>
+    public static IDisposable Override(string name, string value)
+    {
+        _ = SetNative(name, value, 1);
+        return new Unset(name);
+    }
+
     /// <summary>Sets the variables for a child process.</summary>
     public static void UseIn(ProcessStartInfo start, long deviceMemoryBytes = 2L << 30)
     {
@@ -61,4 +68,12 @@ public static partial class CudaEmulator
     // Environment.SetEnvironmentVariable changes only .NET's copy; the emulated driver reads the C environment.
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetNative(string name, string value, int overwrite);
+
+    [LibraryImport("libc", EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnsetNative(string name);
+
+    private sealed class Unset(string name) : IDisposable
+    {
+        public void Dispose() => _ = UnsetNative(name);
+    }
 }

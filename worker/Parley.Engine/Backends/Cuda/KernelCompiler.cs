@@ -175,44 +175,29 @@ public sealed unsafe class KernelCompiler
         }
     }
 
-    private static byte[] Ptx(nint program)
+    // PTX and the log end in a NUL that is not part of the text; a CUBIN is taken whole.
+    private static byte[] Ptx(nint program) => WithoutNul(Read(program, &Nvrtc.nvrtcGetPTXSize, &Nvrtc.nvrtcGetPTX));
+
+    private static byte[] Cubin(nint program) => Read(program, &Nvrtc.nvrtcGetCUBINSize, &Nvrtc.nvrtcGetCUBIN);
+
+    private static string Log(nint program) =>
+        Encoding.UTF8.GetString(WithoutNul(Read(program, &Nvrtc.nvrtcGetProgramLogSize, &Nvrtc.nvrtcGetProgramLog))).Trim();
+
+    // Every NVRTC output comes in two calls: its size, then its bytes.
+    private static byte[] Read(nint program, delegate*<nint, nuint*, int> sizeOf, delegate*<nint, byte*, int> copy)
     {
         nuint size;
-        CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTXSize(program, &size));
-        var ptx = new byte[size];
-        fixed (byte* data = ptx)
+        CudaCheck.Nvrtc(sizeOf(program, &size));
+        var bytes = new byte[size];
+        fixed (byte* data = bytes)
         {
-            CudaCheck.Nvrtc(Nvrtc.nvrtcGetPTX(program, data));
+            CudaCheck.Nvrtc(copy(program, data));
         }
 
-        return ptx[..Math.Max(0, (int)size - 1)];
+        return bytes;
     }
 
-    private static byte[] Cubin(nint program)
-    {
-        nuint size;
-        CudaCheck.Nvrtc(Nvrtc.nvrtcGetCUBINSize(program, &size));
-        var cubin = new byte[size];
-        fixed (byte* data = cubin)
-        {
-            CudaCheck.Nvrtc(Nvrtc.nvrtcGetCUBIN(program, data));
-        }
-
-        return cubin;
-    }
-
-    private static string Log(nint program)
-    {
-        nuint size;
-        CudaCheck.Nvrtc(Nvrtc.nvrtcGetProgramLogSize(program, &size));
-        var log = new byte[size];
-        fixed (byte* data = log)
-        {
-            CudaCheck.Nvrtc(Nvrtc.nvrtcGetProgramLog(program, data));
-        }
-
-        return Encoding.UTF8.GetString(log, 0, Math.Max(0, (int)size - 1)).Trim();
-    }
+    private static byte[] WithoutNul(byte[] text) => text.Length > 0 && text[^1] == 0 ? text[..^1] : text;
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text + "\0");
 }
