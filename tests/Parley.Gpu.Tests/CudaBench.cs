@@ -17,18 +17,21 @@ internal static class CudaBench
     private static readonly TinyModelSpec Qwen2_1_5B = new()
     {
         ModelType = "qwen2", HiddenSize = 1536, IntermediateSize = 8960, NumHiddenLayers = 28, NumAttentionHeads = 12, NumKeyValueHeads = 2,
-        VocabSize = 151936, TieWordEmbeddings = true, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 32768,
+        VocabSize = 151936, TieWordEmbeddings = true, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 32768, Fill = TinyWeightFill.RandomBits,
     };
 
     private static readonly TinyModelSpec Llama3_8B = new()
     {
         ModelType = "llama", HiddenSize = 4096, IntermediateSize = 14336, NumHiddenLayers = 32, NumAttentionHeads = 32, NumKeyValueHeads = 8,
-        VocabSize = 128256, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 8192,
+        VocabSize = 128256, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 8192, Fill = TinyWeightFill.RandomBits,
     };
 
     // --tiny: the same table on a small model, for the emulated CUDA (the script's own test), where real shapes would
     // take hours.
-    private static readonly TinyModelSpec Tiny = new() { ModelType = "qwen2", HiddenSize = 128, IntermediateSize = 256, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
+    private static readonly TinyModelSpec Tiny = new()
+    {
+        ModelType = "qwen2", HiddenSize = 128, IntermediateSize = 256, NumAttentionHeads = 4, NumKeyValueHeads = 2, Fill = TinyWeightFill.RandomBits,
+    };
 
     public static int Run(string[] args)
     {

@@ -41,11 +41,16 @@ internal static class ParityChecks
         return Checks(spec).Single(check => check.Name == checkName).Run(model, Tolerance(spec));
     }
 
+    /// <summary>The models' names, as <c>parity --model</c> takes them.</summary>
+    public static IEnumerable<string> ModelNames => Models.Select(model => model.Name);
+
     /// <param name="quick">Only the first check (prefill) of each model.</param>
-    public static int Run(bool quick = false)
+    /// <param name="models">Only these models (every model when empty).</param>
+    public static int Run(bool quick = false, IReadOnlyCollection<string>? models = null)
     {
         var results = new List<(string Check, bool Passed, string Detail)>();
-        foreach (var (name, check) in quick ? Cases().DistinctBy(c => c.Model) : Cases())
+        var cases = Cases().Where(c => models is not { Count: > 0 } || models.Contains(c.Model));
+        foreach (var (name, check) in quick ? cases.DistinctBy(c => c.Model) : cases)
         {
             try
             {

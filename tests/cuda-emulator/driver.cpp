@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 #include "emu_abi.h"
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace {
 
@@ -163,6 +166,15 @@ int cuMemGetInfo_v2(size_t* free_bytes, size_t* total)
     return Success;
 }
 
+// Under AddressSanitizer each allocation sits between two poisoned guard pages, and the slack after its last byte is
+// poisoned too: a kernel (or a GEMM) reading past either end of a buffer is reported where it happens. Guards are not
+// counted as device memory.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t GuardBytes = 4096;
+#else
+constexpr size_t GuardBytes = 0;
+#endif
+
 int cuMemAlloc_v2(uint64_t* pointer, size_t bytes)
 {
     std::lock_guard<std::mutex> guard(lock);
@@ -171,9 +183,13 @@ int cuMemAlloc_v2(uint64_t* pointer, size_t bytes)
     size_t rounded = (bytes + 4095) & ~(size_t)4095;
     if (used_bytes + rounded > device_memory()) return OutOfMemory;
     // Anonymous pages: zero, and no resident memory until a page is touched (a large KV cache costs only what is used).
-    void* memory = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* memory = mmap(nullptr, rounded + 2 * GuardBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED) return OutOfMemory;
-    *pointer = (uint64_t)memory;
+    *pointer = (uint64_t)memory + GuardBytes;
+#if defined(__SANITIZE_ADDRESS__)
+    ASAN_POISON_MEMORY_REGION(memory, GuardBytes);
+    ASAN_POISON_MEMORY_REGION((char*)*pointer + bytes, rounded - bytes + GuardBytes);
+#endif
     allocations[*pointer] = rounded;
     used_bytes += rounded;
     return Success;
@@ -184,7 +200,13 @@ int cuMemFree_v2(uint64_t pointer)
     std::lock_guard<std::mutex> guard(lock);
     auto found = allocations.find(pointer);
     if (found == allocations.end()) return InvalidValue;
-    munmap((void*)pointer, found->second);
+    void* memory = (char*)pointer - GuardBytes;
+    size_t mapped = found->second + 2 * GuardBytes;
+#if defined(__SANITIZE_ADDRESS__)
+    // The shadow outlives the mapping: a later mapping at the same address must not inherit these poisoned bytes.
+    ASAN_UNPOISON_MEMORY_REGION(memory, mapped);
+#endif
+    munmap(memory, mapped);
     used_bytes -= found->second;
     allocations.erase(found);
     return Success;

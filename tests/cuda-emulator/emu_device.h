@@ -24,6 +24,9 @@
 #include <utility>
 #include <vector>
 #include "emu_abi.h"
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 struct uint3 { unsigned x, y, z; };
 
@@ -69,6 +72,7 @@ struct Fiber
     void* sp;
     State state;
     uint3 tid;
+    void* stack_bottom;   // the lowest address of its stack, for AddressSanitizer's stack bounds
 };
 
 struct Block
@@ -83,6 +87,8 @@ struct Block
     std::vector<Fiber> fibers;
     std::vector<unsigned> warp_generation;   // [warps]: shuffles completed by each warp
     std::vector<uint64_t> exchange;          // [warps][2][32]: lane values, double-buffered by generation
+    const void* scheduler_stack = nullptr;   // the launching thread's stack bounds, for AddressSanitizer
+    size_t scheduler_stack_size = 0;
 };
 
 inline Block* current_block = nullptr;
@@ -104,17 +110,50 @@ inline unsigned char* stacks(size_t count)
     return memory;
 }
 
+// AddressSanitizer must be told of every stack switch, or it checks a fiber's frames against the launching thread's
+// stack bounds. Use-after-return detection stays off (detect_stack_use_after_return=0), so no fake stacks are kept.
+// A fiber that starts or resumes learns the scheduler's stack bounds from the switch (the stack it came from); the
+// scheduler, resuming, has no use for the fiber's.
+inline void entered_fiber(Block& block)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(nullptr, &block.scheduler_stack, &block.scheduler_stack_size);
+#else
+    (void)block;
+#endif
+}
+
+inline void entered_scheduler()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
+}
+
+inline void leaving_for(const void* bottom, size_t size)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_start_switch_fiber(nullptr, bottom, size);
+#else
+    (void)bottom;
+    (void)size;
+#endif
+}
+
 inline void yield(State state)
 {
     Block* block = current_block;
     Fiber* self = block->current;
     self->state = state;
+    leaving_for(block->scheduler_stack, block->scheduler_stack_size);
     parley_emu_switch(&self->sp, block->scheduler_sp);
+    entered_fiber(*block);
 }
 
 [[noreturn]] inline void fiber_main()
 {
     Block* block = current_block;
+    entered_fiber(*block);
     block->entry(block->kernel, block->args);
     yield(Done);
     abort();
@@ -149,7 +188,9 @@ inline void run_warp(Block& block, size_t warp, size_t& live)
             Fiber& fiber = block.fibers[warp * 32 + lane];
             if (fiber.state != Runnable) continue;
             block.current = &fiber;
+            leaving_for(fiber.stack_bottom, StackBytes);
             parley_emu_switch(&block.scheduler_sp, fiber.sp);
+            entered_scheduler();
             if (fiber.state == Done) live--;
         }
         if (!warp_arrived(block, warp)) return;
@@ -187,6 +228,7 @@ inline void run_block(Block& block)
         fiber.tid = { (unsigned)(i % block.block_dim.x), (unsigned)(i / block.block_dim.x % block.block_dim.y),
                       (unsigned)(i / ((size_t)block.block_dim.x * block.block_dim.y)) };
         fiber.state = Runnable;
+        fiber.stack_bottom = memory + i * StackBytes;
         // The first switch "returns" into fiber_main with the stack aligned as after a call. Stack tops are staggered
         // by 64-byte steps: tops 64 KiB apart would all fall in one L1 cache set and evict each other at every switch.
         void** top = (void**)(memory + (i + 1) * StackBytes - (i % 64) * 64);

@@ -29,6 +29,19 @@ public sealed record TinyModelSpec
 
     /// <summary>Write the layer projections as GPTQ 4-bit (everything else f16), or dense when null.</summary>
     public TinyGptq? Gptq { get; init; }
+
+    /// <summary>How the weights are drawn: for tests that compute with them, or for benchmarks of real sizes.</summary>
+    public TinyWeightFill Fill { get; init; } = TinyWeightFill.Reference;
+}
+
+/// <summary>How a tiny checkpoint's weights are drawn.</summary>
+public enum TinyWeightFill
+{
+    /// <summary>Small normally-spread values (GPTQ: quantised from them), reproducible per seed: what parity needs.</summary>
+    Reference,
+
+    /// <summary>Masked random bits streamed to disk: billions of weights in seconds, for benchmarks only.</summary>
+    RandomBits,
 }
 
 /// <summary>The quantization_config of a tiny GPTQ checkpoint.</summary>
@@ -85,48 +98,89 @@ public static class TinyModel
             : null,
     };
 
-    private static void WriteWeights(string folder, TinyModelSpec spec, ModelConfig config, int seed)
+    private enum PartKind
     {
-        var random = new Random(seed);
+        Dense,
+        Norm,
+        Linear,
+    }
+
+    // One weight of the architecture, in checkpoint order; a Linear part is [rows, columns] and becomes one dense
+    // ".weight" or GPTQ's four tensors.
+    private readonly record struct Part(string Name, PartKind Kind, long[] Shape);
+
+    private static IEnumerable<Part> Parts(ModelConfig config)
+    {
         long h = config.HiddenSize, d = config.HeadDim, q = config.NumAttentionHeads * d, kv = config.NumKeyValueHeads * d, i = config.IntermediateSize;
-        var tensors = new List<TensorData> { Random(random, spec.Dtype, "model.embed_tokens.weight", config.VocabSize, h) };
+        yield return new("model.embed_tokens.weight", PartKind.Dense, [config.VocabSize, h]);
         for (var n = 0; n < config.NumHiddenLayers; n++)
         {
             var p = $"model.layers.{n}.";
-            tensors.Add(Norm(random, spec.Dtype, p + "input_layernorm.weight", h));
-            tensors.AddRange(Linear(random, spec, p + "self_attn.q_proj", q, h));
-            tensors.AddRange(Linear(random, spec, p + "self_attn.k_proj", kv, h));
-            tensors.AddRange(Linear(random, spec, p + "self_attn.v_proj", kv, h));
-            tensors.AddRange(Linear(random, spec, p + "self_attn.o_proj", h, q));
+            yield return new(p + "input_layernorm.weight", PartKind.Norm, [h]);
+            yield return new(p + "self_attn.q_proj", PartKind.Linear, [q, h]);
+            yield return new(p + "self_attn.k_proj", PartKind.Linear, [kv, h]);
+            yield return new(p + "self_attn.v_proj", PartKind.Linear, [kv, h]);
+            yield return new(p + "self_attn.o_proj", PartKind.Linear, [h, q]);
             if (config.AttentionBias)
             {
-                tensors.Add(Random(random, spec.Dtype, p + "self_attn.q_proj.bias", q));
-                tensors.Add(Random(random, spec.Dtype, p + "self_attn.k_proj.bias", kv));
-                tensors.Add(Random(random, spec.Dtype, p + "self_attn.v_proj.bias", kv));
+                yield return new(p + "self_attn.q_proj.bias", PartKind.Dense, [q]);
+                yield return new(p + "self_attn.k_proj.bias", PartKind.Dense, [kv]);
+                yield return new(p + "self_attn.v_proj.bias", PartKind.Dense, [kv]);
             }
 
             if (config.QkNorm)
             {
-                tensors.Add(Norm(random, spec.Dtype, p + "self_attn.q_norm.weight", d));
-                tensors.Add(Norm(random, spec.Dtype, p + "self_attn.k_norm.weight", d));
+                yield return new(p + "self_attn.q_norm.weight", PartKind.Norm, [d]);
+                yield return new(p + "self_attn.k_norm.weight", PartKind.Norm, [d]);
             }
 
-            tensors.Add(Norm(random, spec.Dtype, p + "post_attention_layernorm.weight", h));
-            tensors.AddRange(Linear(random, spec, p + "mlp.gate_proj", i, h));
-            tensors.AddRange(Linear(random, spec, p + "mlp.up_proj", i, h));
-            tensors.AddRange(Linear(random, spec, p + "mlp.down_proj", h, i));
+            yield return new(p + "post_attention_layernorm.weight", PartKind.Norm, [h]);
+            yield return new(p + "mlp.gate_proj", PartKind.Linear, [i, h]);
+            yield return new(p + "mlp.up_proj", PartKind.Linear, [i, h]);
+            yield return new(p + "mlp.down_proj", PartKind.Linear, [h, i]);
         }
 
-        tensors.Add(Norm(random, spec.Dtype, "model.norm.weight", h));
+        yield return new("model.norm.weight", PartKind.Norm, [h]);
         if (!config.TieWordEmbeddings)
         {
-            tensors.Add(Random(random, spec.Dtype, "lm_head.weight", config.VocabSize, h));
+            yield return new("lm_head.weight", PartKind.Dense, [config.VocabSize, h]);
+        }
+    }
+
+    private static void WriteWeights(string folder, TinyModelSpec spec, ModelConfig config, int seed)
+    {
+        var parts = Parts(config).ToList();
+        List<TensorSource> tensors;
+        if (spec.Fill == TinyWeightFill.RandomBits)
+        {
+            tensors = parts.SelectMany((part, index) => RandomBits(spec, part, (ulong)seed << 32 | (uint)(index * 4))).ToList();
+        }
+        else
+        {
+            var random = new Random(seed);
+            tensors = parts.SelectMany(part => Reference(random, spec, part))
+                .Select(tensor => new TensorSource(tensor.Name, tensor.Dtype, tensor.Shape, stream => stream.Write(tensor.Bytes))).ToList();
         }
 
         WriteShards(folder, tensors, Math.Max(1, spec.Shards));
     }
 
-    private static void WriteShards(string folder, List<TensorData> tensors, int shards)
+    private static IEnumerable<TensorData> Reference(Random random, TinyModelSpec spec, Part part) => part.Kind switch
+    {
+        PartKind.Dense => [Random(random, spec.Dtype, part.Name, part.Shape)],
+        PartKind.Norm => [Norm(random, spec.Dtype, part.Name, part.Shape[0])],
+        _ => Linear(random, spec, part.Name, part.Shape[0], part.Shape[1]),
+    };
+
+    private static IEnumerable<TensorSource> RandomBits(TinyModelSpec spec, Part part, ulong seed) => part.Kind switch
+    {
+        PartKind.Dense => [RandomBitWeights.Dense(part.Name, spec.Dtype, part.Shape, seed)],
+        PartKind.Norm => [RandomBitWeights.Norm(part.Name, spec.Dtype, part.Shape[0], seed)],
+        _ when spec.Gptq is { } gptq => RandomBitWeights.Gptq(part.Name, part.Shape[0], part.Shape[1], gptq, seed),
+        _ => [RandomBitWeights.Dense(part.Name + ".weight", spec.Dtype, part.Shape, seed)],
+    };
+
+    private static void WriteShards(string folder, List<TensorSource> tensors, int shards)
     {
         if (shards == 1)
         {
