@@ -8,8 +8,8 @@ namespace Parley.Tuning;
 /// <summary>The arithmetic of the KV cache, each term named.</summary>
 public static class KvBudget
 {
-    /// <summary>Tokens per KV block: vLLM's default; smaller blocks waste less but cost more block-table entries.</summary>
-    public const int BlockSize = 16;
+    /// <summary>Tokens per KV block, as the worker allocates them.</summary>
+    public const int BlockSize = Parley.Api.Contracts.KvBlocks.Size;
 
     /// <summary>Tokens one scheduler step may carry (prefill chunks plus decodes): vLLM's chunked-prefill default for
     /// online serving. The worker profiles a forward pass of this size, so it bounds the activation peak.</summary>

@@ -42,7 +42,7 @@ public sealed class CudaWorkerTests : IDisposable
 
         exitCode.Should().Be(1);
         worker.Log.Should().Contain("CUDA_ERROR_OUT_OF_MEMORY");
-        File.ReadAllText(terminationLog).Should().StartWith($"{Parley.Engine.Backends.Cuda.TerminationLog.OutOfMemoryPrefix} while loading").And.EndWith("\n");
+        File.ReadAllText(terminationLog).Should().StartWith($"{Parley.Api.Contracts.OutOfMemoryTermination.Prefix} while loading").And.EndWith("\n");
     }
 
     [Fact]

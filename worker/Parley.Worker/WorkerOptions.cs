@@ -55,7 +55,7 @@ public sealed record WorkerOptions
 
     /// <summary>Where a GPU out-of-memory death is reported for the operator's step-down (the container's
     /// terminationMessagePath).</summary>
-    public string TerminationLog { get; init; } = Engine.Backends.Cuda.TerminationLog.KubernetesPath;
+    public string TerminationLog { get; init; } = Parley.Api.Contracts.OutOfMemoryTermination.KubernetesPath;
 
     /// <summary>CPU threads for the forward pass; null: all cores.</summary>
     public int? Threads { get; init; }

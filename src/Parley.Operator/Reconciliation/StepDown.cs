@@ -2,6 +2,7 @@
 // message; each new such termination steps the plan down once: first 0.04 less gpuMemoryUtilization (twice), then half
 // the context. After three step-downs the ChatDeployment is Degraded and a person decides.
 using k8s.Models;
+using Parley.Api.Contracts;
 using Parley.Api.Spec;
 using Parley.Tuning;
 
@@ -28,10 +29,8 @@ public static class StepDown
             .Max() is var latest && latest != default ? latest : null;
     }
 
-    /// <summary>Whether a termination message reports GPU memory exhaustion (CUDA's and the worker's wording).</summary>
-    public static bool IsGpuOutOfMemory(string? message) =>
-        message is not null && message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
-        && (message.Contains("CUDA", StringComparison.OrdinalIgnoreCase) || message.Contains("GPU", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether a termination message reports GPU memory exhaustion (the worker's line, or CUDA's wording).</summary>
+    public static bool IsGpuOutOfMemory(string? message) => OutOfMemoryTermination.Matches(message);
 
     /// <summary>The tuning request for the <paramref name="steps"/>-th step-down of <paramref name="basePlan"/>, on the same GPU.</summary>
     public static TuningSpec Lower(TuningSpec requested, TuningPlan basePlan, int steps)

@@ -1,6 +1,7 @@
 // The worker's command line: vLLM's flag names, so the same flags work for the Parley worker and for vLLM.
 using System.Globalization;
 using Parley.Api;
+using Parley.Api.Contracts;
 using Parley.Api.Spec;
 using Parley.Tuning;
 
@@ -9,7 +10,7 @@ namespace Parley.Operator.Resources;
 /// <summary>Builds the worker container's arguments from the spec and the plan.</summary>
 public static class WorkerArgs
 {
-    public const int Port = 8000;
+    public const int Port = WorkerFlags.DefaultPort;
     public const string ModelCachePath = "/models";
     public const string ModelVolumePath = "/mnt/model";
     public const string ChatTemplateDirectory = "/etc/parley/chat-template";
@@ -27,39 +28,39 @@ public static class WorkerArgs
 
         var args = new List<string>
         {
-            "--model", source.Kind == ModelSourceKind.PersistentVolumeClaim ? $"{ModelVolumePath}/{source.Path}".TrimEnd('/') : source.Id,
+            WorkerFlags.Model, source.Kind == ModelSourceKind.PersistentVolumeClaim ? $"{ModelVolumePath}/{source.Path}".TrimEnd('/') : source.Id,
         };
         if (source.Kind == ModelSourceKind.HuggingFace)
         {
-            args.AddRange(["--revision", model.Revision!, "--download-dir", ModelCachePath]);
+            args.AddRange([WorkerFlags.Revision, model.Revision!, WorkerFlags.DownloadDir, ModelCachePath]);
         }
 
         args.AddRange(
         [
-            "--served-model-name", model.ServedName!,
-            "--dtype", plan.Format.Dtype.Name(),
-            "--max-model-len", Invariant(plan.MaxModelLen),
-            "--gpu-memory-utilization", plan.GpuMemoryUtilization.ToString("0.00", CultureInfo.InvariantCulture),
-            "--max-num-seqs", Invariant(plan.MaxNumSeqs),
-            "--max-num-batched-tokens", Invariant(plan.MaxNumBatchedTokens),
-            "--enable-prefix-caching",
+            WorkerFlags.ServedModelName, model.ServedName!,
+            WorkerFlags.Dtype, plan.Format.Dtype.Name(),
+            WorkerFlags.MaxModelLen, Invariant(plan.MaxModelLen),
+            WorkerFlags.GpuMemoryUtilization, plan.GpuMemoryUtilization.ToString("0.00", CultureInfo.InvariantCulture),
+            WorkerFlags.MaxNumSeqs, Invariant(plan.MaxNumSeqs),
+            WorkerFlags.MaxNumBatchedTokens, Invariant(plan.MaxNumBatchedTokens),
+            WorkerFlags.EnablePrefixCaching,
         ]);
         if (plan.Format.Gptq is not null)
         {
-            args.AddRange(["--quantization", "gptq"]);
+            args.AddRange([WorkerFlags.Quantization, "gptq"]);
         }
 
         if (model.ChatTemplate is { Inline: not null } or { ConfigMapRef: not null })
         {
-            args.AddRange(["--chat-template", $"{ChatTemplateDirectory}/{ChatTemplateFile}"]);
+            args.AddRange([WorkerFlags.ChatTemplate, $"{ChatTemplateDirectory}/{ChatTemplateFile}"]);
         }
 
         if (ReasoningParserFlag(model.ReasoningParser ?? ReasoningParser.Auto, plan.Model.Id) is { } parser)
         {
-            args.AddRange(["--reasoning-parser", parser]);
+            args.AddRange([WorkerFlags.ReasoningParser, parser]);
         }
 
-        args.AddRange(["--host", "0.0.0.0", "--port", Invariant(Port)]);
+        args.AddRange([WorkerFlags.Host, "0.0.0.0", WorkerFlags.Port, Invariant(Port)]);
         return args;
     }
 

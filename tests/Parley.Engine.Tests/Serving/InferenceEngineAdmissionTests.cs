@@ -30,7 +30,7 @@ public sealed class InferenceEngineAdmissionTests : IDisposable
             {
                 admitted.Add(engine.Submit(new GenerationRequest($"r{i}", RandomTokens(4, seed: i), Long)));
             }
-            catch (RequestRejectedException rejected) when (rejected.Kind == RejectionKind.Busy)
+            catch (RequestRejectedException rejected) when (rejected.Kind == RejectionKind.Overloaded)
             {
                 busy++;
             }
@@ -56,7 +56,7 @@ public sealed class InferenceEngineAdmissionTests : IDisposable
 
         var act = () => engine.Submit(new GenerationRequest("huge", RandomTokens(8, seed: 1), Long with { MaxTokens = maxTokens }));
 
-        act.Should().Throw<RequestRejectedException>().Which.Kind.Should().Be(RejectionKind.Invalid);
+        act.Should().Throw<RequestRejectedException>().Which.Kind.Should().Be(RejectionKind.TooLong);
         act.Should().Throw<RequestRejectedException>().WithMessage("This model's maximum context length is 512 tokens*");
     }
 

@@ -3,6 +3,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Engine.Serving;
 using Parley.Worker.Api;
 using Parley.Worker.Metrics;
 
@@ -21,6 +22,27 @@ public class ErrorHandlingTests
         code.Should().Be(status);
         error["type"]!.GetValue<string>().Should().Be(type);
         error["code"]!.GetValue<int>().Should().Be(status);
+    }
+
+    [Fact]
+    public void EveryRejectionKind_HasItsOwnAnswer_WhateverTheMessageSays()
+    {
+        var expected = new Dictionary<RejectionKind, (int Status, bool RetryAfter)>
+        {
+            [RejectionKind.Invalid] = (400, false),
+            [RejectionKind.TooLong] = (400, false),
+            [RejectionKind.ShuttingDown] = (503, true),
+            [RejectionKind.Overloaded] = (503, true),
+        };
+
+        foreach (var kind in Enum.GetValues<RejectionKind>())
+        {
+            // The same misleading text for every kind: only the kind may decide.
+            var answer = ErrorHandling.Rejection(new RequestRejectedException("The engine is shutting down; retry shortly.", kind));
+
+            expected.Should().ContainKey(kind, "every kind needs a decided answer");
+            (answer.Status, answer.RetryAfter is not null).Should().Be(expected[kind], kind.ToString());
+        }
     }
 
     [Fact]

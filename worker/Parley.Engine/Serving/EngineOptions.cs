@@ -16,7 +16,7 @@ public sealed record EngineOptions
     public bool EnablePrefixCaching { get; init; } = true;
 
     /// <summary>Requests that may wait beyond the <see cref="MaxNumSeqs"/> that can run; a submission past
-    /// <c>MaxNumSeqs + MaxWaitingRequests</c> live requests is refused as <see cref="RejectionKind.Busy"/>. Null: no bound.</summary>
+    /// <c>MaxNumSeqs + MaxWaitingRequests</c> live requests is refused as <see cref="RejectionKind.Overloaded"/>. Null: no bound.</summary>
     public int? MaxWaitingRequests { get; init; }
 
     /// <summary>The model's end-of-sequence ids (generation_config.json); they stop a request unless it ignores EOS.</summary>

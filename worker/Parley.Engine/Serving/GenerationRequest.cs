@@ -18,14 +18,17 @@ public sealed record TokenEvent(int TokenId, float Logprob, IReadOnlyList<TokenL
 /// <summary>Why the engine refused a request.</summary>
 public enum RejectionKind
 {
-    /// <summary>The request can never run here (too long, invalid settings, bad ids): the client must change it.</summary>
+    /// <summary>The request can never run here (invalid settings, bad ids, a duplicate id): the client must change it.</summary>
     Invalid,
+
+    /// <summary>Prompt plus completion exceed the model's context or the whole KV cache: the client must shorten it.</summary>
+    TooLong,
 
     /// <summary>The engine is shutting down: another replica can take it.</summary>
     ShuttingDown,
 
     /// <summary>As many requests as the engine admits are already in; retrying shortly can succeed.</summary>
-    Busy,
+    Overloaded,
 }
 
 /// <summary>The engine refused a request at submission; the message says why with the numbers, fit for an answer.</summary>

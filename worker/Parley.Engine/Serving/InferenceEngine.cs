@@ -69,7 +69,7 @@ public sealed class InferenceEngine : IDisposable
 
         if (request.Sampling.Validate() is { } invalid)
         {
-            throw new RequestRejectedException(invalid);
+            throw new RequestRejectedException(invalid, RejectionKind.Invalid);
         }
 
         var vocabulary = _backend.Config.VocabSize;
@@ -77,13 +77,13 @@ public sealed class InferenceEngine : IDisposable
         {
             if ((uint)token >= (uint)vocabulary)
             {
-                throw new RequestRejectedException($"Token id {token} is out of vocabulary (0 to {vocabulary - 1}).");
+                throw new RequestRejectedException($"Token id {token} is out of vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
             }
         }
 
         if (request.PromptTokenIds.Count == 0)
         {
-            throw new RequestRejectedException("The prompt is empty; it needs at least one token.");
+            throw new RequestRejectedException("The prompt is empty; it needs at least one token.", RejectionKind.Invalid);
         }
 
         var maxTokens = request.Sampling.MaxTokens ?? Math.Max(1, _options.MaxModelLen - request.PromptTokenIds.Count);
@@ -96,13 +96,14 @@ public sealed class InferenceEngine : IDisposable
         if (request.Sampling.MinTokens > 0 && MaskedTokenCount(request.Sampling, vocabulary) == vocabulary)
         {
             throw new RequestRejectedException(
-                $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0.");
+                $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0.",
+                RejectionKind.Invalid);
         }
 
         var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds);
         if (_scheduler.Refusal(scheduled) is { } refusal)
         {
-            throw new RequestRejectedException(refusal);
+            throw new RequestRejectedException(refusal, RejectionKind.TooLong);
         }
 
         Admit(request.Id);
@@ -127,7 +128,7 @@ public sealed class InferenceEngine : IDisposable
         {
             Interlocked.Decrement(ref _admittedCount);
             throw new RequestRejectedException(
-                $"The worker already holds {admitted - 1} requests ({_options.MaxNumSeqs} can run, {maxWaiting} may wait); retry shortly.", RejectionKind.Busy);
+                $"The worker already holds {admitted - 1} requests ({_options.MaxNumSeqs} can run, {maxWaiting} may wait); retry shortly.", RejectionKind.Overloaded);
         }
 
         lock (_submittedIds)
@@ -135,7 +136,7 @@ public sealed class InferenceEngine : IDisposable
             if (!_submittedIds.Add(id))
             {
                 Interlocked.Decrement(ref _admittedCount);
-                throw new RequestRejectedException($"A request with id '{id}' is already running.");
+                throw new RequestRejectedException($"A request with id '{id}' is already running.", RejectionKind.Invalid);
             }
         }
     }

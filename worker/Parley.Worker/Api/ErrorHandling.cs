@@ -69,10 +69,23 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         ApiException api => api,
         JsonException json => ApiException.BadRequest($"The request body is not valid JSON: {json.Message}"),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message),
-        RequestRejectedException { Kind: RejectionKind.ShuttingDown } rejected => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(5)),
-        RequestRejectedException { Kind: RejectionKind.Busy } rejected => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(1)),
-        RequestRejectedException rejected => ApiException.BadRequest(rejected.Message),
+        RequestRejectedException rejected => Rejection(rejected),
         RequestFailedException failed => new ApiException(500, $"Generation failed: {failed.Message}"),
         _ => new ApiException(500, "The server failed to process the request; see the worker log."),
     };
+
+    /// <summary>The answer to an engine refusal, chosen by its kind alone (never by its message): the client's fault is
+    /// 400 as vLLM answers it; a worker that cannot take it now is 503 with a Retry-After for the client or router.</summary>
+    public static ApiException Rejection(RequestRejectedException rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        return rejected.Kind switch
+        {
+            RejectionKind.Invalid => ApiException.BadRequest(rejected.Message),
+            RejectionKind.TooLong => ApiException.BadRequest(rejected.Message),
+            RejectionKind.ShuttingDown => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(5)),
+            RejectionKind.Overloaded => new ApiException(503, rejected.Message, retryAfter: TimeSpan.FromSeconds(1)),
+            _ => throw new ArgumentOutOfRangeException(nameof(rejected), rejected.Kind, "a rejection kind without an HTTP answer"),
+        };
+    }
 }

@@ -1,5 +1,6 @@
 // `parley-worker`: parses vLLM-style flags into WorkerOptions and runs the server until SIGTERM.
 using System.CommandLine;
+using Parley.Api.Contracts;
 using Parley.Worker.Hosting;
 
 namespace Parley.Worker.Cli;
@@ -20,23 +21,23 @@ internal static class WorkerCommand
     public static RootCommand Create(Func<WorkerOptions, Task<int>> run, TextWriter? errors = null)
     {
         errors ??= Console.Error;
-        var model = new Option<string>("--model") { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
-        var servedName = new Option<string?>("--served-model-name") { Description = "The model name in the API; default: --model." };
-        var revision = new Option<string?>("--revision") { Description = "Hub branch, tag or commit; default: the id's @revision, else main." };
-        var downloadDir = new Option<string?>("--download-dir") { Description = "Hub cache folder; default: $HF_HOME/hub or ~/.cache/huggingface/hub." };
-        var dtype = new Option<string>("--dtype") { Description = "auto, bfloat16, float16 or float32.", DefaultValueFactory = _ => "auto" };
-        var quantization = new Option<string?>("--quantization") { Description = "gptq, or leave out to follow the checkpoint." };
-        var maxModelLen = new Option<int?>("--max-model-len") { Description = "Context length; default: the model's." };
-        var utilization = new Option<double>("--gpu-memory-utilization") { Description = "Fraction of GPU memory for weights, activations and KV cache.", DefaultValueFactory = _ => 0.9 };
-        var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = "Most sequences per step.", DefaultValueFactory = _ => 256 };
-        var maxBatched = new Option<int>("--max-num-batched-tokens") { Description = "Most tokens per step (prefill chunk size).", DefaultValueFactory = _ => 2048 };
-        var prefix = new Option<bool>("--enable-prefix-caching") { Description = "Reuse KV blocks of repeated prompt prefixes (on by default).", DefaultValueFactory = _ => true };
+        var model = new Option<string>(WorkerFlags.Model) { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
+        var servedName = new Option<string?>(WorkerFlags.ServedModelName) { Description = "The model name in the API; default: --model." };
+        var revision = new Option<string?>(WorkerFlags.Revision) { Description = "Hub branch, tag or commit; default: the id's @revision, else main." };
+        var downloadDir = new Option<string?>(WorkerFlags.DownloadDir) { Description = "Hub cache folder; default: $HF_HOME/hub or ~/.cache/huggingface/hub." };
+        var dtype = new Option<string>(WorkerFlags.Dtype) { Description = "auto, bfloat16, float16 or float32.", DefaultValueFactory = _ => "auto" };
+        var quantization = new Option<string?>(WorkerFlags.Quantization) { Description = "gptq, or leave out to follow the checkpoint." };
+        var maxModelLen = new Option<int?>(WorkerFlags.MaxModelLen) { Description = "Context length; default: the model's." };
+        var utilization = new Option<double>(WorkerFlags.GpuMemoryUtilization) { Description = "Fraction of GPU memory for weights, activations and KV cache.", DefaultValueFactory = _ => 0.9 };
+        var maxNumSeqs = new Option<int>(WorkerFlags.MaxNumSeqs) { Description = "Most sequences per step.", DefaultValueFactory = _ => 256 };
+        var maxBatched = new Option<int>(WorkerFlags.MaxNumBatchedTokens) { Description = "Most tokens per step (prefill chunk size).", DefaultValueFactory = _ => 2048 };
+        var prefix = new Option<bool>(WorkerFlags.EnablePrefixCaching) { Description = "Reuse KV blocks of repeated prompt prefixes (on by default).", DefaultValueFactory = _ => true };
         var noPrefix = new Option<bool>("--no-enable-prefix-caching") { Description = "Turn prefix caching off." };
-        var chatTemplate = new Option<string?>("--chat-template") { Description = "A chat template file or inline template; default: the model's." };
-        var reasoning = new Option<string?>("--reasoning-parser") { Description = "deepseek_r1, qwen3, ... : split <think> reasoning from the answer." };
+        var chatTemplate = new Option<string?>(WorkerFlags.ChatTemplate) { Description = "A chat template file or inline template; default: the model's." };
+        var reasoning = new Option<string?>(WorkerFlags.ReasoningParser) { Description = "deepseek_r1, qwen3, ... : split <think> reasoning from the answer." };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token required on /v1/*; default: $VLLM_API_KEY." };
-        var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
-        var port = new Option<int>("--port") { Description = "Port to listen on.", DefaultValueFactory = _ => 8000 };
+        var host = new Option<string>(WorkerFlags.Host) { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
+        var port = new Option<int>(WorkerFlags.Port) { Description = "Port to listen on.", DefaultValueFactory = _ => WorkerFlags.DefaultPort };
         var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
         var streamInterval = new Option<int>("--stream-interval") { Description = "Tokens per streamed chunk.", DefaultValueFactory = _ => 1 };
         var kvBytes = new Option<long?>("--kv-cache-memory-bytes") { Description = "KV cache size on the CPU device." };
@@ -45,7 +46,7 @@ internal static class WorkerCommand
         var terminationLog = new Option<string>("--termination-log")
         {
             Description = "Where a GPU out-of-memory death is reported for the operator (the container's terminationMessagePath).",
-            DefaultValueFactory = _ => Engine.Backends.Cuda.TerminationLog.KubernetesPath,
+            DefaultValueFactory = _ => Parley.Api.Contracts.OutOfMemoryTermination.KubernetesPath,
         };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for the forward pass; default: all cores." };
         var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.")

@@ -7,7 +7,8 @@
 // instead of a refused connection, and the running streams finish through it.
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Backends.Cuda;
+using Parley.Worker.Hosting;
 
 namespace Parley.Worker.Serving;
 
@@ -73,12 +74,13 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
         _stopping.Dispose();
     }
 
-    // Out of GPU memory mid-run: the backend has written the termination message the operator's step-down reads; the
-    // process must end non-zero so the pod restarts with the stepped-down plan instead of failing every request.
+    // Out of GPU memory mid-run: the termination message tells the operator's step-down, and the process must end
+    // non-zero so the pod restarts with the stepped-down plan instead of failing every request.
     private void OnStepFailed(Exception exception)
     {
-        if (exception is CudaException { IsOutOfMemory: true })
+        if (exception is GpuOutOfMemoryException outOfMemory)
         {
+            new TerminationMessage(options.TerminationLog).Write(outOfMemory);
             logger.OutOfGpuMemory(exception.Message);
             ExitCode = 1;
             lifetime.StopApplication();
@@ -99,6 +101,11 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            if (exception is GpuOutOfMemoryException outOfMemory)
+            {
+                new TerminationMessage(options.TerminationLog).Write(outOfMemory);
+            }
+
             LoadError = exception.Message;
             ExitCode = 1;
             logger.LoadFailed(options.Model, exception.Message);

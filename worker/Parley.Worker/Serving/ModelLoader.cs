@@ -104,7 +104,6 @@ public static class ModelLoader
                     MaxSequences = options.MaxNumSeqs,
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
-                    TerminationLogPath = options.TerminationLog,
                     Warn = logger.CudaWarning,
                 });
                 return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);

@@ -14,7 +14,6 @@ public sealed unsafe partial class CudaBackend
         _checkpoint = checkpoint;
         Config = config;
         _options = options;
-        _terminationLog = new TerminationLog(options.TerminationLogPath);
         if (config.HeadDim > MaxHeadDim)
         {
             throw new NotSupportedException($"head_dim {config.HeadDim} is above the CUDA kernels' limit of {MaxHeadDim}; run this model with --device cpu.");
@@ -69,9 +68,9 @@ public sealed unsafe partial class CudaBackend
         }
         catch (CudaException exception) when (exception.IsOutOfMemory)
         {
-            ReportOutOfMemory("loading the model", exception);
+            var outOfMemory = OutOfMemory("loading the model", exception);
             DisposePartial();
-            throw;
+            throw outOfMemory;
         }
         catch
         {

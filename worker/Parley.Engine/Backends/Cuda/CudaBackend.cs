@@ -24,7 +24,6 @@ namespace Parley.Engine.Backends.Cuda;
 public sealed unsafe partial class CudaBackend : IBackend
 {
     private readonly CudaBackendOptions _options;
-    private readonly TerminationLog _terminationLog;
     private readonly CudaDevice _device;
     private readonly CudaStream _stream;
     private readonly CublasHandle _cublas;
@@ -130,8 +129,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
         catch (CudaException exception) when (exception.IsOutOfMemory)
         {
-            ReportOutOfMemory("running a forward pass", exception);
-            throw;
+            throw OutOfMemory("running a forward pass", exception);
         }
     }
 
@@ -303,7 +301,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
     }
 
-    private void ReportOutOfMemory(string phase, CudaException exception)
+    // The device's memory at the moment of failure, read before anything is freed.
+    private GpuOutOfMemoryException OutOfMemory(string phase, CudaException exception)
     {
         long free = 0, total = 0;
         try
@@ -312,10 +311,10 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
         catch (CudaException)
         {
-            // The numbers are a courtesy; the line is what matters.
+            // The numbers are a courtesy; the failure is what matters.
         }
 
-        _terminationLog.Write(TerminationLog.OutOfMemoryLine(phase, exception.Message, free, total));
+        return new GpuOutOfMemoryException(phase, free, total, exception);
     }
 
     private static float[] InverseFrequencies(ModelConfig config) =>

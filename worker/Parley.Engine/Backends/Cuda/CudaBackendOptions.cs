@@ -29,7 +29,4 @@ public sealed record CudaBackendOptions
     /// <summary>Told once per decode bucket whose graph could not be captured or instantiated (that bucket then runs
     /// eagerly); the worker logs it.</summary>
     public Action<string>? Warn { get; init; }
-
-    /// <summary>Where an out-of-memory failure is reported for the operator (Kubernetes' terminationMessagePath).</summary>
-    public string TerminationLogPath { get; init; } = TerminationLog.KubernetesPath;
 }
