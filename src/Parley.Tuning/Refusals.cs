@@ -47,9 +47,15 @@ internal static class Refusals
         var options = new List<string>();
         if (model.Format.Gptq is null && model.Architecture.GptqVariant is { } variantId && ModelCatalog.Find(variantId) is { } variant)
         {
-            var quantized = new ResolvedModel(variant, new WeightFormat(variant.TorchDtype, variant.Gptq));
-            var weights = Bytes.FormatGiB(WeightSize.Compute(variant, quantized.Format).TotalBytes);
+            var weights = Bytes.FormatGiB(WeightSize.Compute(variant, new WeightFormat(variant.TorchDtype, variant.Gptq)).TotalBytes);
             options.Add($"Use quantization: gptq (a GPTQ-int4 checkpoint such as {variant.Id} needs {weights} for weights)");
+        }
+        else if (model.Format.Gptq is null)
+        {
+            // No known checkpoint, but the arithmetic is the same for any GPTQ-int4 export of this architecture.
+            var weights = Bytes.FormatGiB(WeightSize.Compute(model.Architecture, new WeightFormat(WeightDtype.Float16, new GptqConfig())).TotalBytes);
+            options.Add($"Use quantization: gptq with a GPTQ-int4 checkpoint of {model.Architecture.ShortName} (about {weights} for weights; " +
+                "set spec.model.source to one)");
         }
 
         var larger = GpuCatalog.All

@@ -40,6 +40,28 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Plan_ModelWithoutACatalogGptqCheckpoint_IsStillAdvisedToQuantize()
+    {
+        var refusal = PlanOn(Spec("mistralai/Mistral-7B-Instruct-v0.3"), "rtx-3060-12gb").Refusal!;
+
+        refusal.Reason.Should().Be(ConditionReasons.InsufficientGpuMemory);
+        refusal.Message.Should().Contain("cannot hold it. Use quantization: gptq with a GPTQ-int4 checkpoint of Mistral-7B-Instruct-v0.3 (about ")
+            .And.Contain("GiB for weights; set spec.model.source to one), or a GPU with at least 24 GiB");
+    }
+
+    [Fact]
+    public void Plan_EveryCatalogModelTooBigForTheGpu_GetsQuantizationAdvice()
+    {
+        var refused = ModelCatalog.All.Where(model => model.Gptq is null)
+            .Select(model => PlanOn(Spec(model.Id), "t4").Refusal)
+            .Where(refusal => refusal is { Reason: ConditionReasons.InsufficientGpuMemory } && refusal.Message.Contains("for weights;", StringComparison.Ordinal))
+            .ToList();
+
+        refused.Should().NotBeEmpty();
+        refused.Should().OnlyContain(refusal => refusal!.Message.Contains("Use quantization: gptq", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plan_Llama3GptqOnRtx3060_FitsWithItsFullContext()
     {
         var plan = PlanOn(Spec("TechxGENus/Meta-Llama-3-8B-Instruct-GPTQ"), "rtx-3060-12gb").Plan!;
