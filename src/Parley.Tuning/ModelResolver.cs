@@ -1,6 +1,7 @@
 // spec.model -> the architecture and weight format the planner sizes: the catalog, corrected or completed by
 // spec.model.architecture, and checked against the quantization and dtype the spec asks for.
 using Parley.Api;
+using Parley.Api.Contracts;
 using Parley.Api.Spec;
 using Parley.Tuning.Catalog;
 
@@ -24,6 +25,7 @@ public static class ModelResolver
         }
 
         var key = source.Kind == ModelSourceKind.HuggingFace ? source.Id : source.ShortName;
+        var known = ModelCatalog.Find(key) is not null;
         var architecture = ApplyOverrides(ModelCatalog.Find(key), key, model.Architecture, out refusal);
         if (architecture is null)
         {
@@ -43,6 +45,15 @@ public static class ModelResolver
             ModelDtype.Float32 => WeightDtype.Float32,
             _ => architecture.TorchDtype,
         };
+
+        // A catalog model's stored dtype is known, and the worker refuses another by the same rule. An unknown model's
+        // spec.model.dtype is what the planner has to go on; the worker checks it against the checkpoint when it loads.
+        if (known && LoadDtype.Refusal("spec.model.dtype", dtype.Name(), architecture.TorchDtype.Name()) is { } dtypeRefusal)
+        {
+            refusal = new(ConditionReasons.InvalidSpec, dtypeRefusal);
+            return null;
+        }
+
         return new ResolvedModel(architecture, new WeightFormat(dtype, gptq));
     }
 

@@ -75,7 +75,7 @@ public sealed record WorkerOptions
             return $"--max-num-seqs must be at least 1, got {MaxNumSeqs}.";
         if (MaxNumBatchedTokens < 1)
             return $"--max-num-batched-tokens must be at least 1, got {MaxNumBatchedTokens}.";
-        if (Dtype is not ("auto" or "bfloat16" or "float16" or "float32" or "half" or "float" or "bf16"))
+        if (Parley.Api.Contracts.LoadDtype.Canonical(Dtype) is null)
             return $"--dtype '{Dtype}' is not one of auto, bfloat16, float16, float32.";
         if (Quantization is not (null or "gptq"))
             return $"--quantization '{Quantization}' is not supported; supported: gptq (or leave it out).";

@@ -2,6 +2,7 @@
 // chat template and generation defaults, size the KV cache, start the engine on the chosen device.
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Parley.Api.Contracts;
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
@@ -26,6 +27,11 @@ public static class ModelLoader
         var folder = await resolveFolder(options, cancellationToken).ConfigureAwait(false);
         var config = ModelConfig.Load(folder);
         CheckQuantization(options, config);
+        if (LoadDtype.Refusal("--dtype", options.Dtype, config.TorchDtype) is { } dtypeRefusal)
+        {
+            throw new InvalidOperationException(dtypeRefusal);
+        }
+
         var maxModelLen = options.MaxModelLen ?? config.MaxPositionEmbeddings;
         if (maxModelLen > config.MaxPositionEmbeddings && config.RopeScaling is null)
         {
