@@ -4,7 +4,7 @@ using k8s.Models;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Operator.Reconciliation;
-using Parley.Worker.Hosting;
+using Parley.Worker.Serving;
 
 namespace Parley.Contract.Tests;
 

@@ -32,7 +32,7 @@ public class HostileInputTests(HostileWorker fixture) : IClassFixture<HostileWor
 
         using var health = await worker.Http.GetAsync(new Uri("/health", UriKind.Relative));
         health.StatusCode.Should().Be(HttpStatusCode.OK);
-        worker.Host.Model!.Engine.Stats.Should().Match<Parley.Engine.Serving.EngineStats>(stats => stats.Running + stats.Waiting <= 1);
+        worker.Host.Model!.Engine.Stats.Should().Match<Parley.Engine.Core.EngineStats>(stats => stats.Running + stats.Waiting <= 1);
     }
 
     [Fact]

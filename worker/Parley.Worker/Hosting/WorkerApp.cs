@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Parley.Worker.Api;
+using Parley.Worker.Http;
 using Parley.Worker.ChatPage;
 using Parley.Worker.Metrics;
 using Parley.Worker.Serving;

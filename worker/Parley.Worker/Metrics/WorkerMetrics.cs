@@ -4,7 +4,7 @@
 // dashboard reads them. Engine state (queue lengths, KV usage, prefix-cache counters) is read at scrape time.
 // prometheus-net refuses ':' in names (Prometheus reserves it for recording rules), so the collectors are registered
 // as vllm_* and MetricsEndpoint writes them as vllm:* (VllmNames).
-using Parley.Engine.Serving;
+using Parley.Engine.Core;
 using Prometheus;
 
 namespace Parley.Worker.Metrics;

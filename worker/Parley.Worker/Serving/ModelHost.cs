@@ -8,7 +8,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Engine.Backends.Cuda;
-using Parley.Worker.Hosting;
 
 namespace Parley.Worker.Serving;
 

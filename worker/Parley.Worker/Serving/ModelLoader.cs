@@ -8,7 +8,7 @@ using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Models;
-using Parley.Engine.Serving;
+using Parley.Engine.Core;
 using Parley.Engine.Text;
 using Parley.Engine.Text.Jinja;
 

@@ -1,7 +1,7 @@
 // Everything a request needs about the loaded model, built once at start-up: the engine, the tokenizer and its
 // decoder, the chat template (or why there is none), generation defaults and the limits clients are held to.
 using Parley.Engine.Models;
-using Parley.Engine.Serving;
+using Parley.Engine.Core;
 using Parley.Engine.Text;
 using Parley.Engine.Text.Jinja;
 

@@ -1,0 +1,73 @@
+using Parley.Engine.Sampling;
+
+namespace Parley.Engine.Core;
+
+/// <summary>What a caller asks the engine to generate.</summary>
+/// <param name="Id">Unique among live requests; <see cref="InferenceEngine.Abort"/> takes it.</param>
+/// <param name="PromptTokenIds">The prompt, already tokenized.</param>
+/// <param name="Sampling">How to pick tokens; <see cref="SamplingParameters.MaxTokens"/> null means until the context is full.</param>
+public sealed record GenerationRequest(string Id, IReadOnlyList<int> PromptTokenIds, SamplingParameters Sampling);
+
+/// <summary>One generated token, as the engine streams it.</summary>
+/// <param name="TokenId">The token.</param>
+/// <param name="Logprob">Its log-probability under the model's raw logits.</param>
+/// <param name="TopLogprobs">The most likely alternatives when the request asked for logprobs; otherwise empty.</param>
+/// <param name="FinishReason">Set on the last token: a stop token, or the length limit.</param>
+public sealed record TokenEvent(int TokenId, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, Scheduling.FinishReason? FinishReason);
+
+/// <summary>Why the engine refused a request.</summary>
+public enum RejectionKind
+{
+    /// <summary>The request can never run here (invalid settings, bad ids, a duplicate id): the client must change it.</summary>
+    Invalid,
+
+    /// <summary>Prompt plus completion exceed the model's context or the whole KV cache: the client must shorten it.</summary>
+    TooLong,
+
+    /// <summary>The engine is shutting down: another replica can take it.</summary>
+    ShuttingDown,
+
+    /// <summary>As many requests as the engine admits are already in; retrying shortly can succeed.</summary>
+    Overloaded,
+}
+
+/// <summary>The engine refused a request at submission; the message says why with the numbers, fit for an answer.</summary>
+public sealed class RequestRejectedException : Exception
+{
+    public RequestRejectedException()
+    {
+    }
+
+    public RequestRejectedException(string message)
+        : base(message)
+    {
+    }
+
+    public RequestRejectedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public RequestRejectedException(string message, RejectionKind kind)
+        : base(message) => Kind = kind;
+
+    public RejectionKind Kind { get; }
+}
+
+/// <summary>One request failed while the others went on (its sampling found no token, say); the message says why.</summary>
+public sealed class RequestFailedException : Exception
+{
+    public RequestFailedException()
+    {
+    }
+
+    public RequestFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public RequestFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

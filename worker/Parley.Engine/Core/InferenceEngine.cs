@@ -1,0 +1,328 @@
+// The engine's front door and its loop. Callers submit requests and read token streams from any thread; one
+// dedicated thread owns the scheduler, the backend and every request's sampler state, so none of them needs a lock.
+// Commands (submit, abort) reach the loop through a queue; tokens leave through unbounded channels, so the loop never
+// waits for a slow reader and a reader never blocks the loop.
+//
+//   loop: take commands -> scheduler.Step -> backend.Forward -> sample each sampled sequence -> scheduler.Update
+//         -> write each request's token (and finish) to its channel; sleep when there is nothing to compute.
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Parley.Engine.Backends;
+using Parley.Engine.Sampling;
+using Parley.Engine.Scheduling;
+
+namespace Parley.Engine.Core;
+
+/// <summary>Continuous-batching generation over a backend, which it owns and disposes.</summary>
+public sealed class InferenceEngine : IDisposable
+{
+    private readonly IBackend _backend;
+    private readonly EngineOptions _options;
+    private readonly Scheduler _scheduler;
+    private readonly KvCacheManager _kv;
+    private readonly ConcurrentQueue<Command> _commands = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<string, LiveRequest> _live = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _submittedIds = new(StringComparer.Ordinal);
+    private readonly Thread _thread;
+    private readonly float[] _logits;
+    private readonly float[] _samplerScratch;
+    private volatile bool _isStopping;
+    private volatile bool _isDisposing;
+    private int _admittedCount; // submitted and not yet completed; bounded by MaxNumSeqs + MaxWaitingRequests
+    private long _preemptions;
+    private long _steps;
+
+    public InferenceEngine(IBackend backend, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(options);
+        _backend = backend;
+        _options = options;
+        _kv = new KvCacheManager(new BlockPool(backend.KvBlockCount, options.EnablePrefixCaching));
+        _scheduler = new Scheduler(_kv, options.MaxNumSeqs, options.MaxNumBatchedTokens, options.MaxModelLen);
+        _logits = new float[options.MaxNumSeqs * backend.Config.VocabSize];
+        _samplerScratch = new float[Sampler.ScratchLength(backend.Config.VocabSize)];
+        Stats = Snapshot();
+        _thread = new Thread(Loop) { IsBackground = true, Name = "parley-engine" };
+        _thread.Start();
+    }
+
+    /// <summary>The state after the latest step.</summary>
+    public EngineStats Stats { get; private set; }
+
+    /// <summary>Raised on the engine thread when a step throws (its requests have already failed with the exception);
+    /// the host decides whether the process can go on, e.g. not after the GPU ran out of memory.</summary>
+    public event Action<Exception>? StepFailed;
+
+    /// <summary>Queues a request and returns its token stream at once.</summary>
+    /// <param name="request">The request; its sampling parameters must be valid.</param>
+    /// <param name="cancellationToken">Cancelling aborts the request and frees its KV blocks.</param>
+    /// <exception cref="RequestRejectedException">The request can never run here (too long, invalid, duplicate id, engine stopping).</exception>
+    public GenerationStream Submit(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_isStopping)
+        {
+            throw new RequestRejectedException("The engine is shutting down and accepts no new requests.", RejectionKind.ShuttingDown);
+        }
+
+        if (request.Sampling.Validate() is { } invalid)
+        {
+            throw new RequestRejectedException(invalid, RejectionKind.Invalid);
+        }
+
+        var vocabulary = _backend.Config.VocabSize;
+        foreach (var token in request.PromptTokenIds)
+        {
+            if ((uint)token >= (uint)vocabulary)
+            {
+                throw new RequestRejectedException($"Token id {token} is out of vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
+            }
+        }
+
+        if (request.PromptTokenIds.Count == 0)
+        {
+            throw new RequestRejectedException("The prompt is empty; it needs at least one token.", RejectionKind.Invalid);
+        }
+
+        var maxTokens = request.Sampling.MaxTokens ?? Math.Max(1, _options.MaxModelLen - request.PromptTokenIds.Count);
+        var stopIds = new HashSet<int>(request.Sampling.StopTokenIds);
+        if (!request.Sampling.IgnoreEos)
+        {
+            stopIds.UnionWith(_options.EosTokenIds);
+        }
+
+        if (request.Sampling.MinTokens > 0 && MaskedTokenCount(request.Sampling, vocabulary) == vocabulary)
+        {
+            throw new RequestRejectedException(
+                $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0.",
+                RejectionKind.Invalid);
+        }
+
+        var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds);
+        if (_scheduler.Refusal(scheduled) is { } refusal)
+        {
+            throw new RequestRejectedException(refusal, RejectionKind.TooLong);
+        }
+
+        Admit(request.Id);
+
+        var channel = Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var live = new LiveRequest(scheduled, request.Sampling, new SamplerState(request.Sampling, _options.EosTokenIds), channel.Writer);
+        if (cancellationToken.CanBeCanceled)
+        {
+            live.Cancellation = cancellationToken.Register(() => Abort(request.Id));
+        }
+
+        Send(new Command(live, null));
+        return new GenerationStream(request.Id, request.PromptTokenIds.Count, channel.Reader);
+    }
+
+    // Counted at submission, not at the loop's next step: a burst of requests all arriving before the loop runs must
+    // still meet the bound.
+    private void Admit(string id)
+    {
+        var admitted = Interlocked.Increment(ref _admittedCount);
+        if (_options.MaxWaitingRequests is { } maxWaiting && admitted > _options.MaxNumSeqs + maxWaiting)
+        {
+            Interlocked.Decrement(ref _admittedCount);
+            throw new RequestRejectedException(
+                $"The worker already holds {admitted - 1} requests ({_options.MaxNumSeqs} can run, {maxWaiting} may wait); retry shortly.", RejectionKind.Overloaded);
+        }
+
+        lock (_submittedIds)
+        {
+            if (!_submittedIds.Add(id))
+            {
+                Interlocked.Decrement(ref _admittedCount);
+                throw new RequestRejectedException($"A request with id '{id}' is already running.", RejectionKind.Invalid);
+            }
+        }
+    }
+
+    private int MaskedTokenCount(SamplingParameters sampling, int vocabulary) =>
+        sampling.StopTokenIds.Concat(_options.EosTokenIds).Where(id => (uint)id < (uint)vocabulary).Distinct().Count();
+
+    /// <summary>Stops a request and frees its KV blocks; its stream ends without a finish reason.</summary>
+    public void Abort(string requestId) => Send(new Command(null, requestId));
+
+    /// <summary>Refuses new requests from now on; running ones continue.</summary>
+    public void StopAccepting() => _isStopping = true;
+
+    public void Dispose()
+    {
+        if (_isDisposing)
+        {
+            return;
+        }
+
+        _isStopping = true;
+        _isDisposing = true;
+        _wake.Release();
+        _thread.Join();
+        foreach (var live in _live.Values)
+        {
+            Complete(live, null);
+        }
+
+        _wake.Dispose();
+        _backend.Dispose();
+    }
+
+    private void Send(Command command)
+    {
+        _commands.Enqueue(command);
+        _wake.Release();
+    }
+
+    private void Loop()
+    {
+        while (!_isDisposing)
+        {
+            TakeCommands();
+
+            if (_scheduler.RunningCount + _scheduler.WaitingCount == 0)
+            {
+                _wake.Wait();
+                continue;
+            }
+
+            try
+            {
+                RunStep();
+            }
+#pragma warning disable CA1031 // A failed step fails its requests, not the engine: the next request may succeed.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                FailAll(exception);
+                StepFailed?.Invoke(exception);
+            }
+        }
+    }
+
+    private void TakeCommands()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            if (command.Submit is { } live)
+            {
+                _live[live.Request.Id] = live;
+                _scheduler.Admit(live.Request);
+            }
+            else if (_live.TryGetValue(command.AbortId!, out var aborted))
+            {
+                _scheduler.Abort(aborted.Request.Id);
+                Complete(aborted, null);
+            }
+        }
+    }
+
+    private void RunStep()
+    {
+        var plan = _scheduler.Step();
+        _preemptions += plan.PreemptedIds.Count;
+        if (plan.IsEmpty)
+        {
+            _wake.Wait(TimeSpan.FromMilliseconds(1));
+            return;
+        }
+
+        var batch = ForwardBatch.From(plan);
+        _backend.Forward(batch, _logits);
+        _steps++;
+        var sampled = Sample(plan);
+        foreach (var delta in _scheduler.Update(plan, new ModelOutput(sampled.ToDictionary(pair => pair.Key, pair => pair.Value.TokenId))))
+        {
+            if (!_live.TryGetValue(delta.RequestId, out var live) || delta.NewTokenId is not { } token)
+            {
+                continue;
+            }
+
+            var (_, logprob, top) = sampled[delta.RequestId];
+            live.Writer.TryWrite(new TokenEvent(token, logprob, top, delta.FinishReason));
+            if (delta.FinishReason is not null)
+            {
+                Complete(live, null);
+            }
+        }
+
+        Stats = Snapshot();
+    }
+
+    // Row r of the logits belongs to the r-th sampled request of the plan, as ForwardBatch orders them.
+    private Dictionary<string, (int TokenId, float Logprob, TokenLogprob[] Top)> Sample(SchedulerOutput plan)
+    {
+        var vocabulary = _backend.Config.VocabSize;
+        var sampled = new Dictionary<string, (int, float, TokenLogprob[])>(StringComparer.Ordinal);
+        var row = 0;
+        foreach (var step in plan.Scheduled)
+        {
+            if (!step.IsSampled)
+            {
+                continue;
+            }
+
+            var live = _live[step.RequestId];
+            var tokens = live.Request.TokenSpan;
+            var prompt = tokens[..live.Request.PromptTokenCount];
+            var output = tokens[live.Request.PromptTokenCount..];
+            var logits = _logits.AsSpan(row * vocabulary, vocabulary);
+            row++;
+            SampledToken token;
+            try
+            {
+                token = Sampler.Sample(logits, live.Parameters, live.Sampler, prompt, output, _samplerScratch);
+            }
+            catch (InvalidOperationException exception)
+            {
+                // This request's settings left nothing to sample: it alone fails; the batch goes on.
+                _scheduler.Abort(live.Request.Id);
+                Complete(live, new RequestFailedException(exception.Message, exception));
+                continue;
+            }
+
+            sampled[step.RequestId] = (token.TokenId, token.Logprob, token.TopLogprobs.ToArray());
+        }
+
+        return sampled;
+    }
+
+    private void FailAll(Exception exception)
+    {
+        foreach (var live in _live.Values.ToList())
+        {
+            _scheduler.Abort(live.Request.Id);
+            Complete(live, exception);
+        }
+    }
+
+    private void Complete(LiveRequest live, Exception? failure)
+    {
+        _live.Remove(live.Request.Id);
+        lock (_submittedIds)
+        {
+            _submittedIds.Remove(live.Request.Id);
+        }
+
+        Interlocked.Decrement(ref _admittedCount);
+        live.Cancellation.Dispose();
+        live.Writer.TryComplete(failure);
+        Stats = Snapshot();
+    }
+
+    private EngineStats Snapshot() => new(_scheduler.RunningCount, _scheduler.WaitingCount, _kv.Pool.Usage, _kv.Pool.TotalBlockCount,
+        _kv.PrefixCacheQueries, _kv.PrefixCacheHits, _preemptions, _steps);
+
+    private sealed record Command(LiveRequest? Submit, string? AbortId);
+
+    private sealed class LiveRequest(Request request, SamplingParameters parameters, SamplerState sampler, ChannelWriter<TokenEvent> writer)
+    {
+        public Request Request { get; } = request;
+        public SamplingParameters Parameters { get; } = parameters;
+        public SamplerState Sampler { get; } = sampler;
+        public ChannelWriter<TokenEvent> Writer { get; } = writer;
+        public CancellationTokenRegistration Cancellation { get; set; }
+    }
+}

@@ -1,0 +1,124 @@
+// POST /v1/completions: a prompt (a string, or a list of token ids as vLLM accepts) straight into the engine; the
+// text streamed as text_completion chunks or returned whole. A string prompt gets the BOS token when the tokenizer
+// config asks for one, as Hugging Face's tokenizers add special tokens by default.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Parley.Worker.Metrics;
+using Parley.Worker.Serving;
+
+namespace Parley.Worker.Http;
+
+/// <summary>The legacy completions API.</summary>
+public static class CompletionsEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, ModelHost host, WorkerOptions options, WorkerMetrics metrics, ILogger<ModelHost> logger)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var model = RequestContext.Model(host);
+        var request = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
+        var settings = GenerationSettings.Read(request, model, chat: false);
+        var prompt = Prompt(request.Node("prompt"), model);
+        var echo = request.Bool("echo") ?? false;
+        RequestContext.LogUnknownFields(request, logger);
+        var id = $"cmpl-{Guid.NewGuid():N}";
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
+        var prefix = echo ? Engine.Text.IncrementalDetokenizer.DecodeAll(model.Tokenizer.Decoder, prompt.ToArray(), settings.SkipSpecialTokens) : "";
+        if (settings.Stream)
+        {
+            await StreamAsync(context, model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
+        }
+        else
+        {
+            var body = await WholeAsync(model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The prompt's token ids.</summary>
+    public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        switch (prompt)
+        {
+            case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                var ids = new List<int>();
+                if (model.TokenizerConfig.AddBosToken && model.TokenizerConfig.BosToken is { } bos)
+                {
+                    ids.AddRange(model.Tokenizer.Encode(bos));
+                }
+
+                ids.AddRange(model.Tokenizer.Encode(text.GetValue<string>()));
+                return ids;
+            case JsonArray { Count: > 0 } list when list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.Number):
+                return list.Select(item => item!.AsValue().TryGetValue<int>(out var id)
+                    ? id : throw ApiException.BadRequest($"prompt holds {Truncated(item)}, which is not a token id (a whole number in int32 range).", "prompt")).ToList();
+            case JsonArray { Count: 1 } single:
+                return Prompt(single[0], model);
+            case JsonArray:
+                throw ApiException.BadRequest("prompt must be one string or one list of token ids; send batched prompts as separate requests.", "prompt");
+            default:
+                throw ApiException.BadRequest("prompt is required: a string or a list of token ids.", "prompt");
+        }
+    }
+
+    private static string Truncated(JsonNode? item) => RequestReader.Truncated(item?.ToJsonString() ?? "null");
+
+    private static async Task StreamAsync(HttpContext context, ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        var cancel = context.RequestAborted;
+        Sse.Start(context.Response);
+        var completionTokens = 0;
+        var offset = prefix.Length;
+        var first = true;
+        await foreach (var chunk in chunks.ConfigureAwait(false))
+        {
+            completionTokens = chunk.CompletionTokens;
+            var text = (first ? prefix : "") + chunk.Reasoning + chunk.Content;
+            first = false;
+            var logprobs = settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(model, chunk.Tokens, offset) : null;
+            offset += chunk.Reasoning.Length + chunk.Content.Length;
+            await Sse.WriteAsync(context.Response, Choice(id, created, model, text, logprobs, chunk), cancel).ConfigureAwait(false);
+        }
+
+        if (settings.IncludeUsage)
+        {
+            var usage = ChatCompletionsEndpoint.Envelope(id, created, model, "text_completion", new JsonArray());
+            usage["usage"] = ResponseJson.Usage(promptTokens, completionTokens);
+            await Sse.WriteAsync(context.Response, usage, cancel).ConfigureAwait(false);
+        }
+
+        await Sse.DoneAsync(context.Response, cancel).ConfigureAwait(false);
+    }
+
+    private static async Task<string> WholeAsync(ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        var text = new System.Text.StringBuilder(prefix);
+        var tokens = new List<GeneratedToken>();
+        GenerationChunk? last = null;
+        await foreach (var chunk in chunks.ConfigureAwait(false))
+        {
+            text.Append(chunk.Reasoning).Append(chunk.Content);
+            tokens.AddRange(chunk.Tokens);
+            last = chunk;
+        }
+
+        var logprobs = settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(model, tokens, prefix.Length) : null;
+        var body = Choice(id, created, model, text.ToString(), logprobs, last);
+        body["usage"] = ResponseJson.Usage(promptTokens, last?.CompletionTokens ?? 0);
+        return body.ToJsonString();
+    }
+
+    private static JsonObject Choice(string id, long created, ServedModel model, string text, JsonObject? logprobs, GenerationChunk? chunk) =>
+        ChatCompletionsEndpoint.Envelope(id, created, model, "text_completion", new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["text"] = text,
+            ["logprobs"] = logprobs,
+            ["finish_reason"] = chunk?.FinishReason,
+            ["stop_reason"] = ChatCompletionsEndpoint.StopReason(chunk?.StopReason),
+        }));
+}

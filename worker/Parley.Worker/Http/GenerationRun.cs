@@ -1,0 +1,127 @@
+// One request's generation, from prompt ids to text chunks: the engine streams token events; the text layer turns
+// them into reasoning and answer deltas, watching for stop strings (a match aborts the engine request at once, so its
+// KV blocks are freed); chunks leave every --stream-interval tokens and at the end; vLLM's request metrics are
+// recorded on the way. Chat and completions both stream from here and only format differently.
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Parley.Engine.Scheduling;
+using Parley.Engine.Core;
+using Parley.Engine.Text;
+using Parley.Worker.Metrics;
+using Parley.Worker.Serving;
+
+namespace Parley.Worker.Http;
+
+/// <summary>One generated token as the API reports it.</summary>
+public sealed record GeneratedToken(int Id, float Logprob, IReadOnlyList<Engine.Sampling.TokenLogprob> TopLogprobs);
+
+/// <summary>Text produced since the previous chunk.</summary>
+/// <param name="Reasoning">Reasoning text (with a reasoning parser).</param>
+/// <param name="Content">Answer text.</param>
+/// <param name="Tokens">The tokens behind it.</param>
+/// <param name="FinishReason"><c>stop</c> or <c>length</c> on the last chunk.</param>
+/// <param name="StopReason">The stop string or stop token id that ended it, if one did.</param>
+/// <param name="CompletionTokens">Tokens generated so far.</param>
+public sealed record GenerationChunk(string Reasoning, string Content, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason, object? StopReason, int CompletionTokens);
+
+/// <summary>Runs requests through the engine.</summary>
+public sealed class GenerationRun(ServedModel model, WorkerOptions options, WorkerMetrics metrics)
+{
+    /// <summary>The request's text, chunk by chunk; the last chunk carries the finish reason.</summary>
+    /// <exception cref="RequestRejectedException">The prompt can never run (too long, bad ids), the worker holds as
+    /// many requests as it admits, or it is shutting down.</exception>
+    public IAsyncEnumerable<GenerationChunk> RunAsync(string id, IReadOnlyList<int> prompt, GenerationSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(settings);
+        var stream = model.Engine.Submit(new GenerationRequest(id, prompt, settings.Sampling), cancellationToken);
+        return ChunksAsync(stream, prompt.Count, settings, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<GenerationChunk> ChunksAsync(GenerationStream stream, int promptTokens, GenerationSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var text = new OutputTextStream(
+            new IncrementalDetokenizer(model.Tokenizer.Decoder, settings.SkipSpecialTokens),
+            new StopChecker(settings.Stop, settings.IncludeStopStringInOutput),
+            model.Reasoning is { } format ? new ReasoningParser(format) : null);
+        var pending = new List<GeneratedToken>();
+        string reasoning = "", content = "";
+        var generated = 0;
+        var lastTokenAt = TimeSpan.Zero;
+        var finished = false;
+        try
+        {
+            await foreach (var token in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                generated++;
+                RecordLatency(clock.Elapsed, ref lastTokenAt, generated);
+                pending.Add(new GeneratedToken(token.TokenId, token.Logprob, token.TopLogprobs));
+                var delta = text.Append(token.TokenId);
+                (reasoning, content) = (reasoning + delta.Reasoning, content + delta.Content);
+                string? finish = null;
+                object? stopReason = null;
+                if (delta.IsStopped)
+                {
+                    model.Engine.Abort(stream.RequestId);
+                    (finish, stopReason) = ("stop", delta.StopString);
+                }
+                else if (token.FinishReason is { } reason)
+                {
+                    var tail = text.Finish();
+                    (reasoning, content) = (reasoning + tail.Reasoning, content + tail.Content);
+                    finish = reason == FinishReason.Length ? "length" : "stop";
+                    // vLLM's stop_reason: the stop string, a matched stop_token_ids entry, or null for EOS and length.
+                    stopReason = tail.StopString ?? (settings.Sampling.StopTokenIds.Contains(token.TokenId) ? token.TokenId : (object?)null);
+                }
+
+                if (finish is not null || pending.Count >= options.StreamInterval)
+                {
+                    yield return new GenerationChunk(reasoning, content, pending.ToArray(), finish, stopReason, generated);
+                    pending.Clear();
+                    (reasoning, content) = ("", "");
+                }
+
+                if (finish is not null)
+                {
+                    finished = true;
+                    Record(finish, promptTokens, generated, clock.Elapsed);
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            if (!finished)
+            {
+                model.Engine.Abort(stream.RequestId);
+            }
+        }
+    }
+
+    private void RecordLatency(TimeSpan now, ref TimeSpan lastTokenAt, int generated)
+    {
+        if (generated == 1)
+        {
+            metrics.TimeToFirstToken.WithLabels(model.Name).Observe(now.TotalSeconds);
+        }
+        else
+        {
+            var gap = (now - lastTokenAt).TotalSeconds;
+            metrics.InterTokenLatency.WithLabels(model.Name).Observe(gap);
+            metrics.TimePerOutputToken.WithLabels(model.Name).Observe(gap);
+        }
+
+        lastTokenAt = now;
+        metrics.GenerationTokens.WithLabels(model.Name).Inc();
+    }
+
+    private void Record(string finish, int promptTokens, int generated, TimeSpan elapsed)
+    {
+        metrics.PromptTokens.WithLabels(model.Name).Inc(promptTokens);
+        metrics.RequestPromptTokens.WithLabels(model.Name).Observe(promptTokens);
+        metrics.RequestGenerationTokens.WithLabels(model.Name).Observe(generated);
+        metrics.EndToEndLatency.WithLabels(model.Name).Observe(elapsed.TotalSeconds);
+        metrics.RequestSuccess.WithLabels(model.Name, finish).Inc();
+    }
+}

@@ -1,0 +1,82 @@
+// The generation fields chat and completion requests share, read with vLLM's names, defaults and checks. Sampling
+// settings the request leaves out come from the model's generation_config.json, as vLLM's default
+// `--generation-config auto` does; everything else defaults as in vLLM's SamplingParams.
+using Parley.Engine.Sampling;
+using Parley.Worker.Serving;
+
+namespace Parley.Worker.Http;
+
+/// <summary>How to generate, and how to show the result.</summary>
+public sealed record GenerationSettings
+{
+    public required SamplingParameters Sampling { get; init; }
+    public IReadOnlyList<string> Stop { get; init; } = [];
+    public bool IncludeStopStringInOutput { get; init; }
+    public bool SkipSpecialTokens { get; init; } = true;
+    public bool Stream { get; init; }
+    public bool IncludeUsage { get; init; }
+
+    /// <summary>Whether per-token logprobs are returned (with <see cref="SamplingParameters.Logprobs"/> alternatives).</summary>
+    public bool ReturnLogprobs => Sampling.Logprobs is not null;
+
+    /// <summary>Reads the shared fields. <paramref name="chat"/>: logprobs is a boolean with top_logprobs beside it
+    /// (chat completions); otherwise logprobs is the number of alternatives (legacy completions).</summary>
+    public static GenerationSettings Read(RequestReader request, ServedModel model, bool chat)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(model);
+        if (request.Int("n", 1, int.MaxValue) is > 1)
+        {
+            throw ApiException.BadRequest("n must be 1: Parley returns one choice per request.", "n");
+        }
+
+        var defaults = model.Generation;
+        var maxTokens = (chat ? request.Int("max_completion_tokens") : null) ?? request.Int("max_tokens");
+        var sampling = new SamplingParameters
+        {
+            Temperature = (float)(request.Number("temperature") ?? defaults.Temperature ?? 1.0),
+            TopP = (float)(request.Number("top_p") ?? defaults.TopP ?? 1.0),
+            TopK = request.Int("top_k") ?? defaults.TopK ?? 0,
+            MinP = (float)(request.Number("min_p") ?? defaults.MinP ?? 0),
+            PresencePenalty = (float)(request.Number("presence_penalty") ?? 0),
+            FrequencyPenalty = (float)(request.Number("frequency_penalty") ?? 0),
+            RepetitionPenalty = (float)(request.Number("repetition_penalty") ?? defaults.RepetitionPenalty ?? 1.0),
+            Seed = request.Integer("seed"),
+            MaxTokens = maxTokens,
+            MinTokens = request.Int("min_tokens") ?? 0,
+            StopTokenIds = request.Ints("stop_token_ids") ?? [],
+            IgnoreEos = request.Bool("ignore_eos") ?? false,
+            Logprobs = Logprobs(request, chat),
+        };
+        if (sampling.Validate() is { } error)
+        {
+            throw ApiException.BadRequest(error, error.Split(' ')[0]);
+        }
+
+        return new GenerationSettings
+        {
+            Sampling = sampling,
+            Stop = request.Strings("stop") ?? [],
+            IncludeStopStringInOutput = request.Bool("include_stop_str_in_output") ?? false,
+            SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
+            Stream = request.Bool("stream") ?? false,
+            IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
+        };
+    }
+
+    private static int? Logprobs(RequestReader request, bool chat)
+    {
+        if (!chat)
+        {
+            return request.Int("logprobs", 0, SamplingParameters.MaxLogprobs);
+        }
+
+        var top = request.Int("top_logprobs", 0, SamplingParameters.MaxLogprobs);
+        if (request.Bool("logprobs") == true)
+        {
+            return top ?? 0;
+        }
+
+        return top is > 0 ? throw ApiException.BadRequest("top_logprobs needs logprobs set to true.", "top_logprobs") : null;
+    }
+}
