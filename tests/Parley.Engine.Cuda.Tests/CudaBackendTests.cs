@@ -5,6 +5,7 @@ using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Models;
 using Parley.Gpu.Tests;
 using Parley.Testing;
+using Parley.Testing.Models;
 using static Parley.Gpu.Tests.Calls;
 
 namespace Parley.Engine.Cuda.Tests;
@@ -12,7 +13,7 @@ namespace Parley.Engine.Cuda.Tests;
 [Collection(EmulatorSettings.Name)]
 public sealed class CudaBackendTests : IDisposable
 {
-    private readonly TinyFolder _model = new(new TinyModelSpec { ModelType = "qwen2", Dtype = SafetensorsDtype.F32 });
+    private readonly TinyCheckpointFolder _model = new(new TinyModelSpec { ModelType = "qwen2", Dtype = SafetensorsDtype.F32 });
 
     static CudaBackendTests() => CudaEmulator.UseInThisProcess();
 
@@ -66,7 +67,7 @@ public sealed class CudaBackendTests : IDisposable
     [Fact]
     public void Load_HeadDimAboveTheKernelsLimit_IsRefusedWithWhatToDo()
     {
-        using var wide = new TinyFolder(new TinyModelSpec { HiddenSize = 1024, IntermediateSize = 64, NumAttentionHeads = 2, NumKeyValueHeads = 1, NumHiddenLayers = 1 });
+        using var wide = new TinyCheckpointFolder(new TinyModelSpec { HiddenSize = 1024, IntermediateSize = 64, NumAttentionHeads = 2, NumKeyValueHeads = 1, NumHiddenLayers = 1 });
 
         var act = () => wide.Cuda();
 
@@ -77,6 +78,6 @@ public sealed class CudaBackendTests : IDisposable
 
     private static CudaBackendOptions Options(bool graphs) => new()
     {
-        KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512, UseCudaGraphs = graphs, PtxCacheDirectory = TinyFolder.PtxCache,
+        KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512, UseCudaGraphs = graphs, PtxCacheDirectory = TinyBackends.PtxCache,
     };
 }

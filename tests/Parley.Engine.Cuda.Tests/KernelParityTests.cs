@@ -29,7 +29,7 @@ public sealed class KernelParityTests : IDisposable
         _device = CudaDevice.Open();
         _stream = new CudaStream();
         _cublas = new CublasHandle(_stream);
-        _kernels = new CudaKernels(new KernelCompiler(TinyFolder.PtxCache), _device.ComputeCapability);
+        _kernels = new CudaKernels(new KernelCompiler(TinyBackends.PtxCache), _device.ComputeCapability);
         _ops = new CudaOps(_kernels, _stream, _cublas, gptqScratch: null);
     }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 using static Parley.Gpu.Tests.Calls;
 
 namespace Parley.Gpu.Tests;
@@ -49,11 +50,11 @@ internal static class CudaBench
         foreach (var (name, spec) in shapes)
         {
             var clock = Stopwatch.StartNew();
-            using var folder = new TinyFolder(spec);
+            using var folder = new TinyCheckpointFolder(spec);
             var written = clock.Elapsed.TotalSeconds;
             using var backend = CudaBackend.Load(folder.Path, new CudaBackendOptions
             {
-                MaxBatchedTokens = maxBatched, MaxSequences = MaxSequences, MaxModelLen = 2048, PtxCacheDirectory = TinyFolder.PtxCache,
+                MaxBatchedTokens = maxBatched, MaxSequences = MaxSequences, MaxModelLen = 2048, PtxCacheDirectory = TinyBackends.PtxCache,
             });
             if (!headerPrinted)
             {

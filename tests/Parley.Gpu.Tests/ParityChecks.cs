@@ -8,6 +8,7 @@
 // - greedy tokens: identical over 16 steps on f32 checkpoints, where both compute the same function to ~1e-6; on 16-bit
 //   ones rounding alone may flip a near-tie between two random logits, which says nothing about correctness.
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 using static Parley.Gpu.Tests.Calls;
 
 namespace Parley.Gpu.Tests;
@@ -37,7 +38,7 @@ internal static class ParityChecks
     public static string? Run(string modelName, string checkName)
     {
         var spec = Models.Single(model => model.Name == modelName).Spec;
-        using var model = new TinyFolder(spec);
+        using var model = new TinyCheckpointFolder(spec);
         return Checks(spec).Single(check => check.Name == checkName).Run(model, Tolerance(spec));
     }
 
@@ -75,7 +76,7 @@ internal static class ParityChecks
     private static double Tolerance(TinyModelSpec spec) =>
         spec.Gptq is not null || spec.Dtype == SafetensorsDtype.F16 ? 1.0 / 256 : spec.Dtype == SafetensorsDtype.BF16 ? 1.0 / 64 : 1e-4;
 
-    private static IEnumerable<(string Name, Func<TinyFolder, double, string?> Run)> Checks(TinyModelSpec spec)
+    private static IEnumerable<(string Name, Func<TinyCheckpointFolder, double, string?> Run)> Checks(TinyModelSpec spec)
     {
         yield return ("prefill logits match the CPU", Prefill);
         yield return ("chunked prefill over cached blocks matches the CPU", Chunked);
@@ -87,7 +88,7 @@ internal static class ParityChecks
         }
     }
 
-    private static string? Prefill(TinyFolder model, double tolerance)
+    private static string? Prefill(TinyCheckpointFolder model, double tolerance)
     {
         var prompt = RandomTokens(48, seed: 11);
         using var cpu = model.Cpu();
@@ -96,7 +97,7 @@ internal static class ParityChecks
     }
 
     // 40 tokens then 17 more on the same blocks: the second chunk reads the first one's KV from the cache.
-    private static string? Chunked(TinyFolder model, double tolerance)
+    private static string? Chunked(TinyCheckpointFolder model, double tolerance)
     {
         var prompt = RandomTokens(57, seed: 12);
         var blocks = Blocks(3, 57);
@@ -107,7 +108,7 @@ internal static class ParityChecks
         return Within(Forward(cuda, (prompt[40..], 40, blocks)), Forward(cpu, (prompt[40..], 40, blocks)), tolerance);
     }
 
-    private static string? Mixed(TinyFolder model, double tolerance)
+    private static string? Mixed(TinyCheckpointFolder model, double tolerance)
     {
         var a = RandomTokens(20, seed: 13);
         var b = RandomTokens(33, seed: 14);
@@ -123,7 +124,7 @@ internal static class ParityChecks
     }
 
     // Three sequences decoding in the 4-bucket graph, against the same steps run eagerly.
-    private static string? GraphEqualsEager(TinyFolder model)
+    private static string? GraphEqualsEager(TinyCheckpointFolder model)
     {
         using var graphs = model.Cuda(graphs: true);
         using var eager = model.Cuda(graphs: false);
@@ -144,7 +145,7 @@ internal static class ParityChecks
         return problem;
     }
 
-    private static string? Greedy(TinyFolder model)
+    private static string? Greedy(TinyCheckpointFolder model)
     {
         var prompt = RandomTokens(16, seed: 15);
         var table = Blocks(1, 64);

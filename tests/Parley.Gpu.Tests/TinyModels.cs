@@ -1,33 +1,25 @@
-// Tiny checkpoints in temporary folders, and both backends over the same one.
+// Both backends over the same tiny checkpoint, and the calls the checks make.
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 
 namespace Parley.Gpu.Tests;
 
-internal sealed class TinyFolder : IDisposable
+/// <summary>Both backends over one tiny checkpoint, with the settings every parity check uses.</summary>
+internal static class TinyBackends
 {
-    public TinyFolder(TinyModelSpec spec, int seed = 1)
-    {
-        Spec = spec;
-        TinyModel.Write(Path, spec, seed);
-    }
-
     /// <summary>One kernel cache for the whole run: every backend the checks open compiles each kernel file once.</summary>
     public static string PtxCache { get; } = Directory.CreateTempSubdirectory("parley-gpu-ptx-").FullName;
 
-    public string Path { get; } = Directory.CreateTempSubdirectory("parley-gpu-").FullName;
-    public TinyModelSpec Spec { get; }
+    public static CpuBackend Cpu(this TinyCheckpointFolder model) =>
+        CpuBackend.Load(model.Path, new CpuBackendOptions { KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512 });
 
-    public CpuBackend Cpu() => CpuBackend.Load(Path, new CpuBackendOptions { KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512 });
-
-    public CudaBackend Cuda(bool graphs = true) => CudaBackend.Load(Path, new CudaBackendOptions
+    public static CudaBackend Cuda(this TinyCheckpointFolder model, bool graphs = true) => CudaBackend.Load(model.Path, new CudaBackendOptions
     {
         KvBlockCount = 64, MaxBatchedTokens = 256, MaxSequences = 8, MaxModelLen = 512, UseCudaGraphs = graphs, PtxCacheDirectory = PtxCache,
     });
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
 
 internal static class Calls

@@ -6,19 +6,19 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Parley.Engine.Models;
 using Parley.Testing;
+using Parley.Testing.Models;
 
 namespace Parley.Worker.Tests;
 
 public sealed class CudaWorkerTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("parley-cuda-worker-").FullName;
+    private readonly TinyCheckpointFolder _model = new(new TinyModelSpec { MaxPositionEmbeddings = 131072 }, seed: 2);
 
-    public CudaWorkerTests() => TinyModel.Write(_folder, new TinyModelSpec { MaxPositionEmbeddings = 131072 }, seed: 2);
 
     [Fact]
     public async Task DeviceCuda_OnTheEmulator_ServesAStreamedChatEndingWithDone()
     {
-        using var worker = WorkerProcess.Start(["--model", _folder, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--max-num-seqs", "4"],
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--max-num-seqs", "4"],
             start => CudaEmulator.UseIn(start, deviceMemoryBytes: 256L << 20));
         await worker.WaitUntilReadyAsync();
 
@@ -34,8 +34,8 @@ public sealed class CudaWorkerTests : IDisposable
     [Fact]
     public async Task DeviceCuda_WeightsLargerThanTheDevice_ExitsOneWithTheTerminationLine()
     {
-        var terminationLog = Path.Combine(_folder, "termination-log");
-        using var worker = WorkerProcess.Start(["--model", _folder, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--termination-log", terminationLog],
+        var terminationLog = Path.Combine(_model.Path, "termination-log");
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--termination-log", terminationLog],
             start => CudaEmulator.UseIn(start, deviceMemoryBytes: 64L << 10));
 
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(120));
@@ -48,7 +48,7 @@ public sealed class CudaWorkerTests : IDisposable
     [Fact]
     public async Task DeviceCuda_MaxModelLenThatDoesNotFit_ExitsOneNamingALengthThatFits()
     {
-        using var worker = WorkerProcess.Start(["--model", _folder, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "131072"],
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "131072"],
             start => CudaEmulator.UseIn(start, deviceMemoryBytes: 64L << 20));
 
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(120));
@@ -57,5 +57,5 @@ public sealed class CudaWorkerTests : IDisposable
         worker.Log.Should().Contain("max_model_len 131072 needs").And.Contain("lower --max-model-len to");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _model.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Parley.Engine.Models;
 using Parley.Testing;
+using Parley.Testing.Models;
 using Parley.Worker.Hosting;
 using Parley.Worker.Serving;
 
@@ -12,12 +13,12 @@ internal sealed class RunningWorker : IAsyncDisposable
 {
     public const string ModelName = "tiny";
 
-    private readonly string _folder;
+    private readonly TinyCheckpointFolder _model;
     private readonly WebApplication _app;
 
-    private RunningWorker(string folder, WebApplication app, WorkerOptions options)
+    private RunningWorker(TinyCheckpointFolder model, WebApplication app, WorkerOptions options)
     {
-        _folder = folder;
+        _model = model;
         _app = app;
         Options = options;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.Port}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -34,8 +35,8 @@ internal sealed class RunningWorker : IAsyncDisposable
     public static async Task<RunningWorker> StartAsync(
         Func<WorkerOptions, WorkerOptions>? configure = null, Task? beforeLoad = null, bool waitUntilReady = true, TinyModelSpec? spec = null, Action<string>? prepare = null)
     {
-        var folder = Directory.CreateTempSubdirectory("parley-worker-").FullName;
-        TinyModel.Write(folder, spec ?? new TinyModelSpec { MaxPositionEmbeddings = 256 }, seed: 3);
+        var model = new TinyCheckpointFolder(spec ?? new TinyModelSpec { MaxPositionEmbeddings = 256 }, seed: 3);
+        var folder = model.Path;
         prepare?.Invoke(folder);
         var options = new WorkerOptions { Model = folder, ServedModelName = ModelName, Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10, Device = "cpu" };
         options = configure?.Invoke(options) ?? options;
@@ -49,7 +50,7 @@ internal sealed class RunningWorker : IAsyncDisposable
             return folder;
         });
         await app.StartAsync();
-        var worker = new RunningWorker(folder, app, options);
+        var worker = new RunningWorker(model, app, options);
         if (waitUntilReady)
         {
             await worker.WaitUntilReadyAsync();
@@ -81,6 +82,6 @@ internal sealed class RunningWorker : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _model.Dispose();
     }
 }

@@ -5,18 +5,18 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 
 namespace Parley.Worker.Tests;
 
 public sealed class ShutdownTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("parley-shutdown-").FullName;
+    private readonly TinyCheckpointFolder _model = new(new TinyModelSpec { HiddenSize = 512, IntermediateSize = 2048, NumHiddenLayers = 12, NumAttentionHeads = 8, NumKeyValueHeads = 4 });
 
     [Fact]
     public async Task Sigterm_DrainsWith503s_FinishesTheRunningStream_AndExitsZero()
     {
-        TinyModel.Write(_folder, new TinyModelSpec { HiddenSize = 512, IntermediateSize = 2048, NumHiddenLayers = 12, NumAttentionHeads = 8, NumKeyValueHeads = 4 }, seed: 1);
-        using var worker = WorkerProcess.Start(["--model", _folder, "--device", "cpu", "--threads", "1", "--shutdown-grace-seconds", "60"]);
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cpu", "--threads", "1", "--shutdown-grace-seconds", "60"]);
         await worker.WaitUntilReadyAsync();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/completions", UriKind.Relative))
@@ -44,5 +44,5 @@ public sealed class ShutdownTests : IDisposable
         clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2), "the drain outlived the command line's default two seconds, so the test can tell");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _model.Dispose();
 }

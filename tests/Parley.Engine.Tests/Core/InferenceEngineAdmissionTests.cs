@@ -6,6 +6,7 @@ using Parley.Engine.Sampling;
 using Parley.Engine.Scheduling;
 using Parley.Engine.Core;
 using Parley.Engine.Tests.Backends;
+using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 using static Parley.Engine.Tests.Core.InferenceEngineTests;
 
@@ -14,7 +15,7 @@ namespace Parley.Engine.Tests.Core;
 public sealed class InferenceEngineAdmissionTests : IDisposable
 {
     private static readonly SamplingParameters Long = new() { Temperature = 0, MaxTokens = 40, IgnoreEos = true };
-    private readonly TinyCheckpoint _model = new(TinyCheckpoint.Shape("qwen2", "BF16"));
+    private readonly TinyCheckpointFolder _model = new(TinyCheckpoints.Shape("qwen2", "BF16"));
 
     [Fact]
     public async Task Submit_ABurstBeyondMaxNumSeqsPlusMaxWaiting_IsRefusedBusyAtOnce()

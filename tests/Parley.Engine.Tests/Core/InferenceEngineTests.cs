@@ -4,6 +4,7 @@ using Parley.Engine.Sampling;
 using Parley.Engine.Scheduling;
 using Parley.Engine.Core;
 using Parley.Engine.Tests.Backends;
+using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
 namespace Parley.Engine.Tests.Core;
@@ -11,7 +12,7 @@ namespace Parley.Engine.Tests.Core;
 public sealed class InferenceEngineTests : IDisposable
 {
     private static readonly SamplingParameters Greedy = new() { Temperature = 0, MaxTokens = 12, IgnoreEos = true };
-    private readonly TinyCheckpoint _model = new(TinyCheckpoint.Shape("qwen2", "BF16"));
+    private readonly TinyCheckpointFolder _model = new(TinyCheckpoints.Shape("qwen2", "BF16"));
 
     [Fact]
     public async Task Greedy_MatchesArgmaxOfTheBackendRunStepByStep()

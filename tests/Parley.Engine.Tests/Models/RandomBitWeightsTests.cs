@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Parley.Engine.Models;
 using Parley.Engine.Tests.Backends;
+using Parley.Testing.Models;
 
 namespace Parley.Engine.Tests.Models;
 
@@ -82,7 +83,7 @@ public sealed class RandomBitWeightsTests : IDisposable
     [Fact]
     public void RandomBits_CpuBackendComputesFiniteLogits()
     {
-        using var model = new TinyCheckpoint(new TinyModelSpec { ModelType = "llama", Dtype = SafetensorsDtype.BF16, Fill = TinyWeightFill.RandomBits });
+        using var model = new TinyCheckpointFolder(new TinyModelSpec { ModelType = "llama", Dtype = SafetensorsDtype.BF16, Fill = TinyWeightFill.RandomBits });
         using var cpu = model.Cpu();
 
         var logits = BackendCalls.Run(cpu, BackendCalls.RandomTokens(24, seed: 4), 0, BackendCalls.Blocks(1, 24));

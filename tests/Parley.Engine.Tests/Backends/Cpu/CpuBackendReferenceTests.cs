@@ -1,6 +1,7 @@
 using Parley.Engine.Models;
 using Parley.Engine.Reference;
 using Parley.Engine.Reference.LlamaCpp;
+using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
@@ -37,12 +38,12 @@ public sealed class CpuBackendReferenceTests : IDisposable
     [MemberData(nameof(Models))]
     public void LastPositionLogits_MatchTheScalarReference(string modelType, string dtype, bool tied, bool ropeScaling)
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied, ropeScaling));
         var prompt = RandomTokens(48, seed: 11);
         using var backend = model.Cpu();
 
         var ours = Run(backend, prompt, 0, Blocks(1, prompt.Length));
-        var reference = ScalarForward.LastLogits(model.Folder, prompt);
+        var reference = ScalarForward.LastLogits(model.Path, prompt);
 
         MaxAbsDifference(ours, reference).Should().BeLessThan(1e-4 * Scale(reference));
     }
@@ -51,8 +52,8 @@ public sealed class CpuBackendReferenceTests : IDisposable
     [MemberData(nameof(Models))]
     public void LastPositionLogits_MatchLlamaCpp(string modelType, string dtype, bool tied, bool ropeScaling)
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
-        GgufWriter.Convert(model.Folder, _gguf);
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied, ropeScaling));
+        GgufWriter.Convert(model.Path, _gguf);
         var prompt = RandomTokens(48, seed: 12);
         using var llama = LlamaCppModel.Load(_gguf, threads: 2, contextSize: 64);
         using var backend = model.Cpu();
@@ -70,8 +71,8 @@ public sealed class CpuBackendReferenceTests : IDisposable
     [InlineData("qwen3", false)]
     public void Greedy32Tokens_AreLlamaCpps(string modelType, bool ropeScaling)
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, "F32", ropeScaling: ropeScaling));
-        GgufWriter.Convert(model.Folder, _gguf);
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, "F32", ropeScaling: ropeScaling));
+        GgufWriter.Convert(model.Path, _gguf);
         var prompt = RandomTokens(16, seed: 13);
         using var llama = LlamaCppModel.Load(_gguf, threads: 2, contextSize: 64);
         using var backend = model.Cpu();

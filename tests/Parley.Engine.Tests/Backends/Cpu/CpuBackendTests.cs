@@ -1,4 +1,5 @@
 using Parley.Engine.Backends;
+using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
@@ -20,7 +21,7 @@ public class CpuBackendTests
     [MemberData(nameof(Shapes))]
     public void PrefillAtOnce_EqualsDecodingTokenByToken(string modelType, string dtype, bool tied, bool ropeScaling)
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied, ropeScaling));
         using var backend = model.Cpu();
         var tokens = RandomTokens(37, seed: 3);
 
@@ -40,7 +41,7 @@ public class CpuBackendTests
     [MemberData(nameof(Shapes))]
     public void ChunkedPrefill_EqualsOnePass(string modelType, string dtype, bool tied, bool ropeScaling)
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape(modelType, dtype, tied, ropeScaling));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied, ropeScaling));
         using var backend = model.Cpu();
         var tokens = RandomTokens(50, seed: 4);
 
@@ -54,7 +55,7 @@ public class CpuBackendTests
     [Fact]
     public void SequencesInOneBatch_GetTheLogitsEachGetsAlone()
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen2", "BF16"));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("qwen2", "BF16"));
         using var backend = model.Cpu();
         int[] first = RandomTokens(21, seed: 5), second = RandomTokens(5, seed: 6);
         var alone1 = Run(backend, first, 0, Blocks(1, 21));
@@ -79,7 +80,7 @@ public class CpuBackendTests
     [Fact]
     public void SharedPrefixBlocks_GiveTheLogitsOfRecomputingThePrefix()
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("llama", "BF16"));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("llama", "BF16"));
         using var backend = model.Cpu();
         var prompt = RandomTokens(40, seed: 8);
         _ = Run(backend, prompt[..32], 0, [1, 2]);
@@ -94,7 +95,7 @@ public class CpuBackendTests
     [Fact]
     public void OneThreadAndTwo_GiveIdenticalLogits()
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen3", "BF16"));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("qwen3", "BF16"));
         var tokens = RandomTokens(30, seed: 9);
         using var one = model.Cpu(threads: 1);
         using var two = model.Cpu(threads: 2);
@@ -105,10 +106,10 @@ public class CpuBackendTests
     [Fact]
     public void F16WeightHoldingNaN_IsRefusedAtLoadByName()
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("llama", "F16"));
-        var file = Path.Combine(model.Folder, Parley.Engine.Models.Checkpoint.SingleFile);
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("llama", "F16"));
+        var file = Path.Combine(model.Path, Parley.Engine.Models.Checkpoint.SingleFile);
         long offset;
-        using (var checkpoint = Parley.Engine.Models.Checkpoint.Open(model.Folder))
+        using (var checkpoint = Parley.Engine.Models.Checkpoint.Open(model.Path))
         {
             var info = checkpoint.Info("model.layers.1.mlp.up_proj.weight");
             offset = 8 + System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(file).AsSpan(0, 8)) + info.Begin + 2 * 37;
@@ -128,7 +129,7 @@ public class CpuBackendTests
     [Fact]
     public void Forward_BatchLargerThanTheBuffers_IsRefusedWithTheLimits()
     {
-        using var model = new TinyCheckpoint(TinyCheckpoint.Shape("qwen2", "BF16"));
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("qwen2", "BF16"));
         using var backend = model.Cpu(maxBatchedTokens: 16);
 
         var act = () => Run(backend, RandomTokens(17, seed: 1), 0, Blocks(1, 17));

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
@@ -15,13 +16,13 @@ public class GptqModelTests
     [InlineData("qwen3", 128, false, true)]
     public void GptqModel_GivesTheLogitsOfItsDequantisedTwin(string modelType, int groupSize, bool symmetric, bool actOrder)
     {
-        var spec = TinyCheckpoint.Shape(modelType, "F16") with
+        var spec = TinyCheckpoints.Shape(modelType, "F16") with
         {
             HiddenSize = 128, IntermediateSize = 256, Gptq = new TinyGptq(groupSize, symmetric, actOrder),
         };
-        using var gptq = new TinyCheckpoint(spec);
-        using var twin = new TinyCheckpoint(spec with { Gptq = null });
-        WriteDequantisedTwin(gptq.Folder, twin.Folder);
+        using var gptq = new TinyCheckpointFolder(spec);
+        using var twin = new TinyCheckpointFolder(spec with { Gptq = null });
+        WriteDequantisedTwin(gptq.Path, twin.Path);
         var tokens = RandomTokens(23, seed: 2);
 
         using var quantized = gptq.Cpu();
@@ -34,15 +35,15 @@ public class GptqModelTests
     [Fact]
     public void GptqScalesStoredAsFloat32_AreRefusedByName()
     {
-        var spec = TinyCheckpoint.Shape("llama", "F16") with { HiddenSize = 128, IntermediateSize = 256, Gptq = new TinyGptq() };
-        using var model = new TinyCheckpoint(spec);
-        using (var checkpoint = Checkpoint.Open(model.Folder))
+        var spec = TinyCheckpoints.Shape("llama", "F16") with { HiddenSize = 128, IntermediateSize = 256, Gptq = new TinyGptq() };
+        using var model = new TinyCheckpointFolder(spec);
+        using (var checkpoint = Checkpoint.Open(model.Path))
         {
             var tensors = checkpoint.Tensors.Select(t => t.Name.EndsWith(".scales", StringComparison.Ordinal)
                 ? new TensorData(t.Name, SafetensorsDtype.F32, [.. t.Shape], new byte[t.ElementCount * 4])
                 : new TensorData(t.Name, t.Dtype, [.. t.Shape], checkpoint.Bytes(t.Name).ToArray())).ToList();
             checkpoint.Dispose();
-            SafetensorsWriter.Write(Path.Combine(model.Folder, Checkpoint.SingleFile), tensors);
+            SafetensorsWriter.Write(Path.Combine(model.Path, Checkpoint.SingleFile), tensors);
         }
 
         var load = () => model.Cpu();

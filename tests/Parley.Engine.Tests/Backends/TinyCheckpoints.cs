@@ -1,21 +1,13 @@
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
+using Parley.Testing.Models;
 
 namespace Parley.Engine.Tests.Backends;
 
-/// <summary>A tiny random checkpoint in a temporary folder, deleted on dispose.</summary>
-internal sealed class TinyCheckpoint : IDisposable
+/// <summary>Tiny model shapes and backends over them, with the settings the engine's tests use.</summary>
+internal static class TinyCheckpoints
 {
-    public TinyCheckpoint(TinyModelSpec spec, int seed = 1)
-    {
-        Spec = spec;
-        TinyModel.Write(Folder, spec, seed);
-    }
-
-    public string Folder { get; } = Directory.CreateTempSubdirectory("parley-backend-").FullName;
-    public TinyModelSpec Spec { get; }
-
     public static TinyModelSpec Shape(string modelType, string dtype, bool tied = false, bool ropeScaling = false) => new()
     {
         ModelType = modelType,
@@ -24,10 +16,8 @@ internal sealed class TinyCheckpoint : IDisposable
         Llama3RopeScaling = ropeScaling,
     };
 
-    public CpuBackend Cpu(int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2) =>
-        CpuBackend.Load(Folder, new CpuBackendOptions { KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads });
-
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2) =>
+        CpuBackend.Load(model.Path, new CpuBackendOptions { KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads });
 }
 
 /// <summary>Calls a backend the way tests need it: one sequence or a few, logits as arrays.</summary>
