@@ -9,17 +9,8 @@ public static class Bytes
 
     public static long FromMiB(double mib) => (long)(mib * MiB);
 
-    public static long FromGiB(double gib) => (long)(gib * GiB);
-
     public static double ToGiB(long bytes) => (double)bytes / GiB;
 
     /// <summary>Formats as GiB with one decimal: <c>15.0 GiB</c>.</summary>
     public static string FormatGiB(long bytes) => $"{ToGiB(bytes):0.0} GiB";
-
-    /// <summary>Formats a whole-GiB size without decimals when it is whole: <c>12 GiB</c>, <c>22.5 GiB</c>.</summary>
-    public static string FormatSize(long bytes)
-    {
-        var gib = ToGiB(bytes);
-        return Math.Abs(gib - Math.Round(gib)) < 0.05 ? $"{Math.Round(gib):0} GiB" : $"{gib:0.0} GiB";
-    }
 }

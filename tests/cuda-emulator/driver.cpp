@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -43,11 +42,6 @@ struct Stream
     bool capturing = false;
     bool invalidated = false;
     std::unique_ptr<Graph> graph;
-};
-
-struct Event
-{
-    std::chrono::steady_clock::time_point at{};
 };
 
 struct Module
@@ -251,23 +245,6 @@ int cuStreamSynchronize(void* handle)
     return CaptureUnsupported;
 }
 
-int cuEventCreate(void** event, unsigned) { *event = new Event(); return Success; }
-
-int cuEventRecord(void* event, void* stream)
-{
-    return submit(stream, [event] { ((Event*)event)->at = std::chrono::steady_clock::now(); });
-}
-
-int cuEventSynchronize(void*) { return Success; }
-
-int cuEventElapsedTime(float* milliseconds, void* start, void* end)
-{
-    *milliseconds = std::chrono::duration<float, std::milli>(((Event*)end)->at - ((Event*)start)->at).count();
-    return Success;
-}
-
-int cuEventDestroy_v2(void* event) { delete (Event*)event; return Success; }
-
 int cuModuleLoadData(void** module, const void* image)
 {
     const char* text = (const char*)image;
@@ -299,7 +276,6 @@ int cuModuleGetFunction(void** function, void* module, const char* name)
     return Success;
 }
 
-int cuFuncSetAttribute(void*, int, int) { return Success; }
 
 int cuLaunchKernel(void* function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x, unsigned block_y, unsigned block_z,
     unsigned shared_bytes, void* stream, void** parameters, void** extra)

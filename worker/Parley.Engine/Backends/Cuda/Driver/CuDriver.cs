@@ -41,16 +41,10 @@ internal static unsafe partial class CuDriver
     [LibraryImport(Library, EntryPoint = "cuStreamDestroy_v2")] public static partial int cuStreamDestroy(nint stream);
     [LibraryImport(Library)] public static partial int cuStreamSynchronize(nint stream);
 
-    [LibraryImport(Library)] public static partial int cuEventCreate(nint* handle, uint flags);
-    [LibraryImport(Library)] public static partial int cuEventRecord(nint handle, nint stream);
-    [LibraryImport(Library)] public static partial int cuEventSynchronize(nint handle);
-    [LibraryImport(Library)] public static partial int cuEventElapsedTime(float* milliseconds, nint start, nint end);
-    [LibraryImport(Library, EntryPoint = "cuEventDestroy_v2")] public static partial int cuEventDestroy(nint handle);
 
     [LibraryImport(Library)] public static partial int cuModuleLoadData(nint* module, void* image);
     [LibraryImport(Library)] public static partial int cuModuleUnload(nint module);
     [LibraryImport(Library)] public static partial int cuModuleGetFunction(nint* function, nint module, byte* name);
-    [LibraryImport(Library)] public static partial int cuFuncSetAttribute(nint function, int attribute, int value);
     [LibraryImport(Library)]
     public static partial int cuLaunchKernel(nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, nint stream, void** parameters, void** extra);

@@ -54,11 +54,7 @@ public sealed unsafe class CudaModule : IDisposable
 public sealed unsafe class CudaKernel(string name, nint function)
 {
     // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES: launches above 48 KiB of dynamic shared memory must opt in.
-    private const int MaxDynamicSharedBytesAttribute = 8;
-
     public string Name { get; } = name;
-
-    public void AllowSharedMemory(int bytes) => CudaCheck.Driver(CuDriver.cuFuncSetAttribute(function, MaxDynamicSharedBytesAttribute, bytes));
 
     /// <summary>Queues the kernel.</summary>
     /// <param name="stream">The stream it runs on.</param>
