@@ -16,10 +16,10 @@ public static class ChatCompletionsEndpoint
     {
         ArgumentNullException.ThrowIfNull(context);
         var model = RequestContext.Model(host);
-        var request = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
-        var settings = GenerationSettings.Read(request, model, chat: true);
-        var prompt = model.Tokenizer.Encode(ChatPrompt.Render(request, model));
-        RequestContext.LogUnknownFields(request, logger);
+        var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
+        var (chat, settings) = ChatCompletionRequest.Read(body, model);
+        RequestContext.LogUnknownFields(body, logger);
+        var prompt = model.Tokenizer.Encode(ChatPrompt.Render(chat, model));
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
@@ -29,9 +29,9 @@ public static class ChatCompletionsEndpoint
         }
         else
         {
-            var body = await WholeAsync(model, settings, id, created, prompt.Count, chunks).ConfigureAwait(false);
+            var whole = await WholeAsync(model, settings, id, created, prompt.Count, chunks).ConfigureAwait(false);
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(whole, context.RequestAborted).ConfigureAwait(false);
         }
     }
 

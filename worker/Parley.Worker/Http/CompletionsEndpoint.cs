@@ -1,7 +1,5 @@
-// POST /v1/completions: a prompt (a string, or a list of token ids as vLLM accepts) straight into the engine; the
-// text streamed as text_completion chunks or returned whole. A string prompt gets the BOS token when the tokenizer
-// config asks for one, as Hugging Face's tokenizers add special tokens by default.
-using System.Text.Json;
+// POST /v1/completions: the request's prompt (CompletionRequest) straight into the engine; the text streamed as
+// text_completion chunks or returned whole, with the prompt's text first when echo is set.
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -17,11 +15,9 @@ public static class CompletionsEndpoint
     {
         ArgumentNullException.ThrowIfNull(context);
         var model = RequestContext.Model(host);
-        var request = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
-        var settings = GenerationSettings.Read(request, model, chat: false);
-        var prompt = Prompt(request.Node("prompt"), model);
-        var echo = request.Bool("echo") ?? false;
-        RequestContext.LogUnknownFields(request, logger);
+        var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
+        var (prompt, echo, settings) = CompletionRequest.Read(body, model);
+        RequestContext.LogUnknownFields(body, logger);
         var id = $"cmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
@@ -32,40 +28,11 @@ public static class CompletionsEndpoint
         }
         else
         {
-            var body = await WholeAsync(model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
+            var whole = await WholeAsync(model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(whole, context.RequestAborted).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The prompt's token ids.</summary>
-    public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        switch (prompt)
-        {
-            case JsonValue text when text.GetValueKind() == JsonValueKind.String:
-                var ids = new List<int>();
-                if (model.TokenizerConfig.AddBosToken && model.TokenizerConfig.BosToken is { } bos)
-                {
-                    ids.AddRange(model.Tokenizer.Encode(bos));
-                }
-
-                ids.AddRange(model.Tokenizer.Encode(text.GetValue<string>()));
-                return ids;
-            case JsonArray { Count: > 0 } list when list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.Number):
-                return list.Select(item => item!.AsValue().TryGetValue<int>(out var id)
-                    ? id : throw ApiException.BadRequest($"prompt holds {Truncated(item)}, which is not a token id (a whole number in int32 range).", "prompt")).ToList();
-            case JsonArray { Count: 1 } single:
-                return Prompt(single[0], model);
-            case JsonArray:
-                throw ApiException.BadRequest("prompt must be one string or one list of token ids; send batched prompts as separate requests.", "prompt");
-            default:
-                throw ApiException.BadRequest("prompt is required: a string or a list of token ids.", "prompt");
-        }
-    }
-
-    private static string Truncated(JsonNode? item) => RequestReader.Truncated(item?.ToJsonString() ?? "null");
 
     private static async Task StreamAsync(HttpContext context, ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
     {

@@ -16,8 +16,8 @@ public static class TokenizeEndpoints
         var model = RequestContext.Model(host);
         var request = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var tokens = request.Has("messages")
-            ? model.Tokenizer.Encode(ChatPrompt.Render(request, model))
-            : CompletionsEndpoint.Prompt(request.Node("prompt"), model);
+            ? model.Tokenizer.Encode(ChatPrompt.Render(ChatPromptRequest.Read(request), model))
+            : CompletionRequest.Prompt(request.Node("prompt"), model);
         return Results.Text(new JsonObject
         {
             ["count"] = tokens.Count,

@@ -1,0 +1,51 @@
+// A legacy completion request, read and checked: the prompt (a string, or a list of token ids as vLLM accepts) as token
+// ids, echo, and the generation settings shared with chat. A string prompt gets the BOS token when the tokenizer config
+// asks for one, as Hugging Face's tokenizers add special tokens by default.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Worker.Serving;
+
+namespace Parley.Worker.Http;
+
+/// <summary>What a completion request asks for.</summary>
+/// <param name="PromptTokenIds">The prompt, tokenized.</param>
+/// <param name="Echo">Return the prompt's text before the completion.</param>
+/// <param name="Settings">How to generate and what to return.</param>
+public sealed record CompletionRequest(IReadOnlyList<int> PromptTokenIds, bool Echo, GenerationSettings Settings)
+{
+    public static CompletionRequest Read(RequestReader request, ServedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = GenerationSettings.Read(request, model, chat: false);
+        return new CompletionRequest(Prompt(request.Node("prompt"), model), request.Bool("echo") ?? false, settings);
+    }
+
+    /// <summary>The prompt's token ids.</summary>
+    public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        switch (prompt)
+        {
+            case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                var ids = new List<int>();
+                if (model.TokenizerConfig.AddBosToken && model.TokenizerConfig.BosToken is { } bos)
+                {
+                    ids.AddRange(model.Tokenizer.Encode(bos));
+                }
+
+                ids.AddRange(model.Tokenizer.Encode(text.GetValue<string>()));
+                return ids;
+            case JsonArray { Count: > 0 } list when list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.Number):
+                return list.Select(item => item!.AsValue().TryGetValue<int>(out var id)
+                    ? id : throw ApiException.BadRequest($"prompt holds {Truncated(item)}, which is not a token id (a whole number in int32 range).", "prompt")).ToList();
+            case JsonArray { Count: 1 } single:
+                return Prompt(single[0], model);
+            case JsonArray:
+                throw ApiException.BadRequest("prompt must be one string or one list of token ids; send batched prompts as separate requests.", "prompt");
+            default:
+                throw ApiException.BadRequest("prompt is required: a string or a list of token ids.", "prompt");
+        }
+    }
+
+    private static string Truncated(JsonNode? item) => RequestReader.Truncated(item?.ToJsonString() ?? "null");
+}
