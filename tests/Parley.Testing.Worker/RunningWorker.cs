@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Parley.Engine.Models;
 using Parley.Testing;
 using Parley.Testing.Models;
+using Parley.Worker;
 using Parley.Worker.Hosting;
 using Parley.Worker.Serving;
 
-namespace Parley.Worker.Tests;
+namespace Parley.Testing.Worker;
 
 /// <summary>A worker on a loopback port serving a tiny random model, for tests that speak HTTP to it.</summary>
-internal sealed class RunningWorker : IAsyncDisposable
+public sealed class RunningWorker : IAsyncDisposable
 {
     public const string ModelName = "tiny";
 
