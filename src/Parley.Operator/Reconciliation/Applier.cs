@@ -1,6 +1,6 @@
 // Compare-then-write: an owned object is created when missing, replaced when a field Parley sets differs (a new
 // desired state changes the spec-hash annotation; a hand edit changes the field itself), and left alone otherwise, so a
-// reconcile of an unchanged ChatDeployment writes nothing.
+// reconcile of an unchanged ChatDeployment writes nothing. Every outcome is logged and counted (ApplyLog).
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -12,7 +12,7 @@ namespace Parley.Operator.Reconciliation;
 public sealed record AppliedObject(string Kind, string Name, ApplyOutcome Outcome, IKubernetesObject<V1ObjectMeta>? Current);
 
 /// <summary>Applies desired objects through <see cref="ClusterApi"/>.</summary>
-public sealed class Applier(ClusterApi api)
+public sealed class Applier(ClusterApi api, ApplyLog log)
 {
     /// <summary>Creates, updates or leaves one object; returns the object as the cluster now has it.</summary>
     public async Task<AppliedObject> ApplyAsync<T>(T desired, CancellationToken cancellationToken)
@@ -25,19 +25,19 @@ public sealed class Applier(ClusterApi api)
         if (existing is null)
         {
             var created = await api.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
-            return new AppliedObject(desired.Kind, name, ApplyOutcome.Created, created);
+            return log.Record(new AppliedObject(desired.Kind, name, ApplyOutcome.Created, created));
         }
 
         var existingJson = Manifests.ToJson(existing).AsObject();
         var desiredJson = Manifests.ToJson(desired).AsObject();
         if (SetFields.Match(existingJson, desiredJson))
         {
-            return new AppliedObject(desired.Kind, name, ApplyOutcome.Unchanged, existing);
+            return log.Record(new AppliedObject(desired.Kind, name, ApplyOutcome.Unchanged, existing));
         }
 
         var merged = UpdateMerge.Merge(existingJson, desiredJson, desired.Kind);
         var updated = await api.ReplaceAsync(Manifests.FromJson<T>(merged), cancellationToken).ConfigureAwait(false);
-        return new AppliedObject(desired.Kind, name, ApplyOutcome.Updated, updated);
+        return log.Record(new AppliedObject(desired.Kind, name, ApplyOutcome.Updated, updated));
     }
 
     /// <summary>Deletes an object this ChatDeployment controls and no longer wants; objects it does not control are kept.</summary>
@@ -47,10 +47,11 @@ public sealed class Applier(ClusterApi api)
         var existing = await api.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
         if (existing?.Metadata.OwnerReferences?.Any(owner => owner.Controller == true && owner.Uid == ownerUid) != true)
         {
+            // Absent or someone else's: nothing was applied, so nothing is logged.
             return new AppliedObject(typeof(T).Name, name, ApplyOutcome.Unchanged, existing);
         }
 
         await api.DeleteAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
-        return new AppliedObject(existing.Kind, name, ApplyOutcome.Deleted, null);
+        return log.Record(new AppliedObject(existing.Kind, name, ApplyOutcome.Deleted, null));
     }
 }

@@ -19,14 +19,15 @@ namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
-    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock)
+    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
+    ApplyLog applyLog)
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
 
-    private readonly Applier _applier = new(api);
+    private readonly Applier _applier = new(api, applyLog);
     private readonly EventRecorder _events = new(api, clock);
-    private readonly Finalizer _finalizer = new(api, new Applier(api));
+    private readonly Finalizer _finalizer = new(api, new Applier(api, applyLog));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {

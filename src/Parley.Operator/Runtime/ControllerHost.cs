@@ -20,6 +20,7 @@ public sealed partial class ControllerHost : IDisposable
     private readonly IKubernetes _client;
     private readonly ControllerOptions _options;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly OperatorMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly WorkQueue _queue = new();
@@ -41,6 +42,7 @@ public sealed partial class ControllerHost : IDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         (_client, _options, _metrics, _clock) = (client, options, metrics, clock);
         _logger = loggers.CreateLogger<ControllerHost>();
+        _loggers = loggers;
         _chats = Create("chatdeployments", KindClients.ChatDeployments(client, new ChatDeploymentDecoder(_decodeFailures)), loggers);
         _nodes = Create("nodes", KindClients.Nodes(client), loggers);
         _deployments = Create("deployments", KindClients.Deployments(client), loggers);
@@ -94,7 +96,8 @@ public sealed partial class ControllerHost : IDisposable
         var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout, MaxResponseContentBufferSize = WorkerInfoClient.MaxReportBytes };
         var workerInfo = new WorkerInfoClient(http, _options.WorkerInfoPort, _options.WorkerInfoTimeout);
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, workerInfo, defaults, _clock);
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, workerInfo, defaults, _clock,
+            new ApplyLog(_loggers.CreateLogger<Applier>(), _metrics));
         using var informersStop = new CancellationTokenSource();
         var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();
         try
