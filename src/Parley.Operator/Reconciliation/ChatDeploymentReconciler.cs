@@ -10,6 +10,7 @@ using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Api.Status;
+using Parley.Operator.Kinds;
 using Parley.Operator.Resources;
 using Parley.Operator.Runtime;
 using Parley.Operator.Status;
@@ -133,18 +134,8 @@ public sealed class ChatDeploymentReconciler(
         return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
     }
 
-    private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) => obj switch
-    {
-        V1Secret o => _applier.ApplyAsync(o, cancellationToken),
-        V1ConfigMap o => _applier.ApplyAsync(o, cancellationToken),
-        V1PersistentVolumeClaim o => _applier.ApplyAsync(o, cancellationToken),
-        V1Deployment o => _applier.ApplyAsync(o, cancellationToken),
-        V1Service o => _applier.ApplyAsync(o, cancellationToken),
-        V1NetworkPolicy o => _applier.ApplyAsync(o, cancellationToken),
-        V1Ingress o => _applier.ApplyAsync(o, cancellationToken),
-        ServiceMonitor o => _applier.ApplyAsync(o, cancellationToken),
-        _ => throw new InvalidOperationException($"No applier for {obj.Kind}."),
-    };
+    private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) =>
+        OwnedKinds.Of(obj).ApplyAsync(_applier, obj, cancellationToken);
 
     /// <summary>Counts new GPU out-of-memory terminations and re-plans lower; past the limit, keeps the last plan and degrades.</summary>
     private (TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded) StepDownPlan(

@@ -8,6 +8,7 @@ using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Parley.Api;
+using Parley.Operator.Kinds;
 using Parley.Operator.Metrics;
 using Parley.Operator.Reconciliation;
 using Parley.Operator.Resources;
@@ -27,8 +28,6 @@ public sealed partial class ControllerHost : IDisposable
     private readonly BackoffLimiter _backoff = BackoffLimiter.Default();
     private readonly Informer<ChatDeployment> _chats;
     private readonly Informer<V1Node> _nodes;
-    private readonly Informer<V1Deployment> _deployments;
-    private readonly Informer<V1Pod> _pods;
     private readonly IInformer[] _informers;
     private readonly NodeFacts _nodeFacts = new();
     private readonly DecodeFailures _decodeFailures = new();
@@ -45,12 +44,10 @@ public sealed partial class ControllerHost : IDisposable
         _loggers = loggers;
         _chats = Create("chatdeployments", KindClients.ChatDeployments(client, new ChatDeploymentDecoder(_decodeFailures)), loggers);
         _nodes = Create("nodes", KindClients.Nodes(client), loggers);
-        _deployments = Create("deployments", KindClients.Deployments(client), loggers);
-        _pods = Create("pods", KindClients.Pods(client), loggers);
-        var services = Create("services", KindClients.Services(client), loggers);
-        var claims = Create("persistentvolumeclaims", KindClients.Claims(client), loggers);
-        var policies = Create("networkpolicies", KindClients.NetworkPolicies(client), loggers);
-        _informers = [_chats, _nodes, _deployments, _pods, services, claims, policies];
+        // A changed or deleted child brings its ChatDeployment back to the level it should be at.
+        var owned = OwnedKinds.All.Where(kind => kind.IsWatched(crdInstalled: false))
+            .Select(kind => kind.CreateInformer(client, options.ResyncPeriod, loggers, EnqueueOwner));
+        _informers = [_chats, _nodes, .. owned];
         _chats.Changed += (type, chat) =>
         {
             if (type == WatchEventType.Deleted)
@@ -61,12 +58,6 @@ public sealed partial class ControllerHost : IDisposable
             _queue.Add(ObjectKeys.KeyOf(chat));
         };
 
-        // A changed or deleted child brings its ChatDeployment back to the level it should be at.
-        _deployments.Changed += (_, owned) => EnqueueOwner(owned);
-        _pods.Changed += (_, owned) => EnqueueOwner(owned);
-        services.Changed += (_, owned) => EnqueueOwner(owned);
-        claims.Changed += (_, owned) => EnqueueOwner(owned);
-        policies.Changed += (_, owned) => EnqueueOwner(owned);
         _nodes.Changed += (type, node) =>
         {
             if (_nodeFacts.HasChanged(type, node))

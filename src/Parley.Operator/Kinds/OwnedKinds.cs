@@ -1,0 +1,86 @@
+// The one table of kinds a ChatDeployment owns or observes. It drives the informers and owner enqueueing
+// (Runtime/ControllerHost), the apply dispatch and the deletion of unwanted objects (Reconciliation/), the API paths
+// (Kinds/ApiResource, from each type's [KubernetesEntity]) and the chart's RBAC test. Adding a kind is one row here;
+// the order is the deletion order: workloads before the configuration and storage they mount.
+using k8s;
+using k8s.Models;
+using Parley.Operator.Resources;
+using Parley.Operator.Runtime;
+
+namespace Parley.Operator.Kinds;
+
+/// <summary>Every owned or observed kind.</summary>
+public static class OwnedKinds
+{
+    /// <summary>Owned objects carry the <c>parley.dev/chat</c> label; informers select by it, so the caches hold only
+    /// Parley's objects.</summary>
+    public const string Selector = Labels.Chat;
+
+    private const string Restored = "watched so that a hand edit or deletion brings its ChatDeployment back at once";
+    private const string ByName = "read by name only: the ClusterRole grants no list or watch on this kind";
+
+    public static IReadOnlyList<OwnedKind> All { get; } =
+    [
+        new OwnedKind<V1Deployment, V1DeploymentList>(Watching.Always, ReadSource.Api, Restored + "; rollout progress comes as Deployment status events",
+            [ResourceNames.Worker, ResourceNames.Ui],
+            (c, q, ct) => c.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1Service, V1ServiceList>(Watching.Always, ReadSource.Api, Restored,
+            [ResourceNames.Worker, ResourceNames.Ui],
+            (c, q, ct) => c.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1NetworkPolicy, V1NetworkPolicyList>(Watching.Always, ReadSource.Api, Restored,
+            [ResourceNames.Worker],
+            (c, q, ct) => c.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<ServiceMonitor, ServiceMonitorList>(Watching.Never, ReadSource.Api, ByName,
+            [ResourceNames.Worker],
+            (c, q, ct) => c.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<ServiceMonitorList>(ServiceMonitor.Group, ServiceMonitor.Version,
+                ServiceMonitor.Plural, labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => WatchEvents.Decoded(c.CustomObjects.WatchListCustomObjectForAllNamespacesAsync(ServiceMonitor.Group, ServiceMonitor.Version,
+                ServiceMonitor.Plural, allowWatchBookmarks: true, labelSelector: q.LabelSelector, resourceVersion: q.ResourceVersion,
+                timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct), Decode<ServiceMonitor>, ct)),
+        new OwnedKind<V1Ingress, V1IngressList>(Watching.Never, ReadSource.Api, ByName,
+            [ResourceNames.Ui],
+            (c, q, ct) => c.NetworkingV1.ListIngressForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.NetworkingV1.WatchListIngressForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1ConfigMap, V1ConfigMapList>(Watching.Never, ReadSource.Api, ByName,
+            [ResourceNames.ChatTemplate],
+            (c, q, ct) => c.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(Watching.Always, ReadSource.Api, Restored,
+            [ResourceNames.ModelCache, ResourceNames.UiData],
+            (c, q, ct) => c.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1Secret, V1SecretList>(Watching.Never, ReadSource.Api, ByName + " (the operator cannot enumerate the cluster's Secrets)",
+            [ResourceNames.Credentials],
+            (c, q, ct) => c.CoreV1.ListSecretForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+        new OwnedKind<V1Pod, V1PodList>(Watching.Always, ReadSource.Api, "observed, never applied: worker pods' termination messages say when the GPU ran out of memory",
+            [],
+            (c, q, ct) => c.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(labelSelector: q.LabelSelector, cancellationToken: ct),
+            (c, q, onError, ct) => c.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
+                resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
+    ];
+
+    /// <summary>Custom-object watches hand out untyped JSON.</summary>
+    private static T Decode<T>(object json) => KubernetesJson.Deserialize<T>(((System.Text.Json.JsonElement)json).GetRawText());
+
+    /// <summary>The row of a model type.</summary>
+    /// <exception cref="InvalidOperationException">The type has no row: add one above.</exception>
+    public static OwnedKind Of(Type type) =>
+        All.FirstOrDefault(kind => kind.Type == type) ?? throw new InvalidOperationException($"{type?.Name} is not in the owned-kinds table.");
+
+    public static OwnedKind Of(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return Of(obj.GetType());
+    }
+}
