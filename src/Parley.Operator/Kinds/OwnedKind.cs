@@ -46,7 +46,8 @@ public abstract class OwnedKind
     public bool IsWatched(bool crdInstalled) => Watching == Watching.Always || (Watching == Watching.WhenInstalled && crdInstalled);
 
     /// <summary>An informer on this kind's owned objects; <paramref name="changed"/> hears every event.</summary>
-    internal abstract IInformer CreateInformer(IKubernetes client, TimeSpan resyncPeriod, ILoggerFactory loggers, Action<IKubernetesObject<V1ObjectMeta>> changed);
+    internal abstract IInformer CreateInformer(IKubernetes client, TimeSpan resyncPeriod, ILoggerFactory loggers, OwnedCaches caches,
+        Action<IKubernetesObject<V1ObjectMeta>> changed);
 
     internal abstract Task<AppliedObject> ApplyAsync(Applier applier, IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken);
 
@@ -66,11 +67,13 @@ public sealed class OwnedKind<T, TList>(
 {
     public override Type Type => typeof(T);
 
-    internal override IInformer CreateInformer(IKubernetes client, TimeSpan resyncPeriod, ILoggerFactory loggers, Action<IKubernetesObject<V1ObjectMeta>> changed)
+    internal override IInformer CreateInformer(IKubernetes client, TimeSpan resyncPeriod, ILoggerFactory loggers, OwnedCaches caches,
+        Action<IKubernetesObject<V1ObjectMeta>> changed)
     {
         var informer = new Informer<T>(Resource.Plural, ct => ListAsync(client, ct), (rv, ct) => Watch(client, rv, ct), resyncPeriod,
             loggers.CreateLogger($"Parley.Operator.Informer.{Resource.Plural}"));
         informer.Changed += (_, obj) => changed(obj);
+        caches.Add(informer.Cache);
         return informer;
     }
 

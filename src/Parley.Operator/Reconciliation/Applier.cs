@@ -11,8 +11,8 @@ namespace Parley.Operator.Reconciliation;
 /// <summary>One object's apply result.</summary>
 public sealed record AppliedObject(string Kind, string Name, ApplyOutcome Outcome, IKubernetesObject<V1ObjectMeta>? Current);
 
-/// <summary>Applies desired objects through <see cref="ClusterApi"/>.</summary>
-public sealed class Applier(ClusterApi api, ApplyLog log)
+/// <summary>Applies desired objects, reading what exists through <see cref="OwnedReader"/> (the informer caches).</summary>
+public sealed class Applier(OwnedReader reader, ApplyLog log)
 {
     /// <summary>Creates, updates or leaves one object; returns the object as the cluster now has it.</summary>
     public async Task<AppliedObject> ApplyAsync<T>(T desired, CancellationToken cancellationToken)
@@ -21,10 +21,12 @@ public sealed class Applier(ClusterApi api, ApplyLog log)
         ArgumentNullException.ThrowIfNull(desired);
         var ns = desired.Metadata.NamespaceProperty;
         var name = desired.Metadata.Name;
-        var existing = await api.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        var existing = await reader.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var created = await api.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            // A cache that has not seen an existing object yet makes this a 409 AlreadyExists; the reconciler requeues.
+            var created = await reader.Api.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            reader.Wrote(created);
             return log.Record(new AppliedObject(desired.Kind, name, ApplyOutcome.Created, created));
         }
 
@@ -36,7 +38,8 @@ public sealed class Applier(ClusterApi api, ApplyLog log)
         }
 
         var merged = UpdateMerge.Merge(existingJson, desiredJson, desired.Kind);
-        var updated = await api.ReplaceAsync(Manifests.FromJson<T>(merged), cancellationToken).ConfigureAwait(false);
+        var updated = await reader.Api.ReplaceAsync(Manifests.FromJson<T>(merged), cancellationToken).ConfigureAwait(false);
+        reader.Wrote(updated);
         return log.Record(new AppliedObject(desired.Kind, name, ApplyOutcome.Updated, updated));
     }
 
@@ -44,14 +47,15 @@ public sealed class Applier(ClusterApi api, ApplyLog log)
     public async Task<AppliedObject> DeleteIfOwnedAsync<T>(string ns, string name, string ownerUid, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var existing = await api.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        var existing = await reader.GetAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
         if (existing?.Metadata.OwnerReferences?.Any(owner => owner.Controller == true && owner.Uid == ownerUid) != true)
         {
             // Absent or someone else's: nothing was applied, so nothing is logged.
             return new AppliedObject(typeof(T).Name, name, ApplyOutcome.Unchanged, existing);
         }
 
-        await api.DeleteAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        await reader.Api.DeleteAsync<T>(ns, name, cancellationToken).ConfigureAwait(false);
+        reader.Deleted(existing);
         return log.Record(new AppliedObject(existing.Kind, name, ApplyOutcome.Deleted, null));
     }
 }

@@ -20,15 +20,16 @@ namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
-    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
+    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, OwnedReader reader, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
     ApplyLog applyLog)
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
 
-    private readonly Applier _applier = new(api, applyLog);
-    private readonly EventRecorder _events = new(api, clock);
-    private readonly Finalizer _finalizer = new(api, new Applier(api, applyLog));
+    private readonly ClusterApi _api = reader.Api;
+    private readonly Applier _applier = new(reader, applyLog);
+    private readonly EventRecorder _events = new(reader.Api, clock);
+    private readonly Finalizer _finalizer = new(reader.Api, new Applier(reader, applyLog));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -49,6 +50,12 @@ public sealed class ChatDeploymentReconciler(
         catch (k8s.Autorest.HttpOperationException e) when (ApiErrors.IsChatConflict(e, chat))
         {
             return ReconcileResult.After(TimeSpan.Zero); // Changed after the cache was read: again, from the newer version.
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Is(System.Net.HttpStatusCode.Conflict))
+        {
+            // An owned object's cache was behind the API server (AlreadyExists on create, Conflict on update): again once
+            // its watch has caught up, with the key's growing backoff.
+            return ReconcileResult.Backoff;
         }
     }
 
@@ -83,8 +90,7 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Done; // Node changes enqueue every ChatDeployment again.
         }
 
-        var selector = string.Join(",", Labels.Selector(chat, Labels.WorkerComponent).Select(label => $"{label.Key}={label.Value}"));
-        var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
+        var pods = reader.List<V1Pod>(chat.Metadata.NamespaceProperty, Labels.Selector(chat, Labels.WorkerComponent));
         var (plan, stepDowns, lastOom, degraded) = StepDownPlan(chat, spec, result.Plan!, pods);
         var context = BuildContext.For(chat, plan, defaults);
         Observed observed;
@@ -116,7 +122,7 @@ public sealed class ChatDeploymentReconciler(
     private async Task<(Observed Observed, string? ApiKey)> ApplyAsync(BuildContext context, CancellationToken cancellationToken)
     {
         var chat = context.Chat;
-        var existingCredentials = await api.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
+        var existingCredentials = await reader.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
         var desired = Desired.For(context, existingCredentials, Credentials.NewKey);
         var applied = new List<AppliedObject>();
         foreach (var obj in desired)
@@ -129,7 +135,7 @@ public sealed class ChatDeploymentReconciler(
         var keyRef = Credentials.ApiKeyReference(context);
         var keySecret = keyRef.Name == ResourceNames.Credentials(chat)
             ? applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret
-            : await api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
+            : await _api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
         var apiKey = keySecret?.Data?.TryGetValue(keyRef.Key, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
         return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
     }
@@ -193,7 +199,7 @@ public sealed class ChatDeploymentReconciler(
 
         var updated = Manifests.FromJson<ChatDeployment>(Manifests.ToJson(chat));
         updated.Status = status;
-        await api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+        await _api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
         foreach (var (isWarning, reason, message) in Decisions.Between(chat.Status, status))
         {
             await (isWarning

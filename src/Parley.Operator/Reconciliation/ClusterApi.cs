@@ -71,11 +71,6 @@ public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
             chat.Metadata.NamespaceProperty, ChatDeployment.Plural, chat.Metadata.Name, cancellationToken: ct), cancellationToken);
     }
 
-    /// <summary>Lists objects of a kind in a namespace by label selector.</summary>
-    public Task<IReadOnlyList<V1Pod>> ListPodsAsync(string ns, string labelSelector, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<V1Pod>>(async ct => (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false)).Items.ToList(),
-            cancellationToken);
-
     /// <summary>Records a core v1 Event.</summary>
     public Task CreateEventAsync(Corev1Event e, CancellationToken cancellationToken)
     {

@@ -28,7 +28,8 @@ public sealed partial class ControllerHost : IDisposable
     private readonly BackoffLimiter _backoff = BackoffLimiter.Default();
     private readonly Informer<ChatDeployment> _chats;
     private readonly Informer<V1Node> _nodes;
-    private readonly IInformer[] _informers;
+    private readonly OwnedCaches _ownedCaches = new();
+    private IInformer[] _informers;
     private readonly NodeFacts _nodeFacts = new();
     private readonly DecodeFailures _decodeFailures = new();
     private readonly HashSet<(string Namespace, string Name)> _tunedSeries = [];
@@ -44,10 +45,8 @@ public sealed partial class ControllerHost : IDisposable
         _loggers = loggers;
         _chats = Create("chatdeployments", KindClients.ChatDeployments(client, new ChatDeploymentDecoder(_decodeFailures)), loggers);
         _nodes = Create("nodes", KindClients.Nodes(client), loggers);
-        // A changed or deleted child brings its ChatDeployment back to the level it should be at.
-        var owned = OwnedKinds.All.Where(kind => kind.IsWatched(crdInstalled: false))
-            .Select(kind => kind.CreateInformer(client, options.ResyncPeriod, loggers, EnqueueOwner));
-        _informers = [_chats, _nodes, .. owned];
+        // Kinds whose CRD may be missing are added in RunAsync, once it is known whether they are served.
+        _informers = [_chats, _nodes, .. OwnedInformers(OwnedKinds.All.Where(kind => kind.Watching == Watching.Always))];
         _chats.Changed += (type, chat) =>
         {
             if (type == WatchEventType.Deleted)
@@ -68,6 +67,10 @@ public sealed partial class ControllerHost : IDisposable
         Api = new ClusterApi(client, KubernetesRetry.Create(options.ApiAttemptTimeout));
     }
 
+    /// <summary>Informers on owned kinds: a changed or deleted child brings its ChatDeployment back to the level it should be at.</summary>
+    private List<IInformer> OwnedInformers(IEnumerable<OwnedKind> kinds) =>
+        kinds.Select(kind => kind.CreateInformer(_client, _options.ResyncPeriod, _loggers, _ownedCaches, EnqueueOwner)).ToList();
+
     public ClusterApi Api { get; }
 
     public bool IsLeader => _isLeading || !_options.LeaderElection;
@@ -84,10 +87,12 @@ public sealed partial class ControllerHost : IDisposable
     /// <summary>Runs until <paramref name="stopping"/> fires, then drains the queue and releases the Lease.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var defaults = _options.Defaults with { ServiceMonitorAvailable = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false) };
+        var crdInstalled = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false);
+        var defaults = _options.Defaults with { ServiceMonitorAvailable = crdInstalled };
+        _informers = [.. _informers, .. OwnedInformers(OwnedKinds.All.Where(kind => kind.Watching == Watching.WhenInstalled && kind.IsWatched(crdInstalled)))];
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout, MaxResponseContentBufferSize = WorkerInfoClient.MaxReportBytes };
         var workerInfo = new WorkerInfoClient(http, _options.WorkerInfoPort, _options.WorkerInfoTimeout);
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, Api, workerInfo, defaults, _clock,
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, new OwnedReader(Api, _ownedCaches), workerInfo, defaults, _clock,
             new ApplyLog(_loggers.CreateLogger<Applier>(), _metrics));
         using var informersStop = new CancellationTokenSource();
         var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();

@@ -28,6 +28,19 @@ public sealed class ObjectCache<T>
 
     internal void Remove(T obj) => _objects.TryRemove(ObjectKeys.KeyOf(obj), out _);
 
+    /// <summary>Stores the answer of the operator's own write unless the cache already holds a newer version (the watch
+    /// may have delivered a later change first). resourceVersions are opaque, but etcd's are integers; like client-go's
+    /// MutationCache, an unparsable one is treated as newer.</summary>
+    internal void SetIfNotOlder(T obj)
+    {
+        _objects.AddOrUpdate(ObjectKeys.KeyOf(obj), obj, (_, cached) => IsOlder(obj, cached) ? cached : obj);
+    }
+
+    private static bool IsOlder(T candidate, T cached) =>
+        long.TryParse(candidate.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture, out var a)
+        && long.TryParse(cached.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture, out var b)
+        && a < b;
+
     /// <summary>Replaces the contents with a fresh list and returns what changed, so handlers can be told.</summary>
     internal (IReadOnlyList<T> Added, IReadOnlyList<T> Deleted) Replace(IEnumerable<T> objects)
     {

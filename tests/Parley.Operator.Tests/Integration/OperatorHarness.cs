@@ -37,9 +37,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
         ApiAttemptTimeout = TimeSpan.FromSeconds(2),
     };
 
-    public static async Task<OperatorHarness> StartAsync(string nodesFile, ControllerOptions? options = null, bool startOperator = true)
+    public static async Task<OperatorHarness> StartAsync(string nodesFile, ControllerOptions? options = null, bool startOperator = true,
+        FakeKubernetesOptions? apiOptions = null)
     {
-        var harness = new OperatorHarness(await FakeKubernetesApi.StartAsync());
+        var harness = new OperatorHarness(await FakeKubernetesApi.StartAsync(apiOptions));
         harness.Client = harness.Api.CreateClient();
         harness.SeedNodes(nodesFile);
         if (startOperator)

@@ -1,7 +1,9 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Parley.Operator.Kinds;
 using Parley.Operator.Metrics;
 using Parley.Operator.Reconciliation;
+using Parley.Operator.Runtime;
 using Parley.Operator.Tests.Logging;
 using Parley.Testing.FakeKubernetes;
 
@@ -16,7 +18,7 @@ public class ApplierTests
         using var client = server.CreateClient();
         var metrics = new OperatorMetrics();
         var logger = new RecordingLogger();
-        var applier = new Applier(new ClusterApi(client, KubernetesRetry.Create(TimeSpan.FromSeconds(5))), new ApplyLog(logger, metrics));
+        var applier = new Applier(Reader(client), new ApplyLog(logger, metrics));
 
         var first = await applier.ApplyAsync(ConfigMap("a"), CancellationToken.None);
         var second = await applier.ApplyAsync(ConfigMap("a"), CancellationToken.None);
@@ -42,12 +44,20 @@ public class ApplierTests
         using var client = server.CreateClient();
         var metrics = new OperatorMetrics();
         var logger = new RecordingLogger();
-        var applier = new Applier(new ClusterApi(client, KubernetesRetry.Create(TimeSpan.FromSeconds(5))), new ApplyLog(logger, metrics));
+        var applier = new Applier(Reader(client), new ApplyLog(logger, metrics));
 
         await applier.DeleteIfOwnedAsync<V1ConfigMap>("team-a", "absent", "uid-1", CancellationToken.None);
 
         logger.Messages.Should().BeEmpty();
         metrics.ApplyTotal.WithLabels("V1ConfigMap", "unchanged").Value.Should().Be(0);
+    }
+
+    /// <summary>A reader over an empty ConfigMap cache that only the applier's own writes fill.</summary>
+    private static OwnedReader Reader(k8s.IKubernetes client)
+    {
+        var caches = new OwnedCaches();
+        caches.Add(new ObjectCache<V1ConfigMap>());
+        return new OwnedReader(new ClusterApi(client, KubernetesRetry.Create(TimeSpan.FromSeconds(5))), caches);
     }
 
     private static V1ConfigMap ConfigMap(string template) => new()
