@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
+using Parley.Operator.Cli;
 using Parley.Operator.Metrics;
 using Parley.Operator.Runtime;
 using Parley.Testing;
@@ -25,7 +26,7 @@ foreach (var node in Manifests.ReadAll<V1Node>(File.ReadAllText(RepositoryPaths.
 }
 
 using var operatorClient = api.CreateClient();
-using var host = new ControllerHost(operatorClient, new ControllerOptions { Workers = workers, LeaderElection = false }, NullLoggerFactory.Instance, new OperatorMetrics(), TimeProvider.System);
+using var host = new OperatorHost(operatorClient, new ControllerOptions { Workers = workers, LeaderElection = false }, NullLoggerFactory.Instance, new OperatorMetrics(), TimeProvider.System);
 using var stop = new CancellationTokenSource();
 var running = Task.Run(() => host.RunAsync(stop.Token));
 while (!host.HasSynced)

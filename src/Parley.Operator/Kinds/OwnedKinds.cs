@@ -1,5 +1,5 @@
 // The one table of kinds a ChatDeployment owns or observes. It drives the informers and owner enqueueing
-// (Runtime/ControllerHost), the apply dispatch and the deletion of unwanted objects (Reconciliation/), the API paths
+// (Cli/OperatorHost), the apply dispatch and the deletion of unwanted objects (Reconciliation/), the API paths
 // (Kinds/ApiResource, from each type's [KubernetesEntity]) and the chart's RBAC test. Adding a kind is one row here;
 // the order is the deletion order: workloads before the configuration and storage they mount.
 using k8s;

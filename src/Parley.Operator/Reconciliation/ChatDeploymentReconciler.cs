@@ -21,7 +21,7 @@ namespace Parley.Operator.Reconciliation;
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
     ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, OwnedReader reader, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
-    ApplyLog applyLog)
+    ApplyLog applyLog) : IReconciler
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
