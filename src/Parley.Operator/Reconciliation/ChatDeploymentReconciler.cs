@@ -1,7 +1,7 @@
 // One ChatDeployment, level-based and idempotent:
-//   read -> deletion (finalizer) -> validate -> plan from the live nodes -> step down after GPU OOM -> build the desired
-//   objects -> create or update only what differs -> delete what is no longer wanted -> compute status -> record the
-//   decisions as Events -> write status only when it changed.
+//   read -> deletion (finalizer) -> validate -> defaults and node inventory, once -> plan -> step down after GPU OOM ->
+//   build the desired objects -> create or update only what differs -> delete what is no longer wanted -> compute status
+//   once (a pure function of the gathered inputs) -> write it only when it changed -> record the decisions as Events.
 // A spec the types could not read, or whose objects the API server rejects, ends as Ready=False with the reason and an
 // Event; a ChatDeployment deleted while it was being reconciled ends quietly.
 using System.Text.Json.Nodes;
@@ -11,6 +11,7 @@ using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Api.Status;
 using Parley.Operator.Kinds;
+using Parley.Operator.Planning;
 using Parley.Operator.Resources;
 using Parley.Operator.Runtime;
 using Parley.Operator.Status;
@@ -82,8 +83,10 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
+        // Defaults and the node inventory once per reconcile; every later step reads these.
         var spec = Defaults.Apply(chat.Spec);
-        var result = Planner.Plan(spec, GpuInventory.FromNodes(nodes.List()));
+        var inventory = NodeInventory.Read(nodes.List());
+        var result = Planner.Plan(spec, inventory);
         if (result.Refusal is { } refusal)
         {
             await BlockAsync(chat, refusal.Reason, refusal.Message, cancellationToken).ConfigureAwait(false);
@@ -91,8 +94,8 @@ public sealed class ChatDeploymentReconciler(
         }
 
         var pods = reader.List<V1Pod>(chat.Metadata.NamespaceProperty, Labels.Selector(chat, Labels.WorkerComponent));
-        var (plan, stepDowns, lastOom, degraded) = StepDownPlan(chat, spec, result.Plan!, pods);
-        var context = BuildContext.For(chat, plan, defaults);
+        var (plan, stepDown) = StepDown.Replan(spec, inventory, result.Plan!, StepDownState.From(chat.Status, pods));
+        var context = new BuildContext(chat, spec, plan, defaults);
         Observed observed;
         string? apiKey;
         try
@@ -106,14 +109,8 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Backoff;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var status = StatusComputer.Planned(context, observed, stepDowns, degraded, now);
-        status.Tuning!.LastOutOfMemoryAt = lastOom;
-        if (Observed.IsAvailable(observed.Worker) && await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) is { } info)
-        {
-            status.Measured = Measurement.From(info, chat.Status?.Measured, now);
-        }
-
+        var report = Observed.IsAvailable(observed.Worker) ? await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) : null;
+        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime));
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
     }
@@ -142,45 +139,6 @@ public sealed class ChatDeploymentReconciler(
 
     private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) =>
         OwnedKinds.Of(obj).ApplyAsync(_applier, obj, cancellationToken);
-
-    /// <summary>Counts new GPU out-of-memory terminations and re-plans lower; past the limit, keeps the last plan and degrades.</summary>
-    private (TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded) StepDownPlan(
-        ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan basePlan, IReadOnlyList<V1Pod> pods)
-    {
-        var previous = chat.Status?.Tuning;
-        var steps = previous?.StepDowns ?? 0;
-        var lastOom = previous?.LastOutOfMemoryAt;
-        string? degraded = null;
-        if (StepDown.LatestOutOfMemory(pods, lastOom) is { } oom)
-        {
-            lastOom = oom;
-            if (steps >= StepDown.MaxStepDowns)
-            {
-                degraded = $"The worker ran out of GPU memory again after {steps} step-downs; lower spec.worker.tuning.maxModelLen or maxNumSeqs, or use a larger GPU.";
-            }
-            else
-            {
-                steps++;
-            }
-        }
-        else if (steps >= StepDown.MaxStepDowns && chat.Status?.Phase == Phases.Degraded)
-        {
-            degraded = chat.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Degraded)?.Message;
-        }
-
-        if (steps == 0)
-        {
-            return (basePlan, 0, lastOom, degraded);
-        }
-
-        var stepSpec = Defaults.Apply(spec);
-        stepSpec.Worker!.Tuning = StepDown.Lower(spec.Worker!.Tuning!, basePlan, steps);
-        stepSpec.Worker.Gpu!.Product = basePlan.Gpu.Product;
-        var result = Planner.Plan(stepSpec, GpuInventory.FromNodes(nodes.List()));
-        return result.Plan is { } plan
-            ? (plan, steps, lastOom, degraded)
-            : (basePlan, steps, lastOom, $"Stepping down after GPU out-of-memory found no plan: {result.Refusal!.Message}");
-    }
 
     private async Task BlockAsync(ChatDeployment chat, string reason, string message, CancellationToken cancellationToken)
     {
