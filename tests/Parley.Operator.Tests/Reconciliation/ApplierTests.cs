@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Parley.Operator.Kinds;
@@ -50,6 +51,28 @@ public class ApplierTests
 
         logger.Messages.Should().BeEmpty();
         metrics.ApplyTotal.WithLabels("V1ConfigMap", "unchanged").Value.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Apply_AfterAHandEditReachedTheCache_RestoresTheObject()
+    {
+        await using var server = await FakeKubernetesApi.StartAsync();
+        using var client = server.CreateClient();
+        var caches = new OwnedCaches();
+        var cache = new ObjectCache<V1ConfigMap>();
+        caches.Add(cache);
+        var applier = new Applier(new OwnedReader(new ClusterApi(client, KubernetesRetry.Create(TimeSpan.FromSeconds(5))), caches),
+            new ApplyLog(new RecordingLogger(), new OperatorMetrics()));
+        var desired = Parley.Operator.Resources.Ownership.Own(ConfigMap("a"), TestChats.Chat());
+        await applier.ApplyAsync(desired, CancellationToken.None);
+        (await applier.ApplyAsync(desired, CancellationToken.None)).Outcome.Should().Be(ApplyOutcome.Unchanged);
+
+        var edited = await client.CoreV1.ReadNamespacedConfigMapAsync("r1-chat-template", "team-a");
+        edited.Data["template.jinja"] = "hand-edited";
+        cache.Set(await client.CoreV1.ReplaceNamespacedConfigMapAsync(edited, "r1-chat-template", "team-a")); // as the watch would
+
+        (await applier.ApplyAsync(desired, CancellationToken.None)).Outcome.Should().Be(ApplyOutcome.Updated);
+        (await client.CoreV1.ReadNamespacedConfigMapAsync("r1-chat-template", "team-a")).Data["template.jinja"].Should().Be("a");
     }
 
     /// <summary>A reader over an empty ConfigMap cache that only the applier's own writes fill.</summary>
