@@ -101,7 +101,7 @@ public sealed partial class Informer<T>(string name, ListFunc<T> list, WatchFunc
 
                 if (type == WatchEventType.Deleted)
                 {
-                    Cache.Remove(obj);
+                    Cache.Delete(obj);
                 }
                 else
                 {
