@@ -39,7 +39,7 @@ public sealed class OperatorHost : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         (_client, _options, _loggers, _metrics, _clock) = (client, options, loggers, metrics, clock);
-        _controller = new Controller(options.Workers, metrics, loggers.CreateLogger<Controller>());
+        _controller = new Controller(ChatDeployment.KindValue, options.Workers, metrics, loggers.CreateLogger<Controller>());
         _leaderElection = new LeaderElectionRunner(client, options, metrics, loggers.CreateLogger<LeaderElectionRunner>());
         _chats = Inform("chatdeployments", KindClients.ChatDeployments(client, new ChatDeploymentDecoder(_decodeFailures)));
         _nodes = Inform("nodes", KindClients.Nodes(client));

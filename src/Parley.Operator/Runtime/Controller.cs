@@ -9,7 +9,11 @@ using Parley.Operator.Reconciliation;
 namespace Parley.Operator.Runtime;
 
 /// <summary>Runs an <see cref="IReconciler"/> over the keys added to its queue.</summary>
-public sealed partial class Controller(int workerCount, OperatorMetrics metrics, ILogger logger) : IDisposable
+/// <param name="kind">The kind its keys name, as the logging scope's field (<c>{"ChatDeployment": "team-a/r1"}</c>).</param>
+/// <param name="workerCount">Reconciles at once (different keys only).</param>
+/// <param name="metrics">Where reconcile totals, errors, durations and the queue depth go.</param>
+/// <param name="logger">Where failed reconciles are logged.</param>
+public sealed partial class Controller(string kind, int workerCount, OperatorMetrics metrics, ILogger logger) : IDisposable
 {
     private readonly WorkQueue _queue = new();
     private readonly BackoffLimiter _backoff = BackoffLimiter.Default();
@@ -79,7 +83,7 @@ public sealed partial class Controller(int workerCount, OperatorMetrics metrics,
     private async Task ProcessAsync(IReconciler reconciler, string key, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Key"] = key, ["ReconcileId"] = Guid.NewGuid().ToString("N")[..8] });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { [kind] = key, ["ReconcileId"] = Guid.NewGuid().ToString("N")[..8] });
         try
         {
             var result = await reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);

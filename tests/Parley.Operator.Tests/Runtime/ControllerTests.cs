@@ -12,7 +12,7 @@ public class ControllerTests
     public async Task Run_AFailingReconcile_IsRetriedWithBackoffAndCounted()
     {
         var metrics = new OperatorMetrics();
-        using var controller = new Controller(workerCount: 2, metrics, NullLogger.Instance);
+        using var controller = new Controller("Test", workerCount: 2, metrics, NullLogger.Instance);
         var reconciler = new ScriptedReconciler(
             _ => throw new InvalidOperationException("transient"),
             _ => ReconcileResult.Backoff,
@@ -36,7 +36,7 @@ public class ControllerTests
     public async Task Run_BeforeTheCachesSync_ReconcilesNothing()
     {
         var metrics = new OperatorMetrics();
-        using var controller = new Controller(workerCount: 1, metrics, NullLogger.Instance);
+        using var controller = new Controller("Test", workerCount: 1, metrics, NullLogger.Instance);
         var reconciler = new ScriptedReconciler(_ => ReconcileResult.Done);
         var synced = false;
         using var stop = new CancellationTokenSource();
