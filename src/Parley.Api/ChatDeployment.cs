@@ -10,6 +10,7 @@ namespace Parley.Api;
 /// <summary>
 /// A chat LLM served on a GPU node: an inference worker tuned to the GPU it lands on, plus an Open WebUI pod.
 /// </summary>
+[KubernetesEntity(Group = Group, ApiVersion = Version, Kind = KindValue, PluralName = Plural)]
 public sealed class ChatDeployment : IKubernetesObject<V1ObjectMeta>, ISpec<ChatDeploymentSpec>, IStatus<ChatDeploymentStatus?>
 {
     public const string Group = "parley.dev";

@@ -1,6 +1,5 @@
-// The GPUs a cluster offers, read from node labels (GPU Feature Discovery) and allocatable resources (device plugin).
-using System.Globalization;
-using k8s.Models;
+// The GPUs a cluster offers, by node and by class (product and memory). The operator reads them from Node labels (GPU
+// Feature Discovery) and allocatable resources (device plugin): src/Parley.Operator/Planning/NodeInventory.cs.
 using Parley.Tuning.Catalog;
 
 namespace Parley.Tuning;
@@ -14,6 +13,7 @@ public sealed record GpuClass(string Product, string DisplayName, long MemoryByt
 /// <summary>The GPU classes available for scheduling.</summary>
 public sealed class GpuInventory
 {
+    // The node label and resource names GPU Feature Discovery and the NVIDIA device plugin use; refusals name them.
     public const string ProductLabel = "nvidia.com/gpu.product";
     public const string MemoryLabel = "nvidia.com/gpu.memory";
     public const string CountLabel = "nvidia.com/gpu.count";
@@ -42,46 +42,4 @@ public sealed class GpuInventory
         ArgumentNullException.ThrowIfNull(product);
         return new([new GpuNode("node-0", product.Label, product.DisplayName, product.MemoryBytes, count, product.NominalGiB)]);
     }
-
-    /// <summary>
-    /// Reads GPU nodes. Labels win over the catalog: <c>nvidia.com/gpu.memory</c> over the product's catalog memory, and
-    /// allocatable <c>nvidia.com/gpu</c> over <c>nvidia.com/gpu.count</c>. Nodes that are cordoned, not Ready, without
-    /// allocatable GPUs, or whose GPU memory is unknown are left out.
-    /// </summary>
-    public static GpuInventory FromNodes(IEnumerable<V1Node> nodes)
-    {
-        ArgumentNullException.ThrowIfNull(nodes);
-        return new(nodes.Select(ToGpuNode).OfType<GpuNode>());
-    }
-
-    private static GpuNode? ToGpuNode(V1Node node)
-    {
-        var labels = node.Metadata?.Labels ?? new Dictionary<string, string>();
-        if (node.Spec?.Unschedulable == true || !IsReady(node) || !labels.TryGetValue(ProductLabel, out var product))
-        {
-            return null;
-        }
-
-        var catalog = GpuCatalog.Find(product);
-        var memoryBytes = labels.TryGetValue(MemoryLabel, out var mib) && long.TryParse(mib, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m > 0
-            ? m * Bytes.MiB
-            : catalog?.MemoryBytes;
-        var count = AllocatableGpus(node) ?? (labels.TryGetValue(CountLabel, out var c) && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0);
-        if (memoryBytes is null || count <= 0)
-        {
-            return null;
-        }
-
-        var nominal = catalog?.NominalGiB ?? (int)Math.Round(Bytes.ToGiB(memoryBytes.Value));
-        return new GpuNode(node.Metadata?.Name ?? "", product, catalog?.DisplayName ?? product.Replace('-', ' '), memoryBytes.Value, count, nominal);
-    }
-
-    private static int? AllocatableGpus(V1Node node) =>
-        node.Status?.Allocatable is { } allocatable && allocatable.TryGetValue(GpuResource, out var quantity)
-            ? (int)quantity.ToInt64()
-            : null;
-
-    // A node without conditions (as in a hand-written inventory file) counts as Ready.
-    private static bool IsReady(V1Node node) =>
-        node.Status?.Conditions?.FirstOrDefault(condition => condition.Type == "Ready") is not { } ready || ready.Status == "True";
 }

@@ -2,6 +2,7 @@ using k8s.Models;
 using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
+using Parley.Operator.Planning;
 using Parley.Operator.Resources;
 using Parley.Testing;
 using Parley.Tuning;
@@ -29,7 +30,7 @@ internal static class TestChats
     }
 
     public static GpuInventory Nodes(string file) =>
-        GpuInventory.FromNodes(Manifests.ReadAll<V1Node>(File.ReadAllText(RepositoryPaths.Of("samples", "nodes", file)), "Node"));
+        NodeInventory.Read(Manifests.ReadAll<V1Node>(File.ReadAllText(RepositoryPaths.Of("samples", "nodes", file)), "Node"));
 
     public static BuildContext Context(ChatDeployment chat, string gpu = "rtx-3060-12gb", OperatorDefaults? defaults = null) =>
         Context(chat, GpuInventory.Of(GpuCatalog.Find(gpu)!), defaults);

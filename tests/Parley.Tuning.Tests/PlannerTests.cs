@@ -1,4 +1,3 @@
-using k8s.Models;
 using Parley.Api;
 using Parley.Api.Spec;
 using Parley.Tuning.Catalog;
@@ -252,7 +251,7 @@ public class PlannerTests
     private static PlanResult PlanOn(ChatDeploymentSpec spec, string gpu) =>
         Planner.Plan(Defaults.Apply(spec), GpuInventory.Of(GpuCatalog.Find(gpu)!));
 
-    internal static GpuInventory MixedInventory() => GpuInventory.FromNodes(
+    internal static GpuInventory MixedInventory() => new(
     [
         Node("desk-3060", "NVIDIA-GeForce-RTX-3060", 12288, 1),
         Node("l4-0", "NVIDIA-L4", 23034, 1),
@@ -260,13 +259,10 @@ public class PlannerTests
         Node("a100-0", "NVIDIA-A100-SXM4-80GB", 81920, 4),
     ]);
 
-    internal static V1Node Node(string name, string product, int memoryMiB, int gpus) => new()
+    /// <summary>A node of a catalog product with <paramref name="memoryMiB"/> per GPU, as the operator reads one from its labels.</summary>
+    internal static GpuNode Node(string name, string product, int memoryMiB, int gpus)
     {
-        Metadata = new V1ObjectMeta
-        {
-            Name = name,
-            Labels = new Dictionary<string, string> { [GpuInventory.ProductLabel] = product, [GpuInventory.MemoryLabel] = memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        },
-        Status = new V1NodeStatus { Allocatable = new Dictionary<string, ResourceQuantity> { [GpuInventory.GpuResource] = new(gpus.ToString(System.Globalization.CultureInfo.InvariantCulture)) } },
-    };
+        var catalog = GpuCatalog.Find(product)!;
+        return new GpuNode(name, product, catalog.DisplayName, memoryMiB * Bytes.MiB, gpus, catalog.NominalGiB);
+    }
 }

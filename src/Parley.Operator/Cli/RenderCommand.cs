@@ -4,6 +4,7 @@ using System.Text.Json;
 using k8s.Models;
 using Parley.Api;
 using Parley.Api.Serialization;
+using Parley.Operator.Planning;
 using Parley.Operator.Resources;
 using Parley.Tuning;
 using YamlDotNet.Core;
@@ -51,7 +52,7 @@ public static class RenderCommand
             return ParleyCli.InvalidInput;
         }
 
-        var inventory = GpuInventory.FromNodes(nodes);
+        var inventory = NodeInventory.Read(nodes);
         var documents = new List<object>();
         foreach (var chat in chats)
         {

@@ -55,7 +55,7 @@ public static class RunCommand
         using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(console => console.IncludeScopes = true));
         using var client = new Kubernetes(config);
         var metrics = new OperatorMetrics();
-        using var host = new ControllerHost(client, options, loggers, metrics, TimeProvider.System);
+        using var host = new OperatorHost(client, options, loggers, metrics, TimeProvider.System);
         await using var probes = Probes(host, metrics, port);
         await probes.StartAsync(stopping).ConfigureAwait(false);
         await host.RunAsync(stopping).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public static class RunCommand
     }
 
     /// <summary>The probe and metrics server: /healthz while the process runs, /readyz once the caches are filled.</summary>
-    public static WebApplication Probes(ControllerHost host, OperatorMetrics metrics, int port)
+    public static WebApplication Probes(OperatorHost host, OperatorMetrics metrics, int port)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(metrics);

@@ -20,6 +20,7 @@ public sealed class OperatorMetrics
         GpuMemoryUtilization = factory.CreateGauge("parley_tuned_gpu_memory_utilization", "The gpuMemoryUtilization each ChatDeployment runs with.", "namespace", "name");
         StepDowns = factory.CreateGauge("parley_tuning_step_downs", "Plan step-downs after GPU out-of-memory, per ChatDeployment.", "namespace", "name");
         IsLeader = factory.CreateGauge("parley_leader", "1 while this instance holds the leader lease.");
+        ApplyTotal = factory.CreateCounter("parley_apply_total", "Owned objects applied, by kind and outcome: created, updated, unchanged or deleted.", "kind", "outcome");
     }
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
@@ -32,4 +33,5 @@ public sealed class OperatorMetrics
     public Gauge GpuMemoryUtilization { get; }
     public Gauge StepDowns { get; }
     public Gauge IsLeader { get; }
+    public Counter ApplyTotal { get; }
 }

@@ -1,7 +1,7 @@
 // One ChatDeployment, level-based and idempotent:
-//   read -> deletion (finalizer) -> validate -> plan from the live nodes -> step down after GPU OOM -> build the desired
-//   objects -> create or update only what differs -> delete what is no longer wanted -> compute status -> record the
-//   decisions as Events -> write status only when it changed.
+//   read -> deletion (finalizer) -> validate -> defaults and node inventory, once -> plan -> step down after GPU OOM ->
+//   build the desired objects -> create or update only what differs -> delete what is no longer wanted -> compute status
+//   once (a pure function of the gathered inputs) -> write it only when it changed -> record the decisions as Events.
 // A spec the types could not read, or whose objects the API server rejects, ends as Ready=False with the reason and an
 // Event; a ChatDeployment deleted while it was being reconciled ends quietly.
 using System.Text.Json.Nodes;
@@ -10,6 +10,8 @@ using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Api.Status;
+using Parley.Operator.Kinds;
+using Parley.Operator.Planning;
 using Parley.Operator.Resources;
 using Parley.Operator.Runtime;
 using Parley.Operator.Status;
@@ -19,14 +21,16 @@ namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
-    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, ClusterApi api, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock)
+    ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, OwnedReader reader, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
+    ApplyLog applyLog) : IReconciler
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
 
-    private readonly Applier _applier = new(api);
-    private readonly EventRecorder _events = new(api, clock);
-    private readonly Finalizer _finalizer = new(api, new Applier(api));
+    private readonly ClusterApi _api = reader.Api;
+    private readonly Applier _applier = new(reader, applyLog);
+    private readonly EventRecorder _events = new(reader.Api, clock);
+    private readonly Finalizer _finalizer = new(reader.Api, new Applier(reader, applyLog));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -47,6 +51,12 @@ public sealed class ChatDeploymentReconciler(
         catch (k8s.Autorest.HttpOperationException e) when (ApiErrors.IsChatConflict(e, chat))
         {
             return ReconcileResult.After(TimeSpan.Zero); // Changed after the cache was read: again, from the newer version.
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Is(System.Net.HttpStatusCode.Conflict))
+        {
+            // An owned object's cache was behind the API server (AlreadyExists on create, Conflict on update): again once
+            // its watch has caught up, with the key's growing backoff.
+            return ReconcileResult.Backoff;
         }
     }
 
@@ -73,18 +83,19 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
+        // Defaults and the node inventory once per reconcile; every later step reads these.
         var spec = Defaults.Apply(chat.Spec);
-        var result = Planner.Plan(spec, GpuInventory.FromNodes(nodes.List()));
+        var inventory = NodeInventory.Read(nodes.List());
+        var result = Planner.Plan(spec, inventory);
         if (result.Refusal is { } refusal)
         {
             await BlockAsync(chat, refusal.Reason, refusal.Message, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done; // Node changes enqueue every ChatDeployment again.
         }
 
-        var selector = string.Join(",", Labels.Selector(chat, Labels.WorkerComponent).Select(label => $"{label.Key}={label.Value}"));
-        var pods = await api.ListPodsAsync(chat.Metadata.NamespaceProperty, selector, cancellationToken).ConfigureAwait(false);
-        var (plan, stepDowns, lastOom, degraded) = StepDownPlan(chat, spec, result.Plan!, pods);
-        var context = BuildContext.For(chat, plan, defaults);
+        var pods = reader.List<V1Pod>(chat.Metadata.NamespaceProperty, Labels.Selector(chat, Labels.WorkerComponent));
+        var (plan, stepDown) = StepDown.Replan(spec, inventory, result.Plan!, StepDownState.From(chat.Status, pods));
+        var context = new BuildContext(chat, spec, plan, defaults);
         Observed observed;
         string? apiKey;
         try
@@ -98,14 +109,8 @@ public sealed class ChatDeploymentReconciler(
             return ReconcileResult.Backoff;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var status = StatusComputer.Planned(context, observed, stepDowns, degraded, now);
-        status.Tuning!.LastOutOfMemoryAt = lastOom;
-        if (Observed.IsAvailable(observed.Worker) && await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) is { } info)
-        {
-            status.Measured = Measurement.From(info, chat.Status?.Measured, now);
-        }
-
+        var report = Observed.IsAvailable(observed.Worker) ? await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) : null;
+        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime));
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
     }
@@ -114,7 +119,7 @@ public sealed class ChatDeploymentReconciler(
     private async Task<(Observed Observed, string? ApiKey)> ApplyAsync(BuildContext context, CancellationToken cancellationToken)
     {
         var chat = context.Chat;
-        var existingCredentials = await api.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
+        var existingCredentials = await reader.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
         var desired = Desired.For(context, existingCredentials, Credentials.NewKey);
         var applied = new List<AppliedObject>();
         foreach (var obj in desired)
@@ -127,62 +132,13 @@ public sealed class ChatDeploymentReconciler(
         var keyRef = Credentials.ApiKeyReference(context);
         var keySecret = keyRef.Name == ResourceNames.Credentials(chat)
             ? applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret
-            : await api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
+            : await _api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
         var apiKey = keySecret?.Data?.TryGetValue(keyRef.Key, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
         return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
     }
 
-    private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) => obj switch
-    {
-        V1Secret o => _applier.ApplyAsync(o, cancellationToken),
-        V1ConfigMap o => _applier.ApplyAsync(o, cancellationToken),
-        V1PersistentVolumeClaim o => _applier.ApplyAsync(o, cancellationToken),
-        V1Deployment o => _applier.ApplyAsync(o, cancellationToken),
-        V1Service o => _applier.ApplyAsync(o, cancellationToken),
-        V1NetworkPolicy o => _applier.ApplyAsync(o, cancellationToken),
-        V1Ingress o => _applier.ApplyAsync(o, cancellationToken),
-        ServiceMonitor o => _applier.ApplyAsync(o, cancellationToken),
-        _ => throw new InvalidOperationException($"No applier for {obj.Kind}."),
-    };
-
-    /// <summary>Counts new GPU out-of-memory terminations and re-plans lower; past the limit, keeps the last plan and degrades.</summary>
-    private (TuningPlan Plan, int StepDowns, DateTime? LastOom, string? Degraded) StepDownPlan(
-        ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan basePlan, IReadOnlyList<V1Pod> pods)
-    {
-        var previous = chat.Status?.Tuning;
-        var steps = previous?.StepDowns ?? 0;
-        var lastOom = previous?.LastOutOfMemoryAt;
-        string? degraded = null;
-        if (StepDown.LatestOutOfMemory(pods, lastOom) is { } oom)
-        {
-            lastOom = oom;
-            if (steps >= StepDown.MaxStepDowns)
-            {
-                degraded = $"The worker ran out of GPU memory again after {steps} step-downs; lower spec.worker.tuning.maxModelLen or maxNumSeqs, or use a larger GPU.";
-            }
-            else
-            {
-                steps++;
-            }
-        }
-        else if (steps >= StepDown.MaxStepDowns && chat.Status?.Phase == Phases.Degraded)
-        {
-            degraded = chat.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Degraded)?.Message;
-        }
-
-        if (steps == 0)
-        {
-            return (basePlan, 0, lastOom, degraded);
-        }
-
-        var stepSpec = Defaults.Apply(spec);
-        stepSpec.Worker!.Tuning = StepDown.Lower(spec.Worker!.Tuning!, basePlan, steps);
-        stepSpec.Worker.Gpu!.Product = basePlan.Gpu.Product;
-        var result = Planner.Plan(stepSpec, GpuInventory.FromNodes(nodes.List()));
-        return result.Plan is { } plan
-            ? (plan, steps, lastOom, degraded)
-            : (basePlan, steps, lastOom, $"Stepping down after GPU out-of-memory found no plan: {result.Refusal!.Message}");
-    }
+    private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) =>
+        OwnedKinds.Of(obj).ApplyAsync(_applier, obj, cancellationToken);
 
     private async Task BlockAsync(ChatDeployment chat, string reason, string message, CancellationToken cancellationToken)
     {
@@ -201,7 +157,7 @@ public sealed class ChatDeploymentReconciler(
 
         var updated = Manifests.FromJson<ChatDeployment>(Manifests.ToJson(chat));
         updated.Status = status;
-        await api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+        await _api.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
         foreach (var (isWarning, reason, message) in Decisions.Between(chat.Status, status))
         {
             await (isWarning

@@ -4,7 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Parley.Api;
-using Parley.Operator.Resources;
+using Parley.Operator.Kinds;
 using Polly;
 
 namespace Parley.Operator.Reconciliation;
@@ -12,20 +12,6 @@ namespace Parley.Operator.Reconciliation;
 /// <summary>Typed CRUD for the kinds Parley manages; a missing object reads as null.</summary>
 public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
 {
-    private static readonly Dictionary<Type, (string Group, string Version, string Plural)> Kinds = new()
-    {
-        [typeof(V1Secret)] = ("", "v1", "secrets"),
-        [typeof(V1ConfigMap)] = ("", "v1", "configmaps"),
-        [typeof(V1PersistentVolumeClaim)] = ("", "v1", "persistentvolumeclaims"),
-        [typeof(V1Service)] = ("", "v1", "services"),
-        [typeof(V1Pod)] = ("", "v1", "pods"),
-        [typeof(V1Deployment)] = ("apps", "v1", "deployments"),
-        [typeof(V1NetworkPolicy)] = ("networking.k8s.io", "v1", "networkpolicies"),
-        [typeof(V1Ingress)] = ("networking.k8s.io", "v1", "ingresses"),
-        [typeof(ServiceMonitor)] = (ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural),
-        [typeof(ChatDeployment)] = (ChatDeployment.Group, ChatDeployment.Version, ChatDeployment.Plural),
-    };
-
     private long _requestCount;
 
     /// <summary>API calls attempted (retries included).</summary>
@@ -85,11 +71,6 @@ public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
             chat.Metadata.NamespaceProperty, ChatDeployment.Plural, chat.Metadata.Name, cancellationToken: ct), cancellationToken);
     }
 
-    /// <summary>Lists objects of a kind in a namespace by label selector.</summary>
-    public Task<IReadOnlyList<V1Pod>> ListPodsAsync(string ns, string labelSelector, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<V1Pod>>(async ct => (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false)).Items.ToList(),
-            cancellationToken);
-
     /// <summary>Records a core v1 Event.</summary>
     public Task CreateEventAsync(Corev1Event e, CancellationToken cancellationToken)
     {
@@ -99,7 +80,8 @@ public sealed class ClusterApi(IKubernetes client, ResiliencePipeline pipeline)
 
     private GenericClient Generic<T>()
     {
-        var (group, version, plural) = Kinds[typeof(T)];
+        // Paths come from the type's [KubernetesEntity], the same source as the owned-kinds table's (Kinds/OwnedKinds.cs).
+        var (group, version, plural, _) = ApiResource.Of<T>();
         return group.Length == 0 ? new GenericClient(client, version, plural, disposeClient: false) : new GenericClient(client, group, version, plural, disposeClient: false);
     }
 

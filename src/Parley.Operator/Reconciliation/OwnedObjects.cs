@@ -1,28 +1,18 @@
-// Every object a ChatDeployment may own, by kind and deterministic name, for deleting the ones no longer wanted.
+// Deleting what a ChatDeployment no longer wants (or, in the finalizer, everything): every applied row of the
+// owned-kinds table, by each of its names, in the table's order.
 using k8s;
 using k8s.Models;
 using Parley.Api;
-using Parley.Operator.Resources;
+using Parley.Operator.Kinds;
 
 namespace Parley.Operator.Reconciliation;
 
 /// <summary>Deletes owned objects that the desired state no longer contains.</summary>
 public static class OwnedObjects
 {
-    private static IEnumerable<(string Kind, string Name, Func<Applier, string, string, string, CancellationToken, Task<AppliedObject>> Delete)> All(ChatDeployment chat) =>
-    [
-        ("Deployment", ResourceNames.Worker(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Deployment>(ns, n, uid, ct)),
-        ("Service", ResourceNames.Worker(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Service>(ns, n, uid, ct)),
-        ("NetworkPolicy", ResourceNames.Worker(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1NetworkPolicy>(ns, n, uid, ct)),
-        ("ServiceMonitor", ResourceNames.Worker(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<ServiceMonitor>(ns, n, uid, ct)),
-        ("Deployment", ResourceNames.Ui(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Deployment>(ns, n, uid, ct)),
-        ("Service", ResourceNames.Ui(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Service>(ns, n, uid, ct)),
-        ("Ingress", ResourceNames.Ui(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Ingress>(ns, n, uid, ct)),
-        ("ConfigMap", ResourceNames.ChatTemplate(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1ConfigMap>(ns, n, uid, ct)),
-        ("PersistentVolumeClaim", ResourceNames.ModelCache(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1PersistentVolumeClaim>(ns, n, uid, ct)),
-        ("PersistentVolumeClaim", ResourceNames.UiData(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1PersistentVolumeClaim>(ns, n, uid, ct)),
-        ("Secret", ResourceNames.Credentials(chat), (a, ns, n, uid, ct) => a.DeleteIfOwnedAsync<V1Secret>(ns, n, uid, ct)),
-    ];
+    /// <summary>Every (kind, name) a ChatDeployment may own.</summary>
+    public static IEnumerable<(OwnedKind Kind, string Name)> All(ChatDeployment chat) =>
+        OwnedKinds.All.SelectMany(kind => kind.Names.Select(name => (kind, name(chat))));
 
     /// <summary>Deletes every object this ChatDeployment controls except those in <paramref name="except"/>.</summary>
     public static async Task<IReadOnlyList<AppliedObject>> DeleteAllAsync(Applier applier, ChatDeployment chat,
@@ -32,14 +22,14 @@ public static class OwnedObjects
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(except);
         var results = new List<AppliedObject>();
-        foreach (var (kind, name, delete) in All(chat))
+        foreach (var (kind, name) in All(chat))
         {
-            if (except.Any(obj => obj.Kind == kind && obj.Metadata.Name == name))
+            if (except.Any(obj => obj.Kind == kind.Kind && obj.Metadata.Name == name))
             {
                 continue;
             }
 
-            results.Add(await delete(applier, chat.Metadata.NamespaceProperty, name, chat.Metadata.Uid, cancellationToken).ConfigureAwait(false));
+            results.Add(await kind.DeleteIfOwnedAsync(applier, chat.Metadata.NamespaceProperty, name, chat.Metadata.Uid, cancellationToken).ConfigureAwait(false));
         }
 
         return results;

@@ -3,6 +3,7 @@
 // the context. After three step-downs the ChatDeployment is Degraded and a person decides.
 using k8s.Models;
 using Parley.Api.Contracts;
+using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Tuning;
 
@@ -46,5 +47,30 @@ public static class StepDown
             MaxNumSeqs = requested.MaxNumSeqs ?? basePlan.MaxNumSeqs,
             TargetConcurrency = requested.TargetConcurrency,
         };
+    }
+
+    /// <summary>The plan after <see cref="StepDownState.StepDowns"/> step-downs of <paramref name="basePlan"/> on the same GPU; the
+    /// base plan, Degraded, when no lower plan fits.</summary>
+    /// <param name="spec">The spec with defaults applied.</param>
+    /// <param name="inventory">The GPUs the base plan was made on.</param>
+    /// <param name="basePlan">The plan before any step-down.</param>
+    /// <param name="state">How many step-downs to take.</param>
+    public static (TuningPlan Plan, StepDownState State) Replan(ChatDeploymentSpec spec, GpuInventory inventory, TuningPlan basePlan, StepDownState state)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(basePlan);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.StepDowns == 0)
+        {
+            return (basePlan, state);
+        }
+
+        var lowered = Manifests.FromJson<ChatDeploymentSpec>(Manifests.ToJson(spec)); // a copy: the caller's spec builds the objects
+        lowered.Worker!.Tuning = Lower(spec.Worker!.Tuning!, basePlan, state.StepDowns);
+        lowered.Worker.Gpu!.Product = basePlan.Gpu.Product;
+        var result = Planner.Plan(lowered, inventory);
+        return result.Plan is { } plan
+            ? (plan, state)
+            : (basePlan, state.Degraded($"Stepping down after GPU out-of-memory found no plan: {result.Refusal!.Message}"));
     }
 }

@@ -7,6 +7,7 @@ using k8s.Models;
 namespace Parley.Operator.Resources;
 
 /// <summary>A Prometheus Operator ServiceMonitor.</summary>
+[KubernetesEntity(Group = Group, ApiVersion = Version, Kind = "ServiceMonitor", PluralName = Plural)]
 public sealed class ServiceMonitor : IKubernetesObject<V1ObjectMeta>
 {
     public const string Group = "monitoring.coreos.com";
@@ -24,6 +25,22 @@ public sealed class ServiceMonitor : IKubernetesObject<V1ObjectMeta>
 
     [JsonPropertyName("spec")]
     public ServiceMonitorSpec Spec { get; set; } = new();
+}
+
+/// <summary>A list of ServiceMonitors, as the informer reads it.</summary>
+public sealed class ServiceMonitorList : IItems<ServiceMonitor>, IMetadata<V1ListMeta>
+{
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = ServiceMonitor.Group + "/" + ServiceMonitor.Version;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "ServiceMonitorList";
+
+    [JsonPropertyName("metadata")]
+    public V1ListMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("items")]
+    public IList<ServiceMonitor> Items { get; set; } = [];
 }
 
 /// <summary>Which Services to scrape, and how.</summary>

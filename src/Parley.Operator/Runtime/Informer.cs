@@ -94,14 +94,14 @@ public sealed partial class Informer<T>(string name, ListFunc<T> list, WatchFunc
                 }
 
                 resourceVersion = obj.Metadata?.ResourceVersion ?? resourceVersion;
-                if (type == WatchEventType.Bookmark)
+                if (type == WatchEventType.Bookmark || IsAlreadyCached(type, obj))
                 {
                     continue;
                 }
 
                 if (type == WatchEventType.Deleted)
                 {
-                    Cache.Remove(obj);
+                    Cache.Delete(obj);
                 }
                 else
                 {
@@ -111,6 +111,17 @@ public sealed partial class Informer<T>(string name, ListFunc<T> list, WatchFunc
                 Changed?.Invoke(type, obj);
             }
         }
+    }
+
+    /// <summary>Whether the event only echoes what the cache already holds: the operator's own write, put into the cache
+    /// when the API server answered it (or its own delete, already removed). The reconcile that wrote it knew the result,
+    /// so waking its owner again would only repeat that reconcile.</summary>
+    private bool IsAlreadyCached(WatchEventType type, T obj)
+    {
+        var cached = Cache.Get(ObjectKeys.KeyOf(obj));
+        return type == WatchEventType.Deleted
+            ? cached is null
+            : cached is not null && cached.Metadata.ResourceVersion == obj.Metadata.ResourceVersion;
     }
 
     private async Task ResyncAsync(PeriodicTimer timer, CancellationToken cancellationToken)

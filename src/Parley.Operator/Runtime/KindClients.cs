@@ -1,19 +1,16 @@
-// List and watch functions for the kinds the operator informs on, over the real KubernetesClient API.
+// List and watch functions for the kinds the operator informs on that it does not own: its primary kind and the nodes
+// it plans against. Owned kinds are listed and watched through their rows in Kinds/OwnedKinds.cs.
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Parley.Api;
-using Parley.Operator.Resources;
 
 namespace Parley.Operator.Runtime;
 
 /// <summary>Builds <see cref="ListFunc{T}"/> and <see cref="WatchFunc{T}"/> pairs for each watched kind, across all namespaces.</summary>
 public static class KindClients
 {
-    /// <summary>Owned objects carry this label; selecting by it keeps the caches to Parley's objects.</summary>
-    public const string OwnedSelector = Labels.Chat;
-
     private const int Timeout = WatchEvents.TimeoutSeconds;
 
     /// <summary>ChatDeployments are read as JSON and decoded one by one, so one the types cannot read does not fail the
@@ -43,40 +40,6 @@ public static class KindClients
         (rv, ct) => WatchEvents.Strict(onError => client.CoreV1.WatchListNodeAsync(
             allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct), ct)
     );
-
-    public static (ListFunc<V1Deployment> List, WatchFunc<V1Deployment> Watch) Deployments(IKubernetes client) => Owned<V1Deployment, V1DeploymentList>(
-        (selector, ct) => client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
-        (selector, rv, onError, ct) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
-
-    public static (ListFunc<V1Pod> List, WatchFunc<V1Pod> Watch) Pods(IKubernetes client) => Owned<V1Pod, V1PodList>(
-        (selector, ct) => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
-        (selector, rv, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
-
-    public static (ListFunc<V1Service> List, WatchFunc<V1Service> Watch) Services(IKubernetes client) => Owned<V1Service, V1ServiceList>(
-        (selector, ct) => client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
-        (selector, rv, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
-
-    public static (ListFunc<V1PersistentVolumeClaim> List, WatchFunc<V1PersistentVolumeClaim> Watch) Claims(IKubernetes client) => Owned<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(
-        (selector, ct) => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
-        (selector, rv, onError, ct) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
-
-    public static (ListFunc<V1NetworkPolicy> List, WatchFunc<V1NetworkPolicy> Watch) NetworkPolicies(IKubernetes client) => Owned<V1NetworkPolicy, V1NetworkPolicyList>(
-        (selector, ct) => client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(labelSelector: selector, cancellationToken: ct),
-        (selector, rv, onError, ct) => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(
-            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: Timeout, onError: onError, cancellationToken: ct));
-
-    /// <summary>List and watch of a kind Parley owns, by the <see cref="OwnedSelector"/> label, across all namespaces.</summary>
-    private static (ListFunc<T> List, WatchFunc<T> Watch) Owned<T, TList>(
-        Func<string, CancellationToken, Task<HttpOperationResponse<TList>>> list,
-        Func<string, string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch)
-        where TList : IItems<T>, IMetadata<V1ListMeta>
-        => (
-            async ct => Items<T, TList>(await list(OwnedSelector, ct).ConfigureAwait(false)),
-            (rv, ct) => WatchEvents.Strict(onError => watch(OwnedSelector, rv, onError, ct), ct));
 
     private static (IReadOnlyList<T> Items, string ResourceVersion) Items<T, TList>(HttpOperationResponse<TList> response)
         where TList : IItems<T>, IMetadata<V1ListMeta>

@@ -11,6 +11,12 @@ public sealed class ObjectCache<T>
 {
     private readonly ConcurrentDictionary<string, T> _objects = new(StringComparer.Ordinal);
 
+    // The resourceVersion each object was deleted at, as the watch reported it, so that the answer of an earlier write
+    // of the operator's, arriving after the deletion, does not bring the object back. Cleared when the key is seen
+    // again and on every fresh list.
+    private readonly ConcurrentDictionary<string, string?> _deletedAt = new(StringComparer.Ordinal);
+    private readonly Lock _writeGate = new();
+
     /// <summary>Whether the first list has completed.</summary>
     public bool HasSynced { get; internal set; }
 
@@ -24,14 +30,57 @@ public sealed class ObjectCache<T>
 
     public IReadOnlyList<T> List(Func<T, bool> predicate) => _objects.Values.Where(predicate).ToList();
 
-    internal void Set(T obj) => _objects[ObjectKeys.KeyOf(obj)] = obj;
+    /// <summary>Stores an object the watch reported.</summary>
+    internal void Set(T obj)
+    {
+        var key = ObjectKeys.KeyOf(obj);
+        lock (_writeGate)
+        {
+            _deletedAt.TryRemove(key, out _);
+            _objects[key] = obj;
+        }
+    }
+
+    /// <summary>Removes an object the watch reported deleted, remembering when.</summary>
+    internal void Delete(T obj)
+    {
+        var key = ObjectKeys.KeyOf(obj);
+        lock (_writeGate)
+        {
+            _deletedAt[key] = obj.Metadata.ResourceVersion;
+            _objects.TryRemove(key, out _);
+        }
+    }
 
     internal void Remove(T obj) => _objects.TryRemove(ObjectKeys.KeyOf(obj), out _);
+
+    /// <summary>Stores the answer of the operator's own write unless the cache already holds a newer version, or the
+    /// watch has reported the object deleted since (either may arrive before the answer is stored). resourceVersions are
+    /// opaque, but etcd's are integers; like client-go's MutationCache, an unparsable one is treated as newer.</summary>
+    internal void SetIfNotOlder(T obj)
+    {
+        var key = ObjectKeys.KeyOf(obj);
+        lock (_writeGate)
+        {
+            if (_deletedAt.TryGetValue(key, out var deletedAt) && !IsOlder(deletedAt, obj.Metadata.ResourceVersion))
+            {
+                return;
+            }
+
+            _objects.AddOrUpdate(key, obj, (_, cached) => IsOlder(obj.Metadata.ResourceVersion, cached.Metadata.ResourceVersion) ? cached : obj);
+        }
+    }
+
+    private static bool IsOlder(string? candidate, string? than) =>
+        long.TryParse(candidate, System.Globalization.CultureInfo.InvariantCulture, out var a)
+        && long.TryParse(than, System.Globalization.CultureInfo.InvariantCulture, out var b)
+        && a < b;
 
     /// <summary>Replaces the contents with a fresh list and returns what changed, so handlers can be told.</summary>
     internal (IReadOnlyList<T> Added, IReadOnlyList<T> Deleted) Replace(IEnumerable<T> objects)
     {
         var fresh = objects.ToDictionary(ObjectKeys.KeyOf, StringComparer.Ordinal);
+        _deletedAt.Clear();
         var deleted = _objects.Where(pair => !fresh.ContainsKey(pair.Key)).Select(pair => pair.Value).ToList();
         foreach (var gone in deleted)
         {

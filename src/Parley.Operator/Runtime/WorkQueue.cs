@@ -21,7 +21,8 @@ public sealed class WorkQueue : IDisposable
         {
             lock (_gate)
             {
-                return _dirty.Count(key => !_processing.Contains(key));
+                // O(workers), not O(keys): it is read after every reconcile.
+                return _dirty.Count - _processing.Count(_dirty.Contains);
             }
         }
     }

@@ -1,5 +1,6 @@
-// Status from the world, computed in one pure function: the plan (or why there is none) and the observed Deployments
-// become phase, conditions, tuning, endpoints and replica counts.
+// Status from the world, computed once per reconcile by pure functions: the plan (or why there is none), the observed
+// Deployments, the step-down state and the worker's report become phase, conditions, tuning, measurements, endpoints and
+// replica counts.
 using Parley.Api;
 using Parley.Api.Status;
 using Parley.Operator.Resources;
@@ -28,11 +29,12 @@ public static class StatusComputer
         };
     }
 
-    /// <summary>The status of a planned ChatDeployment, from what its Deployments report.</summary>
-    public static ChatDeploymentStatus Planned(BuildContext context, Observed observed, int stepDowns, string? degradedMessage, DateTime now)
+    /// <summary>The status of a planned ChatDeployment: readiness from its Deployments, tuning from the plan and the
+    /// step-down state, measurements from the worker's report (the previous ones when it did not answer).</summary>
+    public static ChatDeploymentStatus Compute(StatusInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(observed);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (context, observed, stepDown, report, now) = inputs;
         var chat = context.Chat;
         var workerReady = Observed.IsAvailable(observed.Worker);
         var uiReady = !context.IsUiEnabled || Observed.IsAvailable(observed.Ui);
@@ -42,18 +44,21 @@ public static class StatusComputer
             : !workerReady
                 ? (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(chat)} to download and load the model and pass its readiness probe.")
                 : (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(chat)} to become available.");
+        var degraded = stepDown.DegradedMessage;
         var conditions = new ConditionSet(chat.Status?.Conditions, chat.Metadata.Generation, now)
             .Set(ConditionTypes.Ready, ready, reason, message)
             .Set(ConditionTypes.Progressing, !ready, ready ? ConditionReasons.AsExpected : ConditionReasons.RollingOut, ready ? "Rolled out." : message)
-            .Set(ConditionTypes.Degraded, degradedMessage is not null, degradedMessage is null ? ConditionReasons.AsExpected : ConditionReasons.OutOfMemoryRepeatedly, degradedMessage ?? "")
-            .Set(ConditionTypes.TuningApplied, true, stepDowns > 0 ? ConditionReasons.SteppedDown : ConditionReasons.Planned, PlanSummary(context.Plan));
+            .Set(ConditionTypes.Degraded, degraded is not null, degraded is null ? ConditionReasons.AsExpected : ConditionReasons.OutOfMemoryRepeatedly, degraded ?? "")
+            .Set(ConditionTypes.TuningApplied, true, stepDown.StepDowns > 0 ? ConditionReasons.SteppedDown : ConditionReasons.Planned, PlanSummary(context.Plan));
+        var tuning = Tuning(context.Plan, stepDown.StepDowns);
+        tuning.LastOutOfMemoryAt = stepDown.LastOutOfMemoryAt;
         return new ChatDeploymentStatus
         {
-            Phase = degradedMessage is not null ? Phases.Degraded : ready ? Phases.Ready : Phases.Progressing,
+            Phase = degraded is not null ? Phases.Degraded : ready ? Phases.Ready : Phases.Progressing,
             Conditions = conditions.Conditions,
             ObservedGeneration = chat.Metadata.Generation,
-            Tuning = Tuning(context.Plan, stepDowns),
-            Measured = chat.Status?.Measured,
+            Tuning = tuning,
+            Measured = report is null ? chat.Status?.Measured : Measurement.From(report, chat.Status?.Measured, now),
             Endpoints = new EndpointsStatus { Api = WorkerService.ApiUrl(context), Ui = UiService.Url(context) },
             Replicas = observed.Worker?.Status?.Replicas ?? 0,
             ReadyReplicas = observed.Worker?.Status?.ReadyReplicas ?? 0,

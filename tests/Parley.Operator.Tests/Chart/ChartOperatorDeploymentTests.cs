@@ -33,6 +33,17 @@ public class ChartOperatorDeploymentTests
     }
 
     [Fact]
+    public void Env_CarriesTheOperatorsProcessEnvironment_AsTheBenchmarkMeasuresIt()
+    {
+        var env = RenderedChart.Render().OperatorContainer.Env.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value);
+
+        foreach (var (name, value) in ProcessEnvironment.Variables)
+        {
+            env.Should().Contain(name, value);
+        }
+    }
+
+    [Fact]
     public void Image_WithDefaults_IsTheOperatorImageAtTheChartsAppVersion()
     {
         var chart = File.ReadAllText(Parley.Testing.RepositoryPaths.Of(Helm.ChartFolder, "Chart.yaml"));

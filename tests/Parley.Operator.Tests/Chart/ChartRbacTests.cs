@@ -67,8 +67,31 @@ public class ChartRbacTests
             }
         }
 
-        RbacRules.Allows(rules, new RbacRequest("", "secrets", "list", null, null)).Should().BeFalse("Secrets are read by name only");
         RbacRules.Allows(rules, new RbacRequest("coordination.k8s.io", "leases", "get", "team-a", "x")).Should().BeFalse("Leases are in the Role");
+    }
+
+    [Fact]
+    public void ClusterRole_FollowsTheOwnedKindsTable_ListAndWatchWhenWatched_NoGetWhenReadFromACache()
+    {
+        var rules = RenderedChart.Render().Single<V1ClusterRole>("ClusterRole").Rules;
+
+        foreach (var kind in Parley.Operator.Kinds.OwnedKinds.All)
+        {
+            var (group, plural) = (kind.Resource.Group, kind.Resource.Plural);
+            foreach (var verb in new[] { "list", "watch" })
+            {
+                RbacRules.Allows(rules, new RbacRequest(group, plural, verb, null, null)).Should().Be(kind.Watching != Parley.Operator.Kinds.Watching.Never, $"{verb} {plural}");
+            }
+
+            foreach (var verb in new[] { "create", "update", "delete" })
+            {
+                RbacRules.Allows(rules, new RbacRequest(group, plural, verb, "team-a", "x")).Should().Be(kind.IsApplied, $"{verb} {plural}");
+            }
+
+            // A Secret the user names (the worker's API key) is the one object read by name.
+            var readsByName = kind.ReadFrom == Parley.Operator.Kinds.ReadSource.Api || kind.Type == typeof(V1Secret);
+            RbacRules.Allows(rules, new RbacRequest(group, plural, "get", "team-a", "x")).Should().Be(readsByName, $"get {plural}");
+        }
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public class DashboardTests
         await harness.ApplyAsync(OperatorTests.Chat());
         await OperatorHarness.EventuallyAsync(() => harness.Chat("team-a", "r1"), c => c.Status?.Tuning is not null, "a plan");
         using var http = new HttpClient();
-        // Gauges are recorded after each reconcile; the one that wrote the plan may still be finishing.
+        // Gauges follow the ChatDeployment watch; the event that carries the plan may still be on its way.
         var scrape = await OperatorHarness.EventuallyAsync(
             () => http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")).GetAwaiter().GetResult(),
             text => text.Contains("parley_tuned_max_model_len{", StringComparison.Ordinal), "the tuned gauges");

@@ -35,7 +35,7 @@ public class DeleteStormTests(ITestOutputHelper output)
             $"{metrics.ReconcileTotal.WithLabels("error").Value} error.");
         metrics.ReconcileTotal.WithLabels("error").Value.Should().Be(0);
         harness.Api.Store.List("deployments", Ns).Should().BeEmpty();
-        // The per-ChatDeployment series go with their ChatDeployments (the last reconcile of each removes them).
+        // The per-ChatDeployment series go with their ChatDeployments (the informer's Deleted event removes them).
         await OperatorHarness.EventuallyAsync(() => Exposition(metrics).Result, text => !text.Contains($"namespace=\"{Ns}\"", StringComparison.Ordinal),
             "no series left for deleted ChatDeployments");
     }

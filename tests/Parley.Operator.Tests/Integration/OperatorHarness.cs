@@ -5,6 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Api;
 using Parley.Api.Serialization;
+using Parley.Operator.Cli;
 using Parley.Operator.Metrics;
 using Parley.Operator.Runtime;
 using Parley.Testing;
@@ -16,7 +17,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private readonly List<(ControllerHost Host, CancellationTokenSource Stop, Task Run)> _operators = [];
+    private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task Run)> _operators = [];
 
     private OperatorHarness(FakeKubernetesApi api) => Api = api;
 
@@ -37,9 +38,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
         ApiAttemptTimeout = TimeSpan.FromSeconds(2),
     };
 
-    public static async Task<OperatorHarness> StartAsync(string nodesFile, ControllerOptions? options = null, bool startOperator = true)
+    public static async Task<OperatorHarness> StartAsync(string nodesFile, ControllerOptions? options = null, bool startOperator = true,
+        FakeKubernetesOptions? apiOptions = null)
     {
-        var harness = new OperatorHarness(await FakeKubernetesApi.StartAsync());
+        var harness = new OperatorHarness(await FakeKubernetesApi.StartAsync(apiOptions));
         harness.Client = harness.Api.CreateClient();
         harness.SeedNodes(nodesFile);
         if (startOperator)
@@ -50,17 +52,17 @@ internal sealed class OperatorHarness : IAsyncDisposable
         return harness;
     }
 
-    public ControllerHost StartOperator(ControllerOptions options, OperatorMetrics? metrics = null)
+    public OperatorHost StartOperator(ControllerOptions options, OperatorMetrics? metrics = null)
     {
         var client = Api.CreateClient();
-        var host = new ControllerHost(client, options, NullLoggerFactory.Instance, metrics ?? new OperatorMetrics(), TimeProvider.System);
+        var host = new OperatorHost(client, options, NullLoggerFactory.Instance, metrics ?? new OperatorMetrics(), TimeProvider.System);
         var stop = new CancellationTokenSource();
         _operators.Add((host, stop, Task.Run(() => host.RunAsync(stop.Token))));
         return host;
     }
 
     /// <summary>Stops one operator as SIGTERM would and waits for it to finish.</summary>
-    public async Task StopOperatorAsync(ControllerHost host)
+    public async Task StopOperatorAsync(OperatorHost host)
     {
         var entry = _operators.Single(o => o.Host == host);
         await entry.Stop.CancelAsync();

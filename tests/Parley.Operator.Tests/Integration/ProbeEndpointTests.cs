@@ -39,7 +39,7 @@ public class ProbeEndpointTests
     {
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
         var metrics = new OperatorMetrics();
-        using var host = new Parley.Operator.Runtime.ControllerHost(harness.Client, OperatorHarness.FastOptions(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, metrics, TimeProvider.System);
+        using var host = new Parley.Operator.Cli.OperatorHost(harness.Client, OperatorHarness.FastOptions(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, metrics, TimeProvider.System);
         var port = LoopbackPort.Free();
         await using var probes = RunCommand.Probes(host, metrics, port);
         await probes.StartAsync();

@@ -53,6 +53,25 @@ public class InformerTests
         informer.Cache.Get("default/b").Should().BeNull();
     }
 
+    [Fact]
+    public async Task WatchEvents_ThatOnlyEchoTheCache_AreNotRaised()
+    {
+        var informer = new Informer<V1ConfigMap>("configmaps",
+            _ => Task.FromResult(((IReadOnlyList<V1ConfigMap>)[Map("a", "1")], "1")),
+            (rv, ct) => Events(ct, (WatchEventType.Modified, Map("a", "1")), (WatchEventType.Deleted, Map("gone", "2")), (WatchEventType.Added, Map("c", "3"))),
+            TimeSpan.FromMinutes(5), NullLogger.Instance);
+        var seen = new List<(WatchEventType, string)>();
+        informer.Changed += (type, map) => { lock (seen) { seen.Add((type, map.Metadata.Name)); } };
+        using var stop = new CancellationTokenSource();
+
+        var running = informer.RunAsync(stop.Token);
+        await WaitUntil(() => informer.Cache.Get("default/c") is not null);
+        await stop.CancelAsync();
+        await running;
+
+        seen.Should().Equal((WatchEventType.Added, "a"), (WatchEventType.Added, "c"));
+    }
+
     private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> Expired()
     {
         await Task.Yield();

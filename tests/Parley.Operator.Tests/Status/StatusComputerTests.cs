@@ -11,11 +11,11 @@ public class StatusComputerTests
     private static readonly DateTime Now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void Planned_WorkerNotYetAvailable_IsProgressingWithTheTuning()
+    public void Compute_WorkerNotYetAvailable_IsProgressingWithTheTuning()
     {
         var context = TestChats.Context(TestChats.Chat());
 
-        var status = StatusComputer.Planned(context, new Observed(Deployment(available: 0), Deployment(available: 1)), 0, null, Now);
+        var status = Compute(context, new Observed(Deployment(available: 0), Deployment(available: 1)));
 
         status.Phase.Should().Be(Phases.Progressing);
         Condition(status, ConditionTypes.Ready).Reason.Should().Be(ConditionReasons.WaitingForWorker);
@@ -26,11 +26,11 @@ public class StatusComputerTests
     }
 
     [Fact]
-    public void Planned_BothDeploymentsAvailable_IsReady()
+    public void Compute_BothDeploymentsAvailable_IsReady()
     {
         var context = TestChats.Context(TestChats.Chat());
 
-        var status = StatusComputer.Planned(context, new Observed(Deployment(available: 1), Deployment(available: 1)), 0, null, Now);
+        var status = Compute(context, new Observed(Deployment(available: 1), Deployment(available: 1)));
 
         status.Phase.Should().Be(Phases.Ready);
         Condition(status, ConditionTypes.Ready).Status.Should().Be("True");
@@ -39,7 +39,7 @@ public class StatusComputerTests
     }
 
     [Fact]
-    public void Planned_DeploymentNotCaughtUpWithItsGeneration_IsNotReady()
+    public void Compute_DeploymentNotCaughtUpWithItsGeneration_IsNotReady()
     {
         var worker = Deployment(available: 1);
         worker.Metadata.Generation = 3;
@@ -75,9 +75,9 @@ public class StatusComputerTests
     public void Decisions_FirstPlanThenUnchangedThenStepDown()
     {
         var context = TestChats.Context(TestChats.Chat());
-        var first = StatusComputer.Planned(context, new Observed(null, null), 0, null, Now);
-        var again = StatusComputer.Planned(context, new Observed(null, null), 0, null, Now);
-        var stepped = StatusComputer.Planned(context, new Observed(null, null), 1, null, Now);
+        var first = Compute(context, new Observed(null, null));
+        var again = Compute(context, new Observed(null, null));
+        var stepped = Compute(context, new Observed(null, null), new StepDownState(1, Now, null));
 
         Decisions.Between(null, first).Should().ContainSingle(e => e.Reason == ConditionReasons.Planned && !e.IsWarning);
         Decisions.Between(first, again).Should().BeEmpty();
@@ -92,6 +92,64 @@ public class StatusComputerTests
         Decisions.Between(null, refused).Should().ContainSingle(e => e.IsWarning && e.Reason == ConditionReasons.InsufficientGpuMemory);
         Decisions.Between(refused, refused).Should().BeEmpty();
     }
+
+    [Fact]
+    public void Compute_AfterAStepDown_ReportsItAndTheOutOfMemoryThatCausedIt()
+    {
+        var context = TestChats.Context(TestChats.Chat());
+        var oom = Now.AddMinutes(-3);
+
+        var status = Compute(context, new Observed(null, null), new StepDownState(2, oom, null));
+
+        status.Tuning!.StepDowns.Should().Be(2);
+        status.Tuning.LastOutOfMemoryAt.Should().Be(oom);
+        Condition(status, ConditionTypes.TuningApplied).Reason.Should().Be(ConditionReasons.SteppedDown);
+        status.Phase.Should().Be(Phases.Progressing);
+    }
+
+    [Fact]
+    public void Compute_DegradedStepDownState_IsDegradedWithItsMessageEvenWhenServing()
+    {
+        var context = TestChats.Context(TestChats.Chat());
+
+        var status = Compute(context, new Observed(Deployment(available: 1), Deployment(available: 1)), new StepDownState(3, Now, "lower maxModelLen"));
+
+        status.Phase.Should().Be(Phases.Degraded);
+        Condition(status, ConditionTypes.Degraded).Should().Match<V1Condition>(c => c.Status == "True" && c.Message == "lower maxModelLen"
+            && c.Reason == ConditionReasons.OutOfMemoryRepeatedly);
+    }
+
+    [Fact]
+    public void Compute_WithAReport_RecordsTheMeasurement_WithoutOne_KeepsThePrevious()
+    {
+        var chat = TestChats.Chat();
+        var context = TestChats.Context(chat);
+        var report = new Parley.Api.Contracts.WorkerInfo { Model = "m", MaxModelLen = 4096, KvCacheTokens = 123_456 };
+
+        var measured = Compute(context, new Observed(null, null), report: report);
+        chat.Status = measured;
+        var later = StatusComputer.Compute(new StatusInputs(context, new Observed(null, null), StepDownState.None, null, Now.AddHours(1)));
+
+        measured.Measured!.KvCacheTokens.Should().Be(123_456);
+        measured.Measured.ObservedAt.Should().Be(Now);
+        later.Measured.Should().BeSameAs(measured.Measured, "a worker that did not answer this time measured nothing new");
+    }
+
+    [Fact]
+    public void Compute_TheSameInputsTwice_GivesTheSameStatus()
+    {
+        var context = TestChats.Context(TestChats.Chat());
+        var inputs = new StatusInputs(context, new Observed(Deployment(available: 1), null), new StepDownState(1, Now, null), null, Now);
+
+        var first = Parley.Api.Serialization.Manifests.ToJson(StatusComputer.Compute(inputs));
+        var second = Parley.Api.Serialization.Manifests.ToJson(StatusComputer.Compute(inputs));
+
+        System.Text.Json.Nodes.JsonNode.DeepEquals(first, second).Should().BeTrue();
+    }
+
+    private static ChatDeploymentStatus Compute(Parley.Operator.Resources.BuildContext context, Observed observed, StepDownState? stepDown = null,
+        Parley.Api.Contracts.WorkerInfo? report = null) =>
+        StatusComputer.Compute(new StatusInputs(context, observed, stepDown ?? StepDownState.None, report, Now));
 
     private static V1Condition Condition(ChatDeploymentStatus status, string type) => status.Conditions!.Single(c => c.Type == type);
 
