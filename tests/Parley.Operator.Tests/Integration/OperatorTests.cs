@@ -203,9 +203,5 @@ public class OperatorTests
     internal static IReadOnlyList<Corev1Event> Events(OperatorHarness harness) =>
         harness.Api.Store.List("events", Ns).Select(Parley.Api.Serialization.Manifests.FromJson<Corev1Event>).ToList();
 
-    internal static ChatDeployment Chat(string source = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B") => new()
-    {
-        Metadata = new V1ObjectMeta { Name = "r1", NamespaceProperty = Ns },
-        Spec = new ChatDeploymentSpec { Model = new ModelSpec { Source = source } },
-    };
+    internal static ChatDeployment Chat(string source = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B") => TestChats.Applied(source);
 }

@@ -44,7 +44,7 @@ public class WorkerInfoClientTests
         var info = await Client(worker, TimeSpan.FromSeconds(30)).ReadAsync([Pod()], "key", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         info.Should().BeNull();
-        await Integration.OperatorHarness.EventuallyAsync(() => (object?)(worker.Failed > 0 ? "failed" : null), _ => true,
+        await OperatorHarness.EventuallyAsync(() => (object?)(worker.Failed > 0 ? "failed" : null), _ => true,
             "the worker's write to fail once the operator stopped reading");
         worker.Completed.Should().Be(0, "the operator stops reading past the limit");
     }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Parley.Operator.Resources;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 /// <summary>The images cannot be built here; these checks keep the Dockerfiles, the chart and the operator's defaults
 /// naming the same things.</summary>

@@ -11,9 +11,9 @@ using Parley.Operator.Runtime;
 using Parley.Testing;
 using Parley.Testing.FakeKubernetes;
 
-namespace Parley.Operator.Tests.Integration;
+namespace Parley.Testing.Operator;
 
-internal sealed class OperatorHarness : IAsyncDisposable
+public sealed class OperatorHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 

@@ -1,3 +1,4 @@
+using FluentAssertions;
 using k8s.Models;
 using Parley.Api;
 using Parley.Api.Serialization;
@@ -8,16 +9,23 @@ using Parley.Testing;
 using Parley.Tuning;
 using Parley.Tuning.Catalog;
 
-namespace Parley.Operator.Tests;
+namespace Parley.Testing.Operator;
 
 /// <summary>ChatDeployments, plans and build contexts for builder tests.</summary>
-internal static class TestChats
+public static class TestChats
 {
     public const string Uid = "7d1f2c9e-0000-4000-8000-000000000001";
 
     public static ChatDeployment Chat(string source = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", string name = "chat") => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "team-a", Uid = Uid },
+        Spec = new ChatDeploymentSpec { Model = new ModelSpec { Source = source } },
+    };
+
+    /// <summary>A ChatDeployment as a user applies it (no uid): r1 in team-a, the integration tests' usual one.</summary>
+    public static ChatDeployment Applied(string source = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "r1", NamespaceProperty = "team-a" },
         Spec = new ChatDeploymentSpec { Model = new ModelSpec { Source = source } },
     };
 

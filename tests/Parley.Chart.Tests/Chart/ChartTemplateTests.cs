@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 public class ChartTemplateTests
 {

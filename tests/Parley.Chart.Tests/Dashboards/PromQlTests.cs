@@ -1,4 +1,4 @@
-namespace Parley.Operator.Tests.Dashboards;
+namespace Parley.Chart.Tests.Dashboards;
 
 public class PromQlTests
 {

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 internal sealed record HelmResult(int ExitCode, string Output, string Error)
 {

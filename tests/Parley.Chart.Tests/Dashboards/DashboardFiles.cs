@@ -3,7 +3,7 @@
 using System.Text.Json.Nodes;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Dashboards;
+namespace Parley.Chart.Tests.Dashboards;
 
 internal sealed record DashboardFile(string Name, JsonObject Json)
 {

@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using k8s.Models;
 using Parley.Api;
 using Parley.Api.Serialization;
-using Parley.Operator.Tests.Integration;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 public class ChartRbacTests
 {

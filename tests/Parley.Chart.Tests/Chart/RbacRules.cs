@@ -3,7 +3,7 @@
 using k8s.Models;
 using Parley.Testing.FakeKubernetes;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 /// <summary>One API request in RBAC terms. <see cref="Namespace"/> is null for cluster-scoped and all-namespace requests.</summary>
 internal sealed record RbacRequest(string Group, string Resource, string Verb, string? Namespace, string? Name)

@@ -1,4 +1,4 @@
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 public class ChartValuesSchemaTests
 {

@@ -3,7 +3,7 @@
 // Enough for dashboard queries; not a PromQL parser.
 using System.Text.RegularExpressions;
 
-namespace Parley.Operator.Tests.Dashboards;
+namespace Parley.Chart.Tests.Dashboards;
 
 internal static partial class PromQl
 {

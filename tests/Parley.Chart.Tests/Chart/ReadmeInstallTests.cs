@@ -2,10 +2,9 @@ using System.Text.RegularExpressions;
 using k8s.Models;
 using Parley.Api;
 using Parley.Api.Serialization;
-using Parley.Operator.Tests.Cli;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 /// <summary>Every command of the README's "Install on a cluster" section, run or checked without a cluster: helm
 /// commands run for real (an install as the equivalent `helm template`), kubectl commands are checked against what the

@@ -5,7 +5,7 @@ using k8s.Models;
 using Parley.Api.Serialization;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 internal sealed class RenderedChart(IReadOnlyList<JsonNode> documents)
 {

@@ -3,7 +3,7 @@ using k8s.Models;
 using Parley.Operator.Cli;
 using Parley.Operator.Resources;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 public class ChartOperatorDeploymentTests
 {

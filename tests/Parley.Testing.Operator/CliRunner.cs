@@ -1,10 +1,10 @@
 using Parley.Operator.Cli;
 
-namespace Parley.Operator.Tests.Cli;
+namespace Parley.Testing.Operator;
 
-internal sealed record CliResult(int ExitCode, string Output, string Error);
+public sealed record CliResult(int ExitCode, string Output, string Error);
 
-internal static class CliRunner
+public static class CliRunner
 {
     public static CliResult Run(params string[] args)
     {

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Parley.Operator.Cli;
 using Parley.Operator.Metrics;
-using Parley.Operator.Tests.Integration;
 using Parley.Testing;
 
-namespace Parley.Operator.Tests.Dashboards;
+namespace Parley.Chart.Tests.Dashboards;
 
 public class DashboardTests
 {
@@ -82,7 +81,7 @@ public class DashboardTests
         var port = LoopbackPort.Free();
         await using var probes = RunCommand.Probes(host, metrics, port);
         await probes.StartAsync();
-        await harness.ApplyAsync(OperatorTests.Chat());
+        await harness.ApplyAsync(TestChats.Applied());
         await OperatorHarness.EventuallyAsync(() => harness.Chat("team-a", "r1"), c => c.Status?.Tuning is not null, "a plan");
         using var http = new HttpClient();
         // Gauges follow the ChatDeployment watch; the event that carries the plan may still be on its way.

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace Parley.Operator.Tests.Chart;
+namespace Parley.Chart.Tests.Chart;
 
 internal sealed class ServiceMonitorModel : IKubernetesObject<V1ObjectMeta>
 {
