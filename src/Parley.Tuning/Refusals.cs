@@ -55,7 +55,7 @@ internal static class Refusals
             // No known checkpoint, but the arithmetic is the same for any GPTQ-int4 export of this architecture.
             var weights = Bytes.FormatGiB(WeightSize.Compute(model.Architecture, new WeightFormat(WeightDtype.Float16, new GptqConfig())).TotalBytes);
             options.Add($"Use quantization: gptq with a GPTQ-int4 checkpoint of {model.Architecture.ShortName} (about {weights} for weights; " +
-                "set spec.model.source to one)");
+                "none is in Parley's catalog, so set spec.model.source to one, quantization: gptq and spec.model.architecture from its config.json)");
         }
 
         var larger = GpuCatalog.All

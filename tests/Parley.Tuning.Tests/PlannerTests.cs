@@ -45,7 +45,8 @@ public class PlannerTests
 
         refusal.Reason.Should().Be(ConditionReasons.InsufficientGpuMemory);
         refusal.Message.Should().Contain("cannot hold it. Use quantization: gptq with a GPTQ-int4 checkpoint of Mistral-7B-Instruct-v0.3 (about ")
-            .And.Contain("GiB for weights; set spec.model.source to one), or a GPU with at least 24 GiB");
+            .And.Contain("GiB for weights; none is in Parley's catalog, so set spec.model.source to one, quantization: gptq and spec.model.architecture " +
+                "from its config.json), or a GPU with at least 24 GiB");
     }
 
     [Fact]
