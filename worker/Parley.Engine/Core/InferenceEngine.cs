@@ -81,6 +81,14 @@ public sealed class InferenceEngine : IDisposable
             }
         }
 
+        foreach (var (field, ids) in new[] { ("logit_bias", request.Sampling.LogitBias?.Keys.ToList()), ("allowed_token_ids", request.Sampling.AllowedTokenIds) })
+        {
+            if (ids?.FirstOrDefault(id => (uint)id >= (uint)vocabulary, -1) is { } outside and not -1)
+            {
+                throw new RequestRejectedException($"{field} holds token id {outside}, outside the vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
+            }
+        }
+
         if (request.PromptTokenIds.Count == 0)
         {
             throw new RequestRejectedException("The prompt is empty; it needs at least one token.", RejectionKind.Invalid);
@@ -91,6 +99,14 @@ public sealed class InferenceEngine : IDisposable
         if (!request.Sampling.IgnoreEos)
         {
             stopIds.UnionWith(_options.EosTokenIds);
+        }
+
+        if (request.Sampling.MinTokens > 0 && request.Sampling.AllowedTokenIds is { } allowed
+            && allowed.All(id => request.Sampling.StopTokenIds.Contains(id) || _options.EosTokenIds.Contains(id)))
+        {
+            throw new RequestRejectedException(
+                $"allowed_token_ids holds only stop and EOS tokens, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; allow another token or set min_tokens to 0.",
+                RejectionKind.Invalid);
         }
 
         if (request.Sampling.MinTokens > 0 && MaskedTokenCount(request.Sampling, vocabulary) == vocabulary)

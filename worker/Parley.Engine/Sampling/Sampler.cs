@@ -1,5 +1,6 @@
 // Picks the next token from one sequence's logits, in vLLM v1's order (vllm/v1/sample/sampler.py):
-//   raw log-softmax (for reported logprobs) -> min_tokens mask -> penalties -> greedy argmax, or
+//   raw log-softmax (for reported logprobs) -> allowed_token_ids mask -> logit_bias -> min_tokens mask -> penalties ->
+//   greedy argmax, or
 //   temperature -> min-p -> top-k -> top-p -> softmax -> inverse-CDF draw with the request's generator.
 // Reported logprobs are vLLM's default logprobs_mode "raw_logprobs": the log-softmax of the model's logits before
 // penalties, temperature and filtering, so they describe the model and a filtered-out alternative still has a value.
@@ -17,6 +18,8 @@ public static class Sampler
 {
     /// <summary>Temperatures below this are greedy (vLLM's _SAMPLING_EPS): dividing by them would overflow.</summary>
     public const float GreedyTemperature = 1e-5f;
+
+    private static readonly Dictionary<int, float> EmptyBias = [];
 
     /// <summary>The scratch length, in floats, that <see cref="Sample"/> needs for a vocabulary.</summary>
     public static int ScratchLength(int vocabularySize) => 2 * vocabularySize;
@@ -49,12 +52,20 @@ public static class Sampler
         var logSumExp = Logprobs.LogSumExp(logits);
 
         logits.CopyTo(work);
+        if (state.AllowedMask(work.Length) is { } allowed)
+            TensorPrimitives.Add(work, allowed, work);
+        foreach (var (id, bias) in parameters.LogitBias ?? EmptyBias)
+        {
+            if ((uint)id < (uint)work.Length)
+                work[id] += bias;
+        }
+
         if (outputTokens.Length < parameters.MinTokens)
             MaskTokens(state.MinTokensMask, work);
         state.Counts.Update(promptTokens, outputTokens);
         Penalties.Apply(state.Counts, parameters.RepetitionPenalty, parameters.FrequencyPenalty, parameters.PresencePenalty, work);
         if (float.IsNegativeInfinity(TensorPrimitives.Max<float>(work)))
-            throw new InvalidOperationException("Every token is masked: the vocabulary holds only EOS and stop tokens.");
+            throw new InvalidOperationException("Every token is masked: the vocabulary (or allowed_token_ids) holds only EOS and stop tokens.");
 
         var token = IsGreedy(parameters) ? TensorPrimitives.IndexOfMax<float>(work) : Draw(work, parameters, state.Random, candidates);
         return new SampledToken(token, logits[token] - logSumExp, TopLogprobs(logits, logSumExp, parameters.Logprobs ?? 0, state));

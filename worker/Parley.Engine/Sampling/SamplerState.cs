@@ -19,7 +19,11 @@ public sealed class SamplerState
         // An unseeded request only needs a seed that differs between requests, not a secret one.
         Random = new Xoshiro256StarStar(parameters.Seed ?? System.Random.Shared.NextInt64());
         MinTokensMask = (eosTokenIds ?? []).Concat(parameters.StopTokenIds ?? []).Distinct().ToArray();
+        _allowed = parameters.AllowedTokenIds;
     }
+
+    private readonly IReadOnlyList<int>? _allowed;
+    private float[]? _allowedMask;
 
     /// <summary>This request's generator; one draw per sampled (non-greedy) token.</summary>
     public Xoshiro256StarStar Random { get; }
@@ -31,4 +35,24 @@ public sealed class SamplerState
     public IReadOnlyList<int> MinTokensMask { get; }
 
     internal Memory<TokenLogprob> TopLogprobs(int count) => _topLogprobs.AsMemory(0, count);
+
+    /// <summary>0 for the allowed token ids, -inf for every other (made once, at the first step, when the vocabulary
+    /// size is known); null when every token is allowed.</summary>
+    internal float[]? AllowedMask(int vocabularySize)
+    {
+        if (_allowed is null)
+            return null;
+        if (_allowedMask?.Length != vocabularySize)
+        {
+            _allowedMask = new float[vocabularySize];
+            Array.Fill(_allowedMask, float.NegativeInfinity);
+            foreach (var id in _allowed)
+            {
+                if ((uint)id < (uint)vocabularySize)
+                    _allowedMask[id] = 0;
+            }
+        }
+
+        return _allowedMask;
+    }
 }

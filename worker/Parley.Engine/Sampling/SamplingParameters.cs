@@ -53,6 +53,15 @@ public sealed record SamplingParameters
     /// <summary>Null for no logprobs, or how many top alternatives (0 to <see cref="MaxLogprobs"/>) to report with each token.</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>The most a <see cref="LogitBias"/> value may add or take away (OpenAI's range).</summary>
+    public const float MaxLogitBias = 100f;
+
+    /// <summary>Added to the logits of these token ids before penalties (OpenAI's <c>logit_bias</c>); null for none.</summary>
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+
+    /// <summary>Only these token ids can be sampled (vLLM's <c>allowed_token_ids</c>); null allows every token.</summary>
+    public IReadOnlyList<int>? AllowedTokenIds { get; init; }
+
     /// <summary>Checks every field; returns null when valid, otherwise the first error, naming the field and its range.</summary>
     public string? Validate()
     {
@@ -80,6 +89,22 @@ public sealed record SamplingParameters
         {
             if (id < 0)
                 return Error("stop_token_ids", "[0, +inf)", id);
+        }
+
+        foreach (var (id, bias) in LogitBias ?? new Dictionary<int, float>())
+        {
+            if (id < 0)
+                return string.Create(CultureInfo.InvariantCulture, $"logit_bias keys must be token ids in [0, +inf), got {id}");
+            if (!(bias >= -MaxLogitBias && bias <= MaxLogitBias))
+                return string.Create(CultureInfo.InvariantCulture, $"logit_bias values must be in [-100, 100], got {bias} for token {id}");
+        }
+
+        if (AllowedTokenIds is { Count: 0 })
+            return "allowed_token_ids must not be empty: it lists the only tokens that may be sampled";
+        foreach (var id in AllowedTokenIds ?? [])
+        {
+            if (id < 0)
+                return Error("allowed_token_ids", "[0, +inf)", id);
         }
 
         return null;

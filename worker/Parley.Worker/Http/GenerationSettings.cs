@@ -1,6 +1,9 @@
 // The generation fields chat and completion requests share, read with vLLM's names, defaults and checks. Sampling
 // settings the request leaves out come from the model's generation_config.json, as vLLM's default
 // `--generation-config auto` does; everything else defaults as in vLLM's SamplingParams.
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Parley.Engine.Sampling;
 using Parley.Worker.Serving;
 
@@ -47,6 +50,8 @@ public sealed record GenerationSettings
             StopTokenIds = request.Ints("stop_token_ids") ?? [],
             IgnoreEos = request.Bool("ignore_eos") ?? false,
             Logprobs = Logprobs(request, chat),
+            LogitBias = LogitBias(request),
+            AllowedTokenIds = request.Ints("allowed_token_ids"),
         };
         if (sampling.Validate() is { } error)
         {
@@ -62,6 +67,34 @@ public sealed record GenerationSettings
             Stream = request.Bool("stream") ?? false,
             IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
         };
+    }
+
+    // OpenAI's shape: {"token id as a string": bias}. A key that is not a whole number is the client's mistake, not a
+    // token to skip; ranges and the vocabulary are checked with the other settings.
+    private static Dictionary<int, float>? LogitBias(RequestReader request)
+    {
+        if (request.Object("logit_bias") is not { } biases)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<int, float>();
+        foreach (var (key, value) in biases)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                throw ApiException.BadRequest($"logit_bias keys must be token ids (whole numbers as strings), got '{RequestReader.Truncated(key)}'.", "logit_bias");
+            }
+
+            if (value is not JsonValue number || number.GetValueKind() != JsonValueKind.Number)
+            {
+                throw ApiException.BadRequest($"logit_bias values must be numbers in [-100, 100]; token {id} has {RequestReader.Truncated(value?.ToJsonString() ?? "null")}.", "logit_bias");
+            }
+
+            result[id] = (float)number.GetValue<double>();
+        }
+
+        return result;
     }
 
     private static int? Logprobs(RequestReader request, bool chat)
