@@ -58,7 +58,8 @@ public static class UiDeployment
         VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = DataPath }],
         // The first boot migrates the database; give it five minutes.
         StartupProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: 30),
-        ReadinessProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: 3),
+        // /ready answers 503 until start-up completes and then pings the database; /health says only that the process lives.
+        ReadinessProbe = HttpProbes.Get("/ready", periodSeconds: 10, failureThreshold: 3),
         LivenessProbe = HttpProbes.Get("/health", periodSeconds: 20, failureThreshold: 3),
         SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
     };
@@ -78,6 +79,9 @@ public static class UiDeployment
             ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = ResourceNames.Credentials(context.Chat), Key = Credentials.WebUiSecretKeyKey } },
         },
         new() { Name = "DEFAULT_MODELS", Value = context.Spec.Model.ServedName },
+        // A model with no database entry is shown to admins only: without this, every account after the first sees
+        // an empty model list.
+        new() { Name = "BYPASS_MODEL_ACCESS_CONTROL", Value = "True" },
         new() { Name = "WEBUI_AUTH", Value = context.Ui.Auth == false ? "False" : "True" },
         // With persistent config on, env is read only on first boot and later ChatDeployment changes would not apply.
         new() { Name = "ENABLE_PERSISTENT_CONFIG", Value = "False" },

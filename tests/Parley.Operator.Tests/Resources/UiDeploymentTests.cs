@@ -18,6 +18,16 @@ public class UiDeploymentTests
         env["DEFAULT_MODELS"].Value.Should().Be("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B");
         env["ENABLE_PERSISTENT_CONFIG"].Value.Should().Be("False");
         env["WEBUI_AUTH"].Value.Should().Be("True");
+        env["BYPASS_MODEL_ACCESS_CONTROL"].Value.Should().Be("True", "every signed-in user must see the model, not only the first admin");
+    }
+
+    [Fact]
+    public void Build_ReadyOnlyWhenOpenWebUiSaysItIs_AliveWhileItsProcessAnswers()
+    {
+        var container = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec.Containers.Single();
+
+        container.ReadinessProbe.HttpGet.Path.Should().Be("/ready");
+        container.LivenessProbe.HttpGet.Path.Should().Be("/health");
     }
 
     [Fact]
