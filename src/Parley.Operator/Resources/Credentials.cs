@@ -1,4 +1,6 @@
-// The generated Secret: the worker's API key (unless the user brings one) and Open WebUI's session-signing key.
+// The generated Secret: the worker's API key (unless the user brings one), Open WebUI's session-signing key, and the
+// password of Open WebUI's first admin account (with sign-in on), so the UI starts with an admin and sign-up closed
+// instead of making the first stranger who reaches it the admin.
 //
 // Generated values are kept across reconciles (an existing Secret's values win), so API clients and signed-in users are
 // not cut off. When the UI's data is retained on delete, so is this Secret: a re-created ChatDeployment then finds the
@@ -14,6 +16,10 @@ public static class Credentials
 {
     public const string ApiKeyKey = "api-key";
     public const string WebUiSecretKeyKey = "webui-secret-key";
+    public const string WebUiAdminPasswordKey = "webui-admin-password";
+
+    /// <summary>The e-mail of the admin account Open WebUI creates at its first start.</summary>
+    public const string WebUiAdminEmail = "admin@parley.local";
 
     /// <summary>A 256-bit random value as 64 hex digits.</summary>
     public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -37,6 +43,11 @@ public static class Credentials
             keys.Add(WebUiSecretKeyKey);
         }
 
+        if (HasAdminAccount(context))
+        {
+            keys.Add(WebUiAdminPasswordKey);
+        }
+
         if (keys.Count == 0)
         {
             return null;
@@ -52,6 +63,13 @@ public static class Credentials
             Data = data,
         };
         return context.RetainsUiData ? Ownership.Retain(secret) : Ownership.Own(secret, context.Chat);
+    }
+
+    /// <summary>Whether Open WebUI gets a generated admin account: the UI runs with sign-in on.</summary>
+    public static bool HasAdminAccount(BuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.IsUiEnabled && context.Ui.Auth != false;
     }
 
     /// <summary>Where the worker's API key is: the user's Secret, or ours.</summary>

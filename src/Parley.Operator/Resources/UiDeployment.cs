@@ -67,6 +67,27 @@ public static class UiDeployment
     /// <summary>Open WebUI's settings; names from its backend/open_webui/config.py and env-configuration docs.</summary>
     private static List<V1EnvVar> Environment(BuildContext context) =>
     [
+        .. Settings(context),
+        .. AdminAccount(context),
+    ];
+
+    // With sign-in on, Open WebUI creates this admin at its first start (no users yet) and nobody can sign up: the
+    // password is in the credentials Secret. With sign-in off there are no accounts to protect.
+    private static IEnumerable<V1EnvVar> AdminAccount(BuildContext context) => Credentials.HasAdminAccount(context)
+        ? [
+            new() { Name = "WEBUI_ADMIN_EMAIL", Value = Credentials.WebUiAdminEmail },
+            new() { Name = "WEBUI_ADMIN_NAME", Value = "Admin" },
+            new()
+            {
+                Name = "WEBUI_ADMIN_PASSWORD",
+                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = ResourceNames.Credentials(context.Chat), Key = Credentials.WebUiAdminPasswordKey } },
+            },
+            new() { Name = "ENABLE_SIGNUP", Value = "False" },
+        ]
+        : [];
+
+    private static List<V1EnvVar> Settings(BuildContext context) =>
+    [
         new() { Name = "OPENAI_API_BASE_URL", Value = WorkerService.ApiUrl(context) },
         // Without a key Open WebUI lists no models (open-webui#3330): always pass the worker's.
         new() { Name = "OPENAI_API_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = Credentials.ApiKeyReference(context) } },

@@ -8,12 +8,22 @@ namespace Parley.Operator.Tests.Resources;
 public class CredentialsTests
 {
     [Fact]
-    public void Build_GeneratesTheApiKeyAndTheUiSessionKey()
+    public void Build_GeneratesTheApiKeyTheUiSessionKeyAndTheAdminPassword()
     {
         var secret = Credentials.Build(TestChats.Context(TestChats.Chat()), existing: null, TestChats.CountingKeys())!;
 
-        secret.Data.Keys.Should().Equal("api-key", "webui-secret-key");
+        secret.Data.Keys.Should().Equal("api-key", "webui-secret-key", "webui-admin-password");
         Encoding.UTF8.GetString(secret.Data["api-key"]).Should().Be("test-key-1");
+        Encoding.UTF8.GetString(secret.Data["webui-admin-password"]).Should().Be("test-key-3");
+    }
+
+    [Fact]
+    public void Build_UiWithoutSignIn_HasNoAdminPassword()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new Parley.Api.Spec.UiSpec { Auth = false };
+
+        Credentials.Build(TestChats.Context(chat), existing: null, TestChats.CountingKeys())!.Data.Keys.Should().Equal("api-key", "webui-secret-key");
     }
 
     [Fact]

@@ -22,6 +22,27 @@ public class UiDeploymentTests
     }
 
     [Fact]
+    public void Build_WithSignIn_StartsWithTheGeneratedAdminAndSignUpClosed()
+    {
+        var env = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+
+        env["WEBUI_ADMIN_EMAIL"].Value.Should().Be("admin@parley.local");
+        env["WEBUI_ADMIN_PASSWORD"].ValueFrom.SecretKeyRef.Should().BeEquivalentTo(new { Name = "chat-credentials", Key = "webui-admin-password" });
+        env["ENABLE_SIGNUP"].Value.Should().Be("False", "the first stranger to reach the UI must not become its admin");
+    }
+
+    [Fact]
+    public void Build_WithoutSignIn_HasNoAdminAccount()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Auth = false };
+
+        var names = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name);
+
+        names.Should().NotContain(["WEBUI_ADMIN_EMAIL", "WEBUI_ADMIN_PASSWORD", "ENABLE_SIGNUP"]);
+    }
+
+    [Fact]
     public void Build_ReadyOnlyWhenOpenWebUiSaysItIs_AliveWhileItsProcessAnswers()
     {
         var container = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec.Containers.Single();
