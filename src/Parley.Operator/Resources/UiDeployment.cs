@@ -37,6 +37,7 @@ public static class UiDeployment
                     {
                         AutomountServiceAccountToken = false,
                         SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+                        InitContainers = [CopyBundledData(context)],
                         Containers = [Container(context)],
                         Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = ResourceNames.UiData(chat) } }],
                     },
@@ -44,6 +45,20 @@ public static class UiDeployment
             },
         }, chat);
     }
+
+    // The image keeps its bundled models (embedding, whisper, tiktoken) under the data folder, which the claim mounted
+    // over it hides: without them the UI downloads them at first start, and air-gapped clusters break. Copied onto the
+    // claim before the UI starts, never over what is there (-n), so a user's database and uploads are left alone.
+    private static V1Container CopyBundledData(BuildContext context) => new()
+    {
+        Name = "copy-bundled-data",
+        Image = context.Ui.Image ?? context.Defaults.UiImage,
+        Command = ["sh", "-c", $"cp -R -n {DataPath}/. {ClaimCopyPath}/"],
+        VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = ClaimCopyPath }],
+        SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
+    };
+
+    private const string ClaimCopyPath = "/mnt/ui-data";
 
     private static V1Container Container(BuildContext context) => new()
     {

@@ -44,6 +44,10 @@ public partial class ReadmeInstallTests
                     var remote = int.Parse(ports.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
                     ServicesOf(applied).Should().Contain(s => $"service/{s.Metadata.Name}" == target && s.Spec.Ports.Any(p => p.Port == remote), command);
                     break;
+                case ["kubectl", "get", "secret", var name, "-o", var path, "|", "base64", "-d"]:
+                    var key = path.Replace("jsonpath='{.data.", "", StringComparison.Ordinal).Replace("}'", "", StringComparison.Ordinal);
+                    SecretsOf(applied).Should().Contain(s => s.Metadata.Name == name && s.Data.ContainsKey(key), command);
+                    break;
                 default:
                     Assert.Fail($"The README command '{command}' has no check here; add one.");
                     break;
@@ -77,7 +81,12 @@ public partial class ReadmeInstallTests
     }
 
     /// <summary>The Services the operator renders for the applied ChatDeployments on a 12 GB GPU node.</summary>
-    private static IReadOnlyList<V1Service> ServicesOf(IReadOnlyList<ChatDeployment> applied)
+    private static IReadOnlyList<V1Service> ServicesOf(IReadOnlyList<ChatDeployment> applied) => Manifests.ReadAll<V1Service>(Rendered(applied), "Service");
+
+    private static IReadOnlyList<V1Secret> SecretsOf(IReadOnlyList<ChatDeployment> applied) => Manifests.ReadAll<V1Secret>(Rendered(applied), "Secret");
+
+    // What the operator would apply for these ChatDeployments on the sample RTX 3060 node.
+    private static string Rendered(IReadOnlyList<ChatDeployment> applied)
     {
         var file = Path.GetTempFileName();
         try
@@ -85,7 +94,7 @@ public partial class ReadmeInstallTests
             File.WriteAllText(file, Manifests.ToYaml(applied));
             var result = CliRunner.Run("render", "-f", file, "--nodes", RepositoryPaths.Of("samples", "nodes", "rtx3060.yaml"));
             result.ExitCode.Should().Be(0, result.Error);
-            return Manifests.ReadAll<V1Service>(result.Output, "Service");
+            return result.Output;
         }
         finally
         {

@@ -43,6 +43,19 @@ public class UiDeploymentTests
     }
 
     [Fact]
+    public void Build_CopiesTheImagesBundledDataOntoTheClaimWithoutOverwriting()
+    {
+        var pod = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec;
+
+        var copy = pod.InitContainers.Single();
+        copy.Image.Should().Be(pod.Containers.Single().Image);
+        copy.VolumeMounts.Single().Name.Should().Be(pod.Containers.Single().VolumeMounts.Single().Name);
+        var target = copy.VolumeMounts.Single().MountPath;
+        target.Should().NotBe(UiDeployment.DataPath, "the image's own data folder is the source");
+        copy.Command.Should().Equal("sh", "-c", $"cp -R -n {UiDeployment.DataPath}/. {target}/");
+    }
+
+    [Fact]
     public void Build_ReadyOnlyWhenOpenWebUiSaysItIs_AliveWhileItsProcessAnswers()
     {
         var container = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec.Containers.Single();
