@@ -159,6 +159,24 @@ public static partial class Validation
         {
             errors.Add(new("spec.ui.ingress.host", "is required when the ingress is enabled."));
         }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (ui.Env?.Count ?? 0); i++)
+        {
+            var name = ui.Env![i]?.Name;
+            if (string.IsNullOrEmpty(name))
+            {
+                errors.Add(new($"spec.ui.env[{i}].name", "is required."));
+            }
+            else if (UiSpec.OperatorOwnedEnv.Contains(name))
+            {
+                errors.Add(new($"spec.ui.env[{i}].name", $"{name} is set by the operator (it wires Open WebUI to the worker and its accounts); remove it from spec.ui.env."));
+            }
+            else if (!seen.Add(name))
+            {
+                errors.Add(new($"spec.ui.env[{i}].name", $"{name} is given twice; keep one."));
+            }
+        }
     }
 
     private static void ValidateQuantity(string path, string? text, List<ValidationError> errors)

@@ -155,6 +155,29 @@ public class ValidationTests
         Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.model.chatTemplate.inline" && error.Message.Contains("at most 262,144"));
     }
 
+    [Theory]
+    [InlineData("OPENAI_API_KEY", "OPENAI_API_KEY is set by the operator")]
+    [InlineData("ENABLE_SIGNUP", "ENABLE_SIGNUP is set by the operator")]
+    [InlineData("", "is required")]
+    public void Validate_UiEnvThatTheOperatorOwnsOrThatHasNoName_IsRejected(string name, string message)
+    {
+        var chat = Chat();
+        chat.Spec.Ui = new UiSpec { Env = [new V1EnvVar { Name = "TASK_MODEL", Value = "x" }, new V1EnvVar { Name = name, Value = "y" }] };
+
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.ui.env[1].name" && error.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Validate_UiEnvGivenTwice_IsRejected_OtherwiseAccepted()
+    {
+        var chat = Chat();
+        chat.Spec.Ui = new UiSpec { Env = [new V1EnvVar { Name = "TASK_MODEL", Value = "x" }, new V1EnvVar { Name = "RAG_TOP_K", Value = "5" }] };
+        Validation.Validate(chat).Should().BeEmpty();
+
+        chat.Spec.Ui.Env.Add(new V1EnvVar { Name = "TASK_MODEL", Value = "z" });
+        Validation.Validate(chat).Should().ContainSingle(error => error.Path == "spec.ui.env[2].name" && error.Message.Contains("given twice"));
+    }
+
     [Fact]
     public void Validate_PatternFieldWithATrailingNewline_IsRejected()
     {

@@ -27,6 +27,21 @@ public sealed class UiSpec
 
     /// <summary>CPU and memory for the UI container.</summary>
     public V1ResourceRequirements? Resources { get; set; }
+
+    /// <summary>Extra environment for Open WebUI (its settings are read from env at every start). The variables the
+    /// operator sets cannot be given here: the worker connection (OPENAI_API_BASE_URL, OPENAI_API_KEY,
+    /// ENABLE_OPENAI_API, ENABLE_OLLAMA_API, DEFAULT_MODELS, BYPASS_MODEL_ACCESS_CONTROL), the keys and accounts
+    /// (WEBUI_SECRET_KEY, WEBUI_AUTH, WEBUI_ADMIN_EMAIL, WEBUI_ADMIN_NAME, WEBUI_ADMIN_PASSWORD, ENABLE_SIGNUP),
+    /// ENABLE_PERSISTENT_CONFIG and the telemetry switches (ANONYMIZED_TELEMETRY, DO_NOT_TRACK, SCARF_NO_ANALYTICS).</summary>
+    public List<V1EnvVar>? Env { get; set; }
+
+    /// <summary>The Open WebUI variables the operator sets, which <see cref="Env"/> cannot override.</summary>
+    public static IReadOnlyList<string> OperatorOwnedEnv { get; } =
+    [
+        "OPENAI_API_BASE_URL", "OPENAI_API_KEY", "ENABLE_OPENAI_API", "ENABLE_OLLAMA_API", "DEFAULT_MODELS", "BYPASS_MODEL_ACCESS_CONTROL",
+        "WEBUI_SECRET_KEY", "WEBUI_AUTH", "WEBUI_ADMIN_EMAIL", "WEBUI_ADMIN_NAME", "WEBUI_ADMIN_PASSWORD", "ENABLE_SIGNUP", "ENABLE_PERSISTENT_CONFIG",
+        "ANONYMIZED_TELEMETRY", "DO_NOT_TRACK", "SCARF_NO_ANALYTICS",
+    ];
 }
 
 /// <summary>The UI's data volume.</summary>

@@ -84,6 +84,7 @@ public static class UiDeployment
     [
         .. Settings(context),
         .. AdminAccount(context),
+        .. context.Ui.Env ?? [],
     ];
 
     // With sign-in on, Open WebUI creates this admin at its first start (no users yet) and nobody can sign up: the

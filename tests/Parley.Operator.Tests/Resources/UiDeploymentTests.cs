@@ -43,6 +43,31 @@ public class UiDeploymentTests
     }
 
     [Fact]
+    public void Build_PassesSpecUiEnvThrough_AfterTheOperatorsOwn()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Env = [new k8s.Models.V1EnvVar { Name = "TASK_MODEL", Value = "small" }] };
+
+        var env = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env;
+
+        env[^1].Name.Should().Be("TASK_MODEL");
+        env[^1].Value.Should().Be("small");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EveryVariableTheOperatorSets_IsOneSpecUiEnvCannotOverride(bool auth)
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Auth = auth };
+
+        var names = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name);
+
+        UiSpec.OperatorOwnedEnv.Should().Contain(names, "a user's spec.ui.env must not be able to rewire the UI");
+    }
+
+    [Fact]
     public void Build_CopiesTheImagesBundledDataOntoTheClaimWithoutOverwriting()
     {
         var pod = UiDeployment.Build(TestChats.Context(TestChats.Chat()))!.Spec.Template.Spec;
