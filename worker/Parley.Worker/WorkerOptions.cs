@@ -83,6 +83,8 @@ public sealed record WorkerOptions
             return $"--device '{Device}' is not one of auto, cuda, cpu.";
         if (StreamInterval < 1)
             return $"--stream-interval must be at least 1, got {StreamInterval}.";
+        if (ApiKey is { Length: > 0 } && string.IsNullOrWhiteSpace(ApiKey))
+            return "--api-key (or VLLM_API_KEY) is only whitespace; give the key itself, or leave it unset to serve without one.";
         if (Port is < 0 or > 65535)
             return $"--port must be in 0..65535, got {Port}.";
         return null;

@@ -80,6 +80,24 @@ public class SecurityTests
         (await worker.Http.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("k\n")]
+    [InlineData("  k\r\n")]
+    public async Task AKeyWithSurroundingWhitespace_IsTheSameKey(string configured)
+    {
+        await using var worker = await RunningWorker.StartAsync(options => options with { ApiKey = configured });
+        using var request = Chat();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "k");
+
+        (await worker.Http.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public void AKeyOfOnlyWhitespace_IsRefusedAtStart()
+    {
+        new WorkerOptions { Model = "demo", ApiKey = " \n" }.Validate().Should().StartWith("--api-key (or VLLM_API_KEY) is only whitespace");
+    }
+
     [Fact]
     public async Task ChatPage_IsServedWithAPolicyThatAllowsOnlyItsOwnScript()
     {

@@ -1,7 +1,8 @@
 // --api-key guards what an endpoint declares with RequireApiKey(), as vLLM guards /v1/* plus /tokenize and
 // /detokenize: probes (/health), scrapes (/metrics) and the chat page need no secret. The check reads the endpoint that
 // routing matched, never the raw path, so every spelling routing accepts (/V1/models, /%56%31/models) is guarded alike.
-// The key arrives as `Authorization: Bearer <key>`; it is compared in constant time.
+// The key arrives as `Authorization: Bearer <key>`; it is compared in constant time. Both sides are trimmed: a key from
+// a Secret written with a trailing newline (kubectl create secret --from-file, echo > file) is the same key.
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -33,7 +34,7 @@ public static class ApiKeyEndpoints
 /// <summary>Refuses requests to key-guarded endpoints without the API key. Runs after routing.</summary>
 public sealed class ApiKeyCheck(RequestDelegate next, WorkerOptions options)
 {
-    private readonly byte[]? _expected = options.ApiKey is { Length: > 0 } key ? Encoding.UTF8.GetBytes(key) : null;
+    private readonly byte[]? _expected = options.ApiKey?.Trim() is { Length: > 0 } key ? Encoding.UTF8.GetBytes(key) : null;
 
     public async Task InvokeAsync(HttpContext context)
     {
