@@ -120,7 +120,13 @@ public sealed class ChatDeploymentReconciler(
     {
         var chat = context.Chat;
         var existingCredentials = await reader.GetAsync<V1Secret>(context.Namespace, ResourceNames.Credentials(chat), cancellationToken).ConfigureAwait(false);
-        var desired = Desired.For(context, existingCredentials, Credentials.NewKey);
+        // A user-named key Secret is not in the label-selected cache: read by name, before building, so its checksum
+        // goes on the pod templates and a changed key rolls the worker and the UI out.
+        var keyRef = Credentials.ApiKeyReference(context);
+        var userKeySecret = context.Worker.ApiKeySecretRef is null
+            ? null
+            : await _api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
+        var desired = Desired.For(context, existingCredentials, Credentials.NewKey, userKeySecret);
         var applied = new List<AppliedObject>();
         foreach (var obj in desired)
         {
@@ -129,11 +135,7 @@ public sealed class ChatDeploymentReconciler(
 
         await OwnedObjects.DeleteAllAsync(_applier, chat, desired, cancellationToken).ConfigureAwait(false);
         V1Deployment? Deployment(string name) => applied.FirstOrDefault(a => a.Kind == "Deployment" && a.Name == name)?.Current as V1Deployment;
-        var keyRef = Credentials.ApiKeyReference(context);
-        var keySecret = keyRef.Name == ResourceNames.Credentials(chat)
-            ? applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret
-            : await _api.GetAsync<V1Secret>(context.Namespace, keyRef.Name, cancellationToken).ConfigureAwait(false);
-        var apiKey = keySecret?.Data?.TryGetValue(keyRef.Key, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+        var apiKey = Credentials.ApiKeyOf(context, applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret, userKeySecret);
         return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
     }
 

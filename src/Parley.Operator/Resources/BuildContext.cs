@@ -27,6 +27,10 @@ public sealed record OperatorDefaults(string WorkerImage, string UiImage, bool S
 /// <param name="Defaults">Operator-wide settings.</param>
 public sealed record BuildContext(ChatDeployment Chat, ChatDeploymentSpec Spec, TuningPlan Plan, OperatorDefaults Defaults)
 {
+    /// <summary>A digest of the worker's API key, when known: the worker and UI pod templates carry it, so a changed
+    /// key rolls both out (each reads the key once, at start).</summary>
+    public string? ApiKeyChecksum { get; init; }
+
     public static BuildContext For(ChatDeployment chat, TuningPlan plan, OperatorDefaults defaults)
     {
         ArgumentNullException.ThrowIfNull(chat);

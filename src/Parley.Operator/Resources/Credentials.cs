@@ -72,6 +72,38 @@ public static class Credentials
         return context.IsUiEnabled && context.Ui.Auth != false;
     }
 
+    /// <summary>The pod-template annotation holding <see cref="BuildContext.ApiKeyChecksum"/>.</summary>
+    public const string ApiKeyChecksumAnnotation = "parley.dev/api-key-checksum";
+
+    /// <summary>A digest of the key as the worker uses it (trimmed), never the key itself.</summary>
+    public static string Checksum(string apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(apiKey);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey.Trim())))[..16];
+    }
+
+    /// <summary>A pod template's annotations: the user's, plus the API key's checksum when known; null when none.</summary>
+    public static Dictionary<string, string>? PodAnnotations(BuildContext context, IDictionary<string, string>? user = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var annotations = user is { Count: > 0 } ? new Dictionary<string, string>(user) : [];
+        if (context.ApiKeyChecksum is { } checksum)
+        {
+            annotations[ApiKeyChecksumAnnotation] = checksum;
+        }
+
+        return annotations.Count > 0 ? annotations : null;
+    }
+
+    /// <summary>The API key as the worker uses it (trimmed): from the user's Secret when one is named, otherwise from ours.</summary>
+    public static string? ApiKeyOf(BuildContext context, V1Secret? credentials, V1Secret? userSecret)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var reference = ApiKeyReference(context);
+        var secret = context.Worker.ApiKeySecretRef is null ? credentials : userSecret;
+        return secret?.Data?.TryGetValue(reference.Key, out var bytes) == true ? Encoding.UTF8.GetString(bytes).Trim() : null;
+    }
+
     /// <summary>Where the worker's API key is: the user's Secret, or ours.</summary>
     public static V1SecretKeySelector ApiKeyReference(BuildContext context)
     {

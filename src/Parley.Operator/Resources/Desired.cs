@@ -11,12 +11,20 @@ public static class Desired
     /// <param name="context">The build inputs.</param>
     /// <param name="existingCredentials">The credentials Secret in the cluster, whose generated values are kept.</param>
     /// <param name="newKey">Makes fresh random keys; <see cref="Credentials.NewKey"/> outside tests.</param>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> For(BuildContext context, V1Secret? existingCredentials, Func<string> newKey)
+    /// <param name="userApiKeySecret">The user's API-key Secret when <c>spec.worker.apiKeySecretRef</c> names one (its
+    /// key's checksum goes on the pod templates); null when it is ours or cannot be read.</param>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> For(BuildContext context, V1Secret? existingCredentials, Func<string> newKey, V1Secret? userApiKeySecret = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var credentials = Credentials.Build(context, existingCredentials, newKey);
+        if (Credentials.ApiKeyOf(context, credentials, userApiKeySecret) is { } key)
+        {
+            context = context with { ApiKeyChecksum = Credentials.Checksum(key) };
+        }
+
         IKubernetesObject<V1ObjectMeta>?[] objects =
         [
-            Credentials.Build(context, existingCredentials, newKey),
+            credentials,
             ChatTemplateConfigMap.Build(context),
             Claims.ModelCache(context),
             Claims.UiData(context),

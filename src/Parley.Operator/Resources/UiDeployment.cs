@@ -32,7 +32,7 @@ public static class UiDeployment
                 Selector = new V1LabelSelector { MatchLabels = Labels.Selector(chat, Labels.UiComponent) },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = Labels.For(chat, Labels.UiComponent) },
+                    Metadata = new V1ObjectMeta { Labels = Labels.For(chat, Labels.UiComponent), Annotations = Credentials.PodAnnotations(context) },
                     Spec = new V1PodSpec
                     {
                         AutomountServiceAccountToken = false,

@@ -44,7 +44,7 @@ public static class WorkerDeployment
                     Metadata = new V1ObjectMeta
                     {
                         Labels = Labels.For(chat, Labels.WorkerComponent),
-                        Annotations = worker.PodAnnotations is { Count: > 0 } annotations ? new Dictionary<string, string>(annotations) : null,
+                        Annotations = Credentials.PodAnnotations(context, worker.PodAnnotations),
                     },
                     Spec = PodSpec(context),
                 },

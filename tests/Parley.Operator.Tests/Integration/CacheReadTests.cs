@@ -51,6 +51,23 @@ public class CacheReadTests
     }
 
     [Fact]
+    public async Task ChangedApiKey_RollsTheWorkerAndTheUiOut()
+    {
+        await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", OperatorHarness.FastOptions() with { ResyncPeriod = NoResync });
+        await harness.ApplyAsync(OperatorTests.Chat());
+        string? Checksum(string deployment) =>
+            harness.Api.Store.Get<V1Deployment>(Ns, deployment)?.Spec.Template.Metadata.Annotations is { } a && a.TryGetValue(Credentials.ApiKeyChecksumAnnotation, out var c) ? c : null;
+        var before = await OperatorHarness.EventuallyAsync(() => Checksum("r1-worker"), c => Checksum("r1-ui") == c, "both pod templates with the key's checksum");
+        await harness.SettleAsync();
+
+        // A rotated key: the worker and the UI each read it once, at start, so both pod templates must change.
+        harness.Api.Store.Update("secrets", Ns, "r1-credentials", secret => secret["data"]![Credentials.ApiKeyKey] = Convert.ToBase64String(Encoding.UTF8.GetBytes("rotated")));
+
+        var after = await OperatorHarness.EventuallyAsync(() => Checksum("r1-worker"), c => c != before && Checksum("r1-ui") == c, "both pod templates rolled");
+        after.Should().Be(Credentials.Checksum("rotated"));
+    }
+
+    [Fact]
     public async Task Create_AgainstAStaleCache_Gets409ThenRequeuesAndConverges()
     {
         // The Secrets watch hangs for 2 s after the first list, so the Secret below stays out of the cache until the

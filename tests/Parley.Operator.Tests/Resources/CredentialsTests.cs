@@ -73,4 +73,39 @@ public class CredentialsTests
     {
         Credentials.NewKey().Should().HaveLength(64).And.NotBe(Credentials.NewKey());
     }
+
+    [Fact]
+    public void Desired_WorkerAndUiPodsCarryTheKeysChecksum_WhichFollowsTheKey()
+    {
+        var context = TestChats.Context(TestChats.Chat());
+        string?[] Checksums(V1Secret? existing) => Desired.For(context, existing, TestChats.CountingKeys()).OfType<V1Deployment>()
+            .Select(d => d.Spec.Template.Metadata.Annotations is { } a && a.TryGetValue(Credentials.ApiKeyChecksumAnnotation, out var c) ? c : null).ToArray();
+
+        var first = Checksums(Existing("key-one"));
+        var trailingNewline = Checksums(Existing("key-one\n"));
+        var second = Checksums(Existing("key-two"));
+
+        first.Should().HaveCount(2).And.OnlyContain(c => c == first[0] && c != null);
+        first[0].Should().NotContain("key-one", "the annotation holds a digest, never the key");
+        trailingNewline.Should().Equal(first, "the worker trims its key, so the same key must not restart anything");
+        second[0].Should().NotBe(first[0], "a changed key must roll the worker and the UI out");
+    }
+
+    [Fact]
+    public void Desired_UserNamedKeySecret_ChecksumFromThatSecret_NoneWhenItCannotBeRead()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Worker = new Parley.Api.Spec.WorkerSpec { ApiKeySecretRef = new V1SecretKeySelector { Name = "team-key", Key = "token" } };
+        var context = TestChats.Context(chat);
+        var user = new V1Secret { Data = new Dictionary<string, byte[]> { ["token"] = Encoding.UTF8.GetBytes("users-key") } };
+
+        string? Checksum(V1Secret? userSecret) => Desired.For(context, null, TestChats.CountingKeys(), userSecret).OfType<V1Deployment>().First()
+            .Spec.Template.Metadata.Annotations is { } a && a.TryGetValue(Credentials.ApiKeyChecksumAnnotation, out var c) ? c : null;
+
+        Checksum(user).Should().Be(Credentials.Checksum("users-key"));
+        Checksum(null).Should().BeNull();
+    }
+
+    private static V1Secret Existing(string apiKey) =>
+        new() { Data = new Dictionary<string, byte[]> { ["api-key"] = Encoding.UTF8.GetBytes(apiKey), ["webui-secret-key"] = Encoding.UTF8.GetBytes("s") } };
 }
