@@ -25,8 +25,8 @@ public static class ModelResolver
         }
 
         var key = source.Kind == ModelSourceKind.HuggingFace ? source.Id : source.ShortName;
-        var known = ModelCatalog.Find(key) is not null;
-        var architecture = ApplyOverrides(ModelCatalog.Find(key), key, model.Architecture, out refusal);
+        var catalogued = ModelCatalog.Find(key);
+        var architecture = ApplyOverrides(catalogued, key, model.Architecture, out refusal);
         if (architecture is null)
         {
             return null;
@@ -48,7 +48,7 @@ public static class ModelResolver
 
         // A catalog model's stored dtype is known, and the worker refuses another by the same rule. An unknown model's
         // spec.model.dtype is what the planner has to go on; the worker checks it against the checkpoint when it loads.
-        if (known && LoadDtype.Refusal("spec.model.dtype", dtype.Name(), architecture.TorchDtype.Name()) is { } dtypeRefusal)
+        if (catalogued is not null && LoadDtype.Refusal("spec.model.dtype", dtype.Name(), architecture.TorchDtype.Name()) is { } dtypeRefusal)
         {
             refusal = new(ConditionReasons.InvalidSpec, dtypeRefusal);
             return null;

@@ -73,17 +73,14 @@ public sealed class InferenceEngine : IDisposable
         }
 
         var vocabulary = _backend.Config.VocabSize;
-        foreach (var token in request.PromptTokenIds)
+        if (OutsideVocabulary(request.PromptTokenIds, vocabulary) is { } token)
         {
-            if ((uint)token >= (uint)vocabulary)
-            {
-                throw new RequestRejectedException($"Token id {token} is out of vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
-            }
+            throw new RequestRejectedException($"Token id {token} is out of vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
         }
 
-        foreach (var (field, ids) in new[] { ("logit_bias", request.Sampling.LogitBias?.Keys.ToList()), ("allowed_token_ids", request.Sampling.AllowedTokenIds) })
+        foreach (var (field, ids) in new[] { ("logit_bias", request.Sampling.LogitBias?.Keys), ("allowed_token_ids", request.Sampling.AllowedTokenIds) })
         {
-            if (ids?.FirstOrDefault(id => (uint)id >= (uint)vocabulary, -1) is { } outside and not -1)
+            if (OutsideVocabulary(ids, vocabulary) is { } outside)
             {
                 throw new RequestRejectedException($"{field} holds token id {outside}, outside the vocabulary (0 to {vocabulary - 1}).", RejectionKind.Invalid);
             }
@@ -101,18 +98,12 @@ public sealed class InferenceEngine : IDisposable
             stopIds.UnionWith(_options.EosTokenIds);
         }
 
-        if (request.Sampling.MinTokens > 0 && request.Sampling.AllowedTokenIds is { } allowed
-            && allowed.All(id => request.Sampling.StopTokenIds.Contains(id) || _options.EosTokenIds.Contains(id)))
+        if (request.Sampling.MinTokens > 0 && !AnyTokenLeftUnderMinTokens(request.Sampling, vocabulary))
         {
             throw new RequestRejectedException(
-                $"allowed_token_ids holds only stop and EOS tokens, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; allow another token or set min_tokens to 0.",
-                RejectionKind.Invalid);
-        }
-
-        if (request.Sampling.MinTokens > 0 && MaskedTokenCount(request.Sampling, vocabulary) == vocabulary)
-        {
-            throw new RequestRejectedException(
-                $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0.",
+                request.Sampling.AllowedTokenIds is null
+                    ? $"stop_token_ids and the model's EOS ids cover all {vocabulary} tokens of the vocabulary, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; remove ids from stop_token_ids or set min_tokens to 0."
+                    : $"allowed_token_ids holds only stop and EOS tokens, so min_tokens={request.Sampling.MinTokens} leaves no token to sample; allow another token or set min_tokens to 0.",
                 RejectionKind.Invalid);
         }
 
@@ -157,8 +148,24 @@ public sealed class InferenceEngine : IDisposable
         }
     }
 
-    private int MaskedTokenCount(SamplingParameters sampling, int vocabulary) =>
-        sampling.StopTokenIds.Concat(_options.EosTokenIds).Where(id => (uint)id < (uint)vocabulary).Distinct().Count();
+    // While the output is shorter than min_tokens the sampler masks EOS and the stop ids (SamplerState.MinTokensMask):
+    // something else must be left, among the allowed ids when the request names them.
+    private bool AnyTokenLeftUnderMinTokens(SamplingParameters sampling, int vocabulary)
+    {
+        var masked = sampling.StopTokenIds.Concat(_options.EosTokenIds).Where(id => (uint)id < (uint)vocabulary).ToHashSet();
+        return sampling.AllowedTokenIds is { } allowed ? allowed.Any(id => !masked.Contains(id)) : masked.Count < vocabulary;
+    }
+
+    private static int? OutsideVocabulary(IEnumerable<int>? ids, int vocabulary)
+    {
+        foreach (var id in ids ?? [])
+        {
+            if ((uint)id >= (uint)vocabulary)
+                return id;
+        }
+
+        return null;
+    }
 
     /// <summary>Stops a request and frees its KV blocks; its stream ends without a finish reason.</summary>
     public void Abort(string requestId) => Send(new Command(null, requestId));

@@ -70,14 +70,15 @@ internal static class RandomBitWeights
     }
 
     private static TensorSource Masked(string name, SafetensorsDtype dtype, long[] shape, ulong seed, ulong keep, ulong set) =>
-        new(name, dtype, shape, stream => Fill(stream, shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize(), seed, keep, set));
+        new(name, dtype, shape, stream => Fill(stream, dtype.ByteCount(shape), seed, keep, set));
 
     // Chunks of 8 MiB, each drawn as 16 independent streams in parallel (the GPU machines this serves have many cores),
     // seeded by position: the bytes depend on the seed alone, never on the thread schedule.
     private static void Fill(Stream stream, long bytes, ulong seed, ulong keep, ulong set)
     {
         // Small tensors (norms, zero points) get a small buffer: most of a checkpoint's tensors are far under 8 MiB.
-        var segment = (int)Math.Min(ChunkBytes, (bytes + Segments * sizeof(ulong) - 1) / (Segments * sizeof(ulong)) * Segments * sizeof(ulong)) / sizeof(ulong) / Segments;
+        var words = (bytes + sizeof(ulong) - 1) / sizeof(ulong);
+        var segment = (int)Math.Min(ChunkBytes / sizeof(ulong) / Segments, (words + Segments - 1) / Segments);
         var chunk = new ulong[segment * Segments];
         var chunkBytes = chunk.Length * sizeof(ulong);
         for (long written = 0; written < bytes; written += chunkBytes)

@@ -27,6 +27,10 @@ public static class SafetensorsDtypes
         _ => 1,
     };
 
+    /// <summary>Bytes of a tensor of this dtype and <paramref name="shape"/>.</summary>
+    public static long ByteCount(this SafetensorsDtype dtype, IEnumerable<long> shape) =>
+        shape.Aggregate(1L, (total, dimension) => total * dimension) * dtype.ElementSize();
+
     /// <summary>The header's spelling (<c>BF16</c>, <c>BOOL</c>).</summary>
     public static string Name(this SafetensorsDtype dtype) => dtype == SafetensorsDtype.Bool ? "BOOL" : dtype.ToString().ToUpperInvariant();
 

@@ -13,7 +13,7 @@ public sealed record TensorData(string Name, SafetensorsDtype Dtype, long[] Shap
 /// <summary>A tensor whose bytes are written on demand: exactly <see cref="ByteCount"/> of them, by <see cref="WriteBytes"/>.</summary>
 public sealed record TensorSource(string Name, SafetensorsDtype Dtype, long[] Shape, Action<Stream> WriteBytes)
 {
-    public long ByteCount => Shape.Aggregate(1L, (total, dimension) => total * dimension) * Dtype.ElementSize();
+    public long ByteCount => Dtype.ByteCount(Shape);
 }
 
 /// <summary>Writes safetensors files.</summary>

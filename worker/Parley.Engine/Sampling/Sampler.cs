@@ -19,8 +19,6 @@ public static class Sampler
     /// <summary>Temperatures below this are greedy (vLLM's _SAMPLING_EPS): dividing by them would overflow.</summary>
     public const float GreedyTemperature = 1e-5f;
 
-    private static readonly Dictionary<int, float> EmptyBias = [];
-
     /// <summary>The scratch length, in floats, that <see cref="Sample"/> needs for a vocabulary.</summary>
     public static int ScratchLength(int vocabularySize) => 2 * vocabularySize;
 
@@ -52,13 +50,8 @@ public static class Sampler
         var logSumExp = Logprobs.LogSumExp(logits);
 
         logits.CopyTo(work);
-        if (state.AllowedMask(work.Length) is { } allowed)
-            TensorPrimitives.Add(work, allowed, work);
-        foreach (var (id, bias) in parameters.LogitBias ?? EmptyBias)
-        {
-            if ((uint)id < (uint)work.Length)
-                work[id] += bias;
-        }
+        if (state.LogitOffsets(work.Length) is { } offsets)
+            TensorPrimitives.Add(work, offsets, work);
 
         if (outputTokens.Length < parameters.MinTokens)
             MaskTokens(state.MinTokensMask, work);

@@ -20,10 +20,12 @@ public sealed class SamplerState
         Random = new Xoshiro256StarStar(parameters.Seed ?? System.Random.Shared.NextInt64());
         MinTokensMask = (eosTokenIds ?? []).Concat(parameters.StopTokenIds ?? []).Distinct().ToArray();
         _allowed = parameters.AllowedTokenIds;
+        _bias = parameters.LogitBias;
     }
 
     private readonly IReadOnlyList<int>? _allowed;
-    private float[]? _allowedMask;
+    private readonly IReadOnlyDictionary<int, float>? _bias;
+    private float[]? _logitOffsets;
 
     /// <summary>This request's generator; one draw per sampled (non-greedy) token.</summary>
     public Xoshiro256StarStar Random { get; }
@@ -36,23 +38,35 @@ public sealed class SamplerState
 
     internal Memory<TokenLogprob> TopLogprobs(int count) => _topLogprobs.AsMemory(0, count);
 
-    /// <summary>0 for the allowed token ids, -inf for every other (made once, at the first step, when the vocabulary
-    /// size is known); null when every token is allowed.</summary>
-    internal float[]? AllowedMask(int vocabularySize)
+    /// <summary>What allowed_token_ids and logit_bias add to each logit, as one array made at the first step (when the
+    /// vocabulary size is known): -inf for a token outside the allowed ids, the bias for a biased one, 0 otherwise. Null
+    /// when the request sets neither, so sampling stays allocation-free per token either way.</summary>
+    internal float[]? LogitOffsets(int vocabularySize)
     {
-        if (_allowed is null)
+        if (_allowed is null && _bias is null)
             return null;
-        if (_allowedMask?.Length != vocabularySize)
+        if (_logitOffsets?.Length != vocabularySize)
         {
-            _allowedMask = new float[vocabularySize];
-            Array.Fill(_allowedMask, float.NegativeInfinity);
-            foreach (var id in _allowed)
+            var offsets = new float[vocabularySize];
+            if (_allowed is not null)
+            {
+                Array.Fill(offsets, float.NegativeInfinity);
+                foreach (var id in _allowed)
+                {
+                    if ((uint)id < (uint)vocabularySize)
+                        offsets[id] = 0;
+                }
+            }
+
+            foreach (var (id, bias) in _bias ?? new Dictionary<int, float>())
             {
                 if ((uint)id < (uint)vocabularySize)
-                    _allowedMask[id] = 0;
+                    offsets[id] += bias;
             }
+
+            _logitOffsets = offsets;
         }
 
-        return _allowedMask;
+        return _logitOffsets;
     }
 }

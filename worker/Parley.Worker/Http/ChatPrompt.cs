@@ -23,7 +23,7 @@ public static class ChatPrompt
             context[key] = value?.DeepClone();
         }
 
-        context["messages"] = request.Messages.DeepClone();
+        context["messages"] = request.Messages;
         context["add_generation_prompt"] = request.AddGenerationPrompt;
         context["bos_token"] = model.TokenizerConfig.BosToken ?? "";
         context["eos_token"] = model.TokenizerConfig.EosToken ?? "";

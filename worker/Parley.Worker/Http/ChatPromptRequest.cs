@@ -26,9 +26,9 @@ public sealed record ChatPromptRequest(JsonArray Messages, bool AddGenerationPro
             throw ApiException.BadRequest("continue_final_message and add_generation_prompt cannot both be true.", "continue_final_message");
         }
 
-        var kwargs = (request.Object("chat_template_kwargs") ?? []).ToDictionary(pair => pair.Key, pair => pair.Value?.DeepClone(), StringComparer.Ordinal);
-        var tools = request.Node("tools") as JsonArray;
-        return new ChatPromptRequest(messages, addGenerationPrompt, continueFinal, kwargs, tools?.DeepClone().AsArray());
+        // Kwargs and tools stay the body's nodes; ChatPrompt copies them into the template's context.
+        var kwargs = (request.Object("chat_template_kwargs") ?? []).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        return new ChatPromptRequest(messages, addGenerationPrompt, continueFinal, kwargs, request.Node("tools") as JsonArray);
     }
 
     private static JsonArray ReadMessages(JsonNode? node)

@@ -16,6 +16,7 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     : IHostedLifecycleService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TerminationMessage _terminationMessage = new(options.TerminationLog);
     private Task? _loading;
 
     /// <summary>The model once loaded; null while loading or after a failure.</summary>
@@ -79,7 +80,7 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     {
         if (exception is GpuOutOfMemoryException outOfMemory)
         {
-            new TerminationMessage(options.TerminationLog).Write(outOfMemory);
+            _terminationMessage.Write(outOfMemory);
             logger.OutOfGpuMemory(exception.Message);
             ExitCode = 1;
             lifetime.StopApplication();
@@ -102,7 +103,7 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
         {
             if (exception is GpuOutOfMemoryException outOfMemory)
             {
-                new TerminationMessage(options.TerminationLog).Write(outOfMemory);
+                _terminationMessage.Write(outOfMemory);
             }
 
             LoadError = exception.Message;

@@ -26,12 +26,7 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(resolveFolder);
         var folder = await resolveFolder(options, cancellationToken).ConfigureAwait(false);
         var config = ModelConfig.Load(folder);
-        CheckQuantization(options, config);
-        if (LoadDtype.Refusal("--dtype", options.Dtype, config.TorchDtype) is { } dtypeRefusal)
-        {
-            throw new InvalidOperationException(dtypeRefusal);
-        }
-
+        CheckWeightFormat(options, config);
         var maxModelLen = options.MaxModelLen ?? config.MaxPositionEmbeddings;
         if (maxModelLen > config.MaxPositionEmbeddings && config.RopeScaling is null)
         {
@@ -74,11 +69,17 @@ public static class ModelLoader
         };
     }
 
-    private static void CheckQuantization(WorkerOptions options, ModelConfig config)
+    // --quantization and --dtype must describe the weights as stored: nothing is converted at load.
+    private static void CheckWeightFormat(WorkerOptions options, ModelConfig config)
     {
         if (options.Quantization == "gptq" && config.Gptq is null)
         {
             throw new InvalidOperationException("--quantization gptq was given but the checkpoint's config.json has no GPTQ quantization_config.");
+        }
+
+        if (LoadDtype.Refusal("--dtype", options.Dtype, config.TorchDtype) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
         }
     }
 
