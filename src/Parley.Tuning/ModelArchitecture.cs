@@ -40,6 +40,11 @@ public sealed record ModelArchitecture
     /// <summary>Another catalog id with the same architecture stored as GPTQ int4, offered when weights do not fit.</summary>
     public string? GptqVariant { get; init; }
 
+    /// <summary>False when the checkpoint's chat template shows the model no tools list (Llama 3.0, the R1 distills):
+    /// such a model cannot choose to call tools, so the UI should not offer them. Models from outside the catalog are
+    /// assumed to have tool support.</summary>
+    public bool TemplateRendersTools { get; init; } = true;
+
     public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumAttentionHeads;
 
     /// <summary>The repository name without its organisation.</summary>

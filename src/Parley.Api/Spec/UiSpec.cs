@@ -32,7 +32,9 @@ public sealed class UiSpec
     /// operator sets cannot be given here: the worker connection (OPENAI_API_BASE_URL, OPENAI_API_KEY,
     /// ENABLE_OPENAI_API, ENABLE_OLLAMA_API, DEFAULT_MODELS, BYPASS_MODEL_ACCESS_CONTROL), the keys and accounts
     /// (WEBUI_SECRET_KEY, WEBUI_AUTH, WEBUI_ADMIN_EMAIL, WEBUI_ADMIN_NAME, WEBUI_ADMIN_PASSWORD, ENABLE_SIGNUP),
-    /// ENABLE_PERSISTENT_CONFIG and the telemetry switches (ANONYMIZED_TELEMETRY, DO_NOT_TRACK, SCARF_NO_ANALYTICS).</summary>
+    /// ENABLE_PERSISTENT_CONFIG and the telemetry switches (ANONYMIZED_TELEMETRY, DO_NOT_TRACK, SCARF_NO_ANALYTICS).
+    /// For a model whose chat template shows no tools the operator sets DEFAULT_MODEL_METADATA to turn Open WebUI's
+    /// builtin tools off; a DEFAULT_MODEL_METADATA given here replaces that default.</summary>
     public List<V1EnvVar>? Env { get; set; }
 
     /// <summary>The Open WebUI variables the operator sets, which <see cref="Env"/> cannot override.</summary>

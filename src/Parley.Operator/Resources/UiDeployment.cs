@@ -84,8 +84,20 @@ public static class UiDeployment
     [
         .. Settings(context),
         .. AdminAccount(context),
+        .. BuiltinTools(context),
         .. context.Ui.Env ?? [],
     ];
+
+    // Open WebUI sends its ~26 builtin tools with every chat; a model whose template never shows it tools cannot call
+    // them and would only read thousands of tokens of definitions, so they are turned off for it. A user's own
+    // DEFAULT_MODEL_METADATA in spec.ui.env wins.
+    private static IEnumerable<V1EnvVar> BuiltinTools(BuildContext context) =>
+        context.Plan.Model.TemplateRendersTools || context.Ui.Env?.Any(variable => variable.Name == BuiltinToolsSwitch) == true
+            ? []
+            : [new() { Name = BuiltinToolsSwitch, Value = "{\"capabilities\":{\"builtin_tools\":false}}" }];
+
+    /// <summary>Open WebUI's per-model defaults; set to turn builtin tools off, unless spec.ui.env sets it.</summary>
+    public const string BuiltinToolsSwitch = "DEFAULT_MODEL_METADATA";
 
     // With sign-in on, Open WebUI creates this admin at its first start (no users yet) and nobody can sign up: the
     // password is in the credentials Secret. With sign-in off there are no accounts to protect.

@@ -28,18 +28,20 @@ public static class ModelCatalog
     private static ModelArchitecture AsGptq(ModelArchitecture base_, string id, GptqConfig? config = null) =>
         base_ with { Id = id, TorchDtype = WeightDtype.Float16, Gptq = config ?? Int4Group128, GptqVariant = null };
 
-    private static readonly ModelArchitecture Llama3Instruct = Llama3_8B("meta-llama/Meta-Llama-3-8B-Instruct");
+    // Llama 3.0's template has no tools section (3.1 added it); the R1 distills' template writes earlier tool calls but
+    // never the tools list.
+    private static readonly ModelArchitecture Llama3Instruct = Llama3_8B("meta-llama/Meta-Llama-3-8B-Instruct") with { TemplateRendersTools = false };
 
     // Llama 3.1 stretches the same weights to 128k context with rope_scaling {rope_type: llama3, factor: 8}.
-    private static readonly ModelArchitecture Llama31Instruct = Llama3_8B("meta-llama/Llama-3.1-8B-Instruct") with { MaxPositionEmbeddings = 131072 };
+    private static readonly ModelArchitecture Llama31Instruct = Llama3_8B("meta-llama/Llama-3.1-8B-Instruct") with { MaxPositionEmbeddings = 131072, TemplateRendersTools = true };
 
     private static readonly ModelArchitecture Qwen25_05B = Qwen2("Qwen/Qwen2.5-0.5B-Instruct", 24, 896, 14, 2, 4864, 151936, 32768, tied: true);
     private static readonly ModelArchitecture Qwen25_15B = Qwen2("Qwen/Qwen2.5-1.5B-Instruct", 28, 1536, 12, 2, 8960, 151936, 32768, tied: true);
     private static readonly ModelArchitecture Qwen25_7B = Qwen2("Qwen/Qwen2.5-7B-Instruct", 28, 3584, 28, 4, 18944, 152064, 32768, tied: false);
-    private static readonly ModelArchitecture R1Qwen15B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", 28, 1536, 12, 2, 8960, 151936, 131072, tied: false);
-    private static readonly ModelArchitecture R1Qwen7B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", 28, 3584, 28, 4, 18944, 152064, 131072, tied: false);
-    private static readonly ModelArchitecture R1Qwen14B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-14B", 48, 5120, 40, 8, 13824, 152064, 131072, tied: false);
-    private static readonly ModelArchitecture R1Qwen32B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", 64, 5120, 40, 8, 27648, 152064, 131072, tied: false);
+    private static readonly ModelArchitecture R1Qwen15B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", 28, 1536, 12, 2, 8960, 151936, 131072, tied: false) with { TemplateRendersTools = false };
+    private static readonly ModelArchitecture R1Qwen7B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", 28, 3584, 28, 4, 18944, 152064, 131072, tied: false) with { TemplateRendersTools = false };
+    private static readonly ModelArchitecture R1Qwen14B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-14B", 48, 5120, 40, 8, 13824, 152064, 131072, tied: false) with { TemplateRendersTools = false };
+    private static readonly ModelArchitecture R1Qwen32B = Qwen2("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", 64, 5120, 40, 8, 27648, 152064, 131072, tied: false) with { TemplateRendersTools = false };
     private static readonly ModelArchitecture Qwen3_06B = Qwen3("Qwen/Qwen3-0.6B", 28, 1024, 16, 3072, tied: true);
     private static readonly ModelArchitecture Qwen3_17B = Qwen3("Qwen/Qwen3-1.7B", 28, 2048, 16, 6144, tied: true);
     private static readonly ModelArchitecture Qwen3_4B = Qwen3("Qwen/Qwen3-4B", 36, 2560, 32, 9728, tied: true);

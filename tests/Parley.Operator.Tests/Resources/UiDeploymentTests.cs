@@ -62,9 +62,41 @@ public class UiDeploymentTests
         var chat = TestChats.Chat();
         chat.Spec.Ui = new UiSpec { Auth = auth };
 
-        var names = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name);
+        var names = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name)
+            .Where(name => name != UiDeployment.BuiltinToolsSwitch); // a default the user's own value replaces (below)
 
         UiSpec.OperatorOwnedEnv.Should().Contain(names, "a user's spec.ui.env must not be able to rewire the UI");
+    }
+
+    [Theory]
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", false)]
+    [InlineData("meta-llama/Meta-Llama-3-8B-Instruct", false)]
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", true)]
+    [InlineData("Qwen/Qwen3-0.6B", true)]
+    public void Build_TurnsBuiltinToolsOff_ForAModelWhoseTemplateShowsNoTools(string model, bool rendersTools)
+    {
+        var env = UiDeployment.Build(TestChats.Context(TestChats.Chat(model), "a100-80gb"))!.Spec.Template.Spec.Containers.Single().Env;
+
+        var metadata = env.SingleOrDefault(variable => variable.Name == UiDeployment.BuiltinToolsSwitch);
+        if (rendersTools)
+        {
+            metadata.Should().BeNull("Open WebUI's native tool calls work against this model");
+        }
+        else
+        {
+            System.Text.Json.Nodes.JsonNode.Parse(metadata!.Value)!["capabilities"]!["builtin_tools"]!.GetValue<bool>().Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void Build_KeepsTheUsersOwnModelMetadata()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Ui = new UiSpec { Env = [new() { Name = UiDeployment.BuiltinToolsSwitch, Value = "{\"capabilities\":{\"vision\":false}}" }] };
+
+        var env = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env;
+
+        env.Where(variable => variable.Name == UiDeployment.BuiltinToolsSwitch).Should().ContainSingle().Which.Value.Should().Contain("vision");
     }
 
     [Fact]
