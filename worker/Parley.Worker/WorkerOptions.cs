@@ -32,6 +32,9 @@ public sealed record WorkerOptions
     public string? ChatTemplate { get; init; }
     public string? ReasoningParser { get; init; }
 
+    /// <summary>vLLM's --tool-call-parser: reads tool calls in this format instead of the one the chat template shows.</summary>
+    public string? ToolCallParser { get; init; }
+
     /// <summary>Required as a Bearer token on every <c>/v1</c> path when set.</summary>
     public string? ApiKey { get; init; }
 
@@ -85,6 +88,8 @@ public sealed record WorkerOptions
             return $"--stream-interval must be at least 1, got {StreamInterval}.";
         if (ApiKey is { Length: > 0 } && string.IsNullOrWhiteSpace(ApiKey))
             return "--api-key (or VLLM_API_KEY) is only whitespace; give the key itself, or leave it unset to serve without one.";
+        if (ToolCallParser is { } parser && !Engine.Text.ToolCalls.ToolCallFormat.Names.Contains(parser))
+            return $"--tool-call-parser '{parser}' is not known; known: {string.Join(", ", Engine.Text.ToolCalls.ToolCallFormat.Names)} (or leave it out: the chat template picks one).";
         if (Port is < 0 or > 65535)
             return $"--port must be in 0..65535, got {Port}.";
         return null;

@@ -27,6 +27,22 @@ public class ChatPromptRequestTests
     }
 
     [Fact]
+    public void Read_EarlierToolCallArguments_BecomeObjectsForTheTemplate()
+    {
+        var request = ChatPromptRequest.Read(RequestReader.Parse("""
+            {"messages": [{"role": "assistant", "content": null, "tool_calls": [
+              {"id": "a", "type": "function", "function": {"name": "f", "arguments": "{\"city\": \"Paris\"}"}},
+              {"id": "b", "type": "function", "function": {"name": "g", "arguments": "not json"}}]},
+             {"role": "tool", "tool_call_id": "a", "content": "sunny"}]}
+            """));
+
+        var calls = request.Messages[0]!["tool_calls"]!.AsArray();
+        calls[0]!["function"]!["arguments"]!["city"]!.GetValue<string>().Should().Be("Paris");
+        calls[1]!["function"]!["arguments"]!.GetValue<string>().Should().Be("not json");
+        request.Messages[1]!["tool_call_id"]!.GetValue<string>().Should().Be("a");
+    }
+
+    [Fact]
     public void Read_ContinueFinalMessage_TurnsTheGenerationPromptOff()
     {
         var request = ChatPromptRequest.Read(RequestReader.Parse("""{"messages": [{"role": "assistant", "content": "Once"}], "continue_final_message": true}"""));

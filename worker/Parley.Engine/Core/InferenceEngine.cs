@@ -256,7 +256,8 @@ public sealed class InferenceEngine : IDisposable
         _backend.Forward(batch, _logits);
         _steps++;
         var sampled = Sample(plan);
-        foreach (var delta in _scheduler.Update(plan, new ModelOutput(sampled.ToDictionary(pair => pair.Key, pair => pair.Value.TokenId))))
+        var completed = sampled.Keys.Where(id => _live[id].Sampler.Matcher?.IsTerminated == true).ToHashSet(StringComparer.Ordinal);
+        foreach (var delta in _scheduler.Update(plan, new ModelOutput(sampled.ToDictionary(pair => pair.Key, pair => pair.Value.TokenId), completed)))
         {
             if (!_live.TryGetValue(delta.RequestId, out var live) || delta.NewTokenId is not { } token)
             {

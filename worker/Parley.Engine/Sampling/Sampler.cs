@@ -1,5 +1,6 @@
 // Picks the next token from one sequence's logits, in vLLM v1's order (vllm/v1/sample/sampler.py):
-//   raw log-softmax (for reported logprobs) -> allowed_token_ids mask -> logit_bias -> min_tokens mask -> penalties ->
+//   raw log-softmax (for reported logprobs) -> allowed_token_ids mask -> logit_bias -> structured-output mask ->
+//   min_tokens mask -> penalties ->
 //   greedy argmax, or
 //   temperature -> min-p -> top-k -> top-p -> softmax -> inverse-CDF draw with the request's generator.
 // Reported logprobs are vLLM's default logprobs_mode "raw_logprobs": the log-softmax of the model's logits before
@@ -52,15 +53,18 @@ public static class Sampler
         logits.CopyTo(work);
         if (state.LogitOffsets(work.Length) is { } offsets)
             TensorPrimitives.Add(work, offsets, work);
+        state.Matcher?.Mask(work);
 
         if (outputTokens.Length < parameters.MinTokens)
             MaskTokens(state.MinTokensMask, work);
         state.Counts.Update(promptTokens, outputTokens);
         Penalties.Apply(state.Counts, parameters.RepetitionPenalty, parameters.FrequencyPenalty, parameters.PresencePenalty, work);
         if (float.IsNegativeInfinity(TensorPrimitives.Max<float>(work)))
-            throw new InvalidOperationException("Every token is masked: the vocabulary (or allowed_token_ids) holds only EOS and stop tokens.");
+            throw new InvalidOperationException("Every token is masked: the vocabulary (or allowed_token_ids, or the output constraint) allows only EOS and stop tokens here.");
 
         var token = IsGreedy(parameters) ? TensorPrimitives.IndexOfMax<float>(work) : Draw(work, parameters, state.Random, candidates);
+        if (state.Matcher is { } matcher && !matcher.Accept(token))
+            throw new InvalidOperationException($"Token {token} was drawn outside the output constraint's mask.");
         return new SampledToken(token, logits[token] - logSumExp, TopLogprobs(logits, logSumExp, parameters.Logprobs ?? 0, state));
     }
 

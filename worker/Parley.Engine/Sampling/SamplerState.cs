@@ -1,5 +1,5 @@
 // What the sampler keeps for one request between steps: its random number generator, its penalty counts, the ids
-// that min_tokens masks, and the buffer its top logprobs are returned in. Made once per request; sampling then
+// that min_tokens masks, its position in an output constraint, and the buffer its top logprobs are returned in. Made once per request; sampling then
 // allocates nothing per token.
 namespace Parley.Engine.Sampling;
 
@@ -21,6 +21,7 @@ public sealed class SamplerState
         MinTokensMask = (eosTokenIds ?? []).Concat(parameters.StopTokenIds ?? []).Distinct().ToArray();
         _allowed = parameters.AllowedTokenIds;
         _bias = parameters.LogitBias;
+        Matcher = parameters.Constraint?.Start();
     }
 
     private readonly IReadOnlyList<int>? _allowed;
@@ -29,6 +30,9 @@ public sealed class SamplerState
 
     /// <summary>This request's generator; one draw per sampled (non-greedy) token.</summary>
     public Xoshiro256StarStar Random { get; }
+
+    /// <summary>Where the output stands in the request's constraint; null when the output is free.</summary>
+    public Constraints.ITokenMatcher? Matcher { get; }
 
     /// <summary>Prompt and output token statistics for the penalties.</summary>
     public TokenCounts Counts { get; } = new();

@@ -62,6 +62,10 @@ public sealed record SamplingParameters
     /// <summary>Only these token ids can be sampled (vLLM's <c>allowed_token_ids</c>); null allows every token.</summary>
     public IReadOnlyList<int>? AllowedTokenIds { get; init; }
 
+    /// <summary>What the output must match (a JSON schema, a regex, a choice list), compiled for this model's tokenizer;
+    /// the sampler masks every token that would leave it. Null leaves the output free.</summary>
+    public Constraints.ITokenConstraint? Constraint { get; init; }
+
     /// <summary>Checks every field; returns null when valid, otherwise the first error, naming the field and its range.</summary>
     public string? Validate()
     {

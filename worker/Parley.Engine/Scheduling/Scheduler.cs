@@ -87,7 +87,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             if (step.IsSampled && sampled.SampledTokenIds.TryGetValue(request.Id, out var token))
             {
                 request.Append(token);
-                var reason = request.StopTokenIds.Contains(token) ? FinishReason.Stop
+                var reason = request.StopTokenIds.Contains(token) || sampled.CompletedIds?.Contains(request.Id) == true ? FinishReason.Stop
                     : request.OutputTokenCount >= request.MaxTokens ? FinishReason.Length
                     : (FinishReason?)null;
                 if (reason is { } finished)

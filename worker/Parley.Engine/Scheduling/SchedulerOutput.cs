@@ -21,7 +21,10 @@ public sealed record SchedulerOutput(IReadOnlyList<ScheduledRequest> Scheduled, 
 }
 
 /// <summary>The token sampled for each request the step asked to sample.</summary>
-public sealed record ModelOutput(IReadOnlyDictionary<string, int> SampledTokenIds);
+/// <param name="SampledTokenIds">The new token of each sampled request.</param>
+/// <param name="CompletedIds">Requests whose new token completed their output constraint: nothing more may follow,
+/// so they stop here as if on a stop token.</param>
+public sealed record ModelOutput(IReadOnlyDictionary<string, int> SampledTokenIds, IReadOnlySet<string>? CompletedIds = null);
 
 /// <summary>What a step changed for one request: the token it gained, and the finish reason when it ended.</summary>
 public sealed record RequestDelta(string RequestId, int? NewTokenId, FinishReason? FinishReason);

@@ -7,7 +7,11 @@ using System.Text.Unicode;
 namespace Parley.Engine.Text;
 
 /// <summary>Decodes one sequence's tokens as they are generated.</summary>
-public sealed class IncrementalDetokenizer(TokenDecoder decoder, bool skipSpecialTokens = true)
+/// <param name="decoder">The tokenizer's token bytes.</param>
+/// <param name="skipSpecialTokens">Leave special tokens out of the text.</param>
+/// <param name="keptSpecialIds">Special tokens that stay in the text even when skipping: the markup a tool-call parser
+/// reads (Llama 3's <c>&lt;|python_tag|&gt;</c>, Mistral's <c>[TOOL_CALLS]</c>).</param>
+public sealed class IncrementalDetokenizer(TokenDecoder decoder, bool skipSpecialTokens = true, IReadOnlySet<int>? keptSpecialIds = null)
 {
     // A UTF-8 character is at most 4 bytes, so at most 3 can wait for the rest.
     private readonly byte[] _pending = new byte[4 + 256];
@@ -30,7 +34,7 @@ public sealed class IncrementalDetokenizer(TokenDecoder decoder, bool skipSpecia
         charsWritten = 0;
         foreach (var id in ids)
         {
-            var bytes = skipSpecialTokens && decoder.IsSpecial(id) ? [] : decoder.Bytes(id);
+            var bytes = TokenBytes(id);
             if (destination.Length - charsWritten < MaxChars(_pendingCount + bytes.Length))
             {
                 return OperationStatus.DestinationTooSmall;
@@ -47,7 +51,7 @@ public sealed class IncrementalDetokenizer(TokenDecoder decoder, bool skipSpecia
     public string Append(int id)
     {
         Span<char> buffer = stackalloc char[256];
-        var bytes = skipSpecialTokens && decoder.IsSpecial(id) ? [] : decoder.Bytes(id);
+        var bytes = TokenBytes(id);
         var destination = MaxChars(_pendingCount + bytes.Length) <= buffer.Length ? buffer : new char[MaxChars(_pendingCount + bytes.Length)];
         var written = Append(bytes, destination, isFinal: false);
         return new string(destination[..written]);
@@ -75,6 +79,9 @@ public sealed class IncrementalDetokenizer(TokenDecoder decoder, bool skipSpecia
     }
 
     private static int MaxChars(int byteCount) => byteCount + 1;
+
+    private ReadOnlySpan<byte> TokenBytes(int id) =>
+        skipSpecialTokens && decoder.IsSpecial(id) && keptSpecialIds?.Contains(id) != true ? [] : decoder.Bytes(id);
 
     private int Append(ReadOnlySpan<byte> bytes, Span<char> destination, bool isFinal)
     {

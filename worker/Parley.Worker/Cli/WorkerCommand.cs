@@ -35,6 +35,8 @@ internal static class WorkerCommand
         var noPrefix = new Option<bool>("--no-enable-prefix-caching") { Description = "Turn prefix caching off." };
         var chatTemplate = new Option<string?>(WorkerFlags.ChatTemplate) { Description = "A chat template file or inline template; default: the model's." };
         var reasoning = new Option<string?>(WorkerFlags.ReasoningParser) { Description = "deepseek_r1, qwen3, ... : split <think> reasoning from the answer." };
+        var toolParser = new Option<string?>("--tool-call-parser") { Description = "hermes, llama3_json, mistral, deepseek_v3 or deepseek_v31; default: the one the chat template writes." };
+        var autoToolChoice = new Option<bool>("--enable-auto-tool-choice") { Description = "Accepted for vLLM command lines: tool_choice auto is on whenever the chat template renders tools." };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token required on /v1/*; default: $VLLM_API_KEY." };
         var host = new Option<string>(WorkerFlags.Host) { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
         var port = new Option<int>(WorkerFlags.Port) { Description = "Port to listen on.", DefaultValueFactory = _ => WorkerFlags.DefaultPort };
@@ -52,7 +54,7 @@ internal static class WorkerCommand
         var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.")
         {
             model, servedName, revision, downloadDir, dtype, quantization, maxModelLen, utilization, maxNumSeqs, maxBatched, prefix, noPrefix,
-            chatTemplate, reasoning, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, terminationLog, threads,
+            chatTemplate, reasoning, toolParser, autoToolChoice, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, terminationLog, threads,
         };
         root.SetAction(async result =>
         {
@@ -71,6 +73,7 @@ internal static class WorkerCommand
                 EnablePrefixCaching = result.GetValue(prefix) && !result.GetValue(noPrefix),
                 ChatTemplate = result.GetValue(chatTemplate),
                 ReasoningParser = result.GetValue(reasoning),
+                ToolCallParser = result.GetValue(toolParser),
                 ApiKey = result.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("VLLM_API_KEY"),
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),

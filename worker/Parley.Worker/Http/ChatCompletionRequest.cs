@@ -1,5 +1,7 @@
-// A chat completion request, read and checked: the generation settings (read first, as vLLM validates them) and what
-// the chat template needs.
+// A chat completion request, read and checked: the generation settings (read first, as vLLM validates them), the
+// tools and how the answer is read for calls, and what the chat template needs.
+using Parley.Worker.Http.Tools;
+
 namespace Parley.Worker.Http;
 
 /// <summary>What a chat completion request asks for.</summary>
@@ -10,6 +12,11 @@ public sealed record ChatCompletionRequest(ChatPromptRequest Prompt, GenerationS
     public static ChatCompletionRequest Read(RequestReader request, Serving.ServedModel model)
     {
         var settings = GenerationSettings.Read(request, model, chat: true);
+        if (ChatTools.Read(request) is { } tools)
+        {
+            settings = ToolCallReading.Apply(tools, model, settings);
+        }
+
         return new ChatCompletionRequest(ChatPromptRequest.Read(request), settings);
     }
 }

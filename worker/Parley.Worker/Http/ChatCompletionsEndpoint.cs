@@ -1,9 +1,11 @@
 // POST /v1/chat/completions: messages through the chat template into the engine; the answer streamed as
-// chat.completion.chunk events (role first, then content and reasoning_content deltas, the finish reason, usage when
-// asked, [DONE]) or returned whole as one chat.completion.
+// chat.completion.chunk events (role first, then content, reasoning_content and tool_calls deltas, the finish reason,
+// usage when asked, [DONE]) or returned whole as one chat.completion, whose content is null when the answer is only
+// tool calls.
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Parley.Engine.Text.ToolCalls;
 using Parley.Worker.Metrics;
 using Parley.Worker.Serving;
 
@@ -51,9 +53,14 @@ public static class ChatCompletionsEndpoint
                 delta["reasoning_content"] = chunk.Reasoning;
             }
 
-            if (chunk.Content.Length > 0 || chunk.Reasoning.Length == 0)
+            if (chunk.Content.Length > 0 || (chunk.Reasoning.Length == 0 && chunk.ToolCalls.Count == 0))
             {
                 delta["content"] = chunk.Content;
+            }
+
+            if (chunk.ToolCalls.Count > 0)
+            {
+                delta["tool_calls"] = ToolCallsJson.Deltas(chunk.ToolCalls);
             }
 
             var logprobs = settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(model, chunk.Tokens) : null;
@@ -74,21 +81,24 @@ public static class ChatCompletionsEndpoint
     {
         var (reasoning, content) = (new System.Text.StringBuilder(), new System.Text.StringBuilder());
         var tokens = new List<GeneratedToken>();
+        var calls = new List<ToolCallDelta>();
         GenerationChunk? last = null;
         await foreach (var chunk in chunks.ConfigureAwait(false))
         {
             reasoning.Append(chunk.Reasoning);
             content.Append(chunk.Content);
             tokens.AddRange(chunk.Tokens);
+            calls.AddRange(chunk.ToolCalls);
             last = chunk;
         }
 
+        var text = content.ToString();
         var message = new JsonObject
         {
             ["role"] = "assistant",
-            ["content"] = content.ToString(),
+            ["content"] = calls.Count > 0 && string.IsNullOrWhiteSpace(text) ? null : text,
             ["reasoning_content"] = model.Reasoning is null ? null : reasoning.ToString(),
-            ["tool_calls"] = new JsonArray(),
+            ["tool_calls"] = ToolCallsJson.Whole(calls),
         };
         var choice = new JsonObject
         {

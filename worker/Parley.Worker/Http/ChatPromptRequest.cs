@@ -1,6 +1,6 @@
 // The prompt part of a chat request, read and checked: the messages (each an object with a string role; content given
 // as a list of parts is joined from its text parts, other parts such as images are refused), whether to add the
-// generation prompt (default true) or continue the final message, chat_template_kwargs (e.g. enable_thinking) and
+// generation prompt (default true) or continue the final message (earlier tool calls' arguments become objects), chat_template_kwargs (e.g. enable_thinking) and
 // tools, as vLLM's chat endpoint and /tokenize take them.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -48,10 +48,32 @@ public sealed record ChatPromptRequest(JsonArray Messages, bool AddGenerationPro
 
             var copy = message.DeepClone().AsObject();
             copy["content"] = Content(message["content"], i);
+            ArgumentsAsObjects(copy["tool_calls"]);
             messages.Add(copy);
         }
 
         return messages;
+    }
+
+    // OpenAI sends an earlier call's arguments as JSON text; templates (Qwen2.5, Llama 3.1) write them with tojson and
+    // would quote the text again, so they get the object, as vLLM gives them. Text that is not an object stays text.
+    private static void ArgumentsAsObjects(JsonNode? toolCalls)
+    {
+        foreach (var call in toolCalls as JsonArray ?? [])
+        {
+            if (call?["function"] is JsonObject function && function["arguments"] is JsonValue text && text.GetValueKind() == JsonValueKind.String)
+            {
+                try
+                {
+                    if (JsonNode.Parse(text.GetValue<string>()) is JsonObject arguments)
+                        function["arguments"] = arguments;
+                }
+                catch (JsonException)
+                {
+                    // Not JSON: the template gets the text as sent.
+                }
+            }
+        }
     }
 
     private static JsonNode? Content(JsonNode? content, int index) => content switch

@@ -1,5 +1,6 @@
 // One request's generation, from prompt ids to text chunks: the engine streams token events; the text layer turns
-// them into reasoning and answer deltas, watching for stop strings (a match aborts the engine request at once, so its
+// them into reasoning and answer deltas, the request's tool-call parser (if any) splits calls out of the answer,
+// watching for stop strings (a match aborts the engine request at once, so its
 // KV blocks are freed); chunks leave every --stream-interval tokens and at the end; vLLM's request metrics are
 // recorded on the way. Chat and completions both stream from here and only format differently.
 using System.Diagnostics;
@@ -7,6 +8,7 @@ using System.Runtime.CompilerServices;
 using Parley.Engine.Scheduling;
 using Parley.Engine.Core;
 using Parley.Engine.Text;
+using Parley.Engine.Text.ToolCalls;
 using Parley.Worker.Metrics;
 using Parley.Worker.Serving;
 
@@ -19,10 +21,12 @@ public sealed record GeneratedToken(int Id, float Logprob, IReadOnlyList<Engine.
 /// <param name="Reasoning">Reasoning text (with a reasoning parser).</param>
 /// <param name="Content">Answer text.</param>
 /// <param name="Tokens">The tokens behind it.</param>
-/// <param name="FinishReason"><c>stop</c> or <c>length</c> on the last chunk.</param>
+/// <param name="FinishReason"><c>stop</c>, <c>tool_calls</c> or <c>length</c> on the last chunk.</param>
 /// <param name="StopReason">The stop string or stop token id that ended it, if one did.</param>
 /// <param name="CompletionTokens">Tokens generated so far.</param>
-public sealed record GenerationChunk(string Reasoning, string Content, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason, object? StopReason, int CompletionTokens);
+/// <param name="ToolCalls">Tool-call deltas read from the answer since the previous chunk.</param>
+public sealed record GenerationChunk(string Reasoning, string Content, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason, object? StopReason, int CompletionTokens,
+    IReadOnlyList<ToolCallDelta> ToolCalls);
 
 /// <summary>Runs requests through the engine.</summary>
 public sealed class GenerationRun(ServedModel model, WorkerOptions options, WorkerMetrics metrics)
@@ -42,9 +46,12 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
     {
         var clock = Stopwatch.StartNew();
         var text = new OutputTextStream(
-            new IncrementalDetokenizer(model.Tokenizer.Decoder, settings.SkipSpecialTokens),
+            new IncrementalDetokenizer(model.Tokenizer.Decoder, settings.SkipSpecialTokens, settings.ToolCalls?.KeptSpecialIds),
             new StopChecker(settings.Stop, settings.IncludeStopStringInOutput),
             model.Reasoning is { } format ? new ReasoningParser(format) : null);
+        var toolParser = settings.ToolCalls?.CreateParser();
+        var calls = new List<ToolCallDelta>();
+        var calledTools = false;
         var pending = new List<GeneratedToken>();
         string reasoning = "", content = "";
         var generated = 0;
@@ -58,7 +65,8 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 RecordLatency(clock.Elapsed, ref lastTokenAt, generated);
                 pending.Add(new GeneratedToken(token.TokenId, token.Logprob, token.TopLogprobs));
                 var delta = text.Append(token.TokenId);
-                (reasoning, content) = (reasoning + delta.Reasoning, content + delta.Content);
+                reasoning += delta.Reasoning;
+                content += Answer(toolParser, delta.Content, calls);
                 string? finish = null;
                 object? stopReason = null;
                 if (delta.IsStopped)
@@ -69,16 +77,29 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 else if (token.FinishReason is { } reason)
                 {
                     var tail = text.Finish();
-                    (reasoning, content) = (reasoning + tail.Reasoning, content + tail.Content);
+                    reasoning += tail.Reasoning;
+                    content += Answer(toolParser, tail.Content, calls);
                     finish = reason == FinishReason.Length ? "length" : "stop";
                     // vLLM's stop_reason: the stop string, a matched stop_token_ids entry, or null for EOS and length.
                     stopReason = tail.StopString ?? (settings.Sampling.StopTokenIds.Contains(token.TokenId) ? token.TokenId : (object?)null);
                 }
 
+                if (finish is not null && toolParser is not null)
+                {
+                    content += Answer(toolParser.Finish(), calls);
+                }
+
+                calledTools |= calls.Count > 0;
+                if (finish == "stop" && calledTools)
+                {
+                    finish = "tool_calls";
+                }
+
                 if (finish is not null || pending.Count >= options.StreamInterval)
                 {
-                    yield return new GenerationChunk(reasoning, content, pending.ToArray(), finish, stopReason, generated);
+                    yield return new GenerationChunk(reasoning, content, pending.ToArray(), finish, stopReason, generated, calls.ToArray());
                     pending.Clear();
+                    calls.Clear();
                     (reasoning, content) = ("", "");
                 }
 
@@ -97,6 +118,16 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 model.Engine.Abort(stream.RequestId);
             }
         }
+    }
+
+    // The answer text a delta adds once tool calls are split out of it (into calls).
+    private static string Answer(IToolCallParser? parser, string text, List<ToolCallDelta> calls) =>
+        parser is null ? text : Answer(parser.Append(text), calls);
+
+    private static string Answer(ToolParse parse, List<ToolCallDelta> calls)
+    {
+        calls.AddRange(parse.Calls);
+        return parse.Content;
     }
 
     private void RecordLatency(TimeSpan now, ref TimeSpan lastTokenAt, int generated)

@@ -19,6 +19,9 @@ public sealed record GenerationSettings
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
 
+    /// <summary>How the answer is read for tool calls; null when it is plain text.</summary>
+    public Tools.ToolCallReading? ToolCalls { get; init; }
+
     /// <summary>Whether per-token logprobs are returned (with <see cref="SamplingParameters.Logprobs"/> alternatives).</summary>
     public bool ReturnLogprobs => Sampling.Logprobs is not null;
 
@@ -56,6 +59,11 @@ public sealed record GenerationSettings
         if (sampling.Validate() is { } error)
         {
             throw ApiException.BadRequest(error, error.Split(' ')[0]);
+        }
+
+        if (StructuredOutputRequest.Read(request) is var (constraint, field))
+        {
+            sampling = sampling with { Constraint = StructuredOutputRequest.Compile(model, constraint, field) };
         }
 
         return new GenerationSettings

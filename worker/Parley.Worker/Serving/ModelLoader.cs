@@ -7,6 +7,7 @@ using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Constraints;
 using Parley.Engine.Models;
 using Parley.Engine.Core;
 using Parley.Engine.Text;
@@ -36,7 +37,7 @@ public static class ModelLoader
         var tokenizer = Tokenizer.FromTokenizerJson(ReadJson(folder, "tokenizer.json") ?? throw new FileNotFoundException($"{folder} has no tokenizer.json."));
         var tokenizerConfig = TokenizerConfig.Parse(ReadJson(folder, ChatTemplateSource.TokenizerConfigFile));
         var generation = GenerationConfig.Load(folder);
-        var (template, templateError) = ChatTemplate(options, folder, logger);
+        var (template, templateSource, templateError) = ChatTemplate(options, folder, logger);
         var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
         var engine = new InferenceEngine(backend, new EngineOptions
         {
@@ -65,6 +66,8 @@ public static class ModelLoader
             ChatTemplate = template,
             ChatTemplateError = templateError,
             Reasoning = ReasoningFormats.Parse(options.ReasoningParser),
+            Tools = ToolSupport.For(templateSource, options.ToolCallParser, tokenizer.Decoder),
+            Constraints = new Lazy<ConstraintCompiler>(() => new ConstraintCompiler(new TokenVocabulary(tokenizer.Decoder, generation.EosTokenIds, config.VocabSize))),
             DeviceMemoryBytes = deviceBytes,
         };
     }
@@ -83,18 +86,18 @@ public static class ModelLoader
         }
     }
 
-    private static (JinjaTemplate? Template, string? Error) ChatTemplate(WorkerOptions options, string folder, ILogger logger)
+    private static (JinjaTemplate? Template, string? Source, string? Error) ChatTemplate(WorkerOptions options, string folder, ILogger logger)
     {
         try
         {
             var source = ChatTemplateSource.Resolve(options.ChatTemplate, folder);
             logger.ChatTemplateFrom(source.Origin);
-            return (JinjaTemplate.Parse(source.Template), null);
+            return (JinjaTemplate.Parse(source.Template), source.Template, null);
         }
         catch (FileNotFoundException exception)
         {
             logger.NoChatTemplate(exception.Message);
-            return (null, exception.Message);
+            return (null, null, exception.Message);
         }
     }
 

@@ -1,5 +1,6 @@
 // Everything a request needs about the loaded model, built once at start-up: the engine, the tokenizer and its
-// decoder, the chat template (or why there is none), generation defaults and the limits clients are held to.
+// decoder, the chat template (or why there is none), tool support, the constraint compiler, generation defaults and the limits clients are held to.
+using Parley.Engine.Constraints;
 using Parley.Engine.Models;
 using Parley.Engine.Core;
 using Parley.Engine.Text;
@@ -28,6 +29,13 @@ public sealed record ServedModel
 
     public string? ChatTemplateError { get; init; }
     public ReasoningFormat? Reasoning { get; init; }
+
+    /// <summary>Whether the template renders tools, and the tool-call markup answers are read for.</summary>
+    public ToolSupport Tools { get; init; } = ToolSupport.None;
+
+    /// <summary>Compiles output constraints (JSON schemas, regexes, choices) against this tokenizer; built at the first
+    /// constrained request, since it indexes the whole vocabulary.</summary>
+    public required Lazy<ConstraintCompiler> Constraints { get; init; }
 
     /// <summary>Bytes the device holds for this model (weights and KV cache); 0 when unknown.</summary>
     public long DeviceMemoryBytes { get; init; }
