@@ -1,11 +1,11 @@
 // JSON Schema "format" values as regular expressions of strings that every strict validator accepts: dates only with
 // days their month always has (no 29 February), times with an offset as RFC 3339 requires, host names of at most
-// three labels so they stay under 253 characters.
+// three labels so they stay under 253 characters, years from 1000 (.NET dates start at year 1, not 0).
 namespace Parley.Engine.Constraints.JsonSchemas;
 
 internal static class StringFormats
 {
-    private const string Date = @"\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))";
+    private const string Date = @"[1-9]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))";
     private const string Time = @"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)";
     private const string Label = @"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private const string Octet = @"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)";

@@ -85,6 +85,7 @@ internal sealed class RegexParser
     {
         while (_position < _pattern.Length)
         {
+            var isCounted = Peek() == '{';
             var (min, max) = Peek() switch
             {
                 '*' => (0, (int?)null),
@@ -98,7 +99,7 @@ internal sealed class RegexParser
                 break;
             }
 
-            if (Peek() != '{')
+            if (!isCounted)
             {
                 _position++;
             }
