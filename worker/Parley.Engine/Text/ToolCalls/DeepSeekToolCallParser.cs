@@ -1,0 +1,357 @@
+// DeepSeek calls, written with special tokens (full-width bars, "▁" for spaces):
+//   V3 / R1 (vLLM's deepseek_v3):
+//     <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather
+//     ```json
+//     {"city": "Paris"}
+//     ```<｜tool▁call▁end｜>
+//     <｜tool▁call▁begin｜>...<｜tool▁call▁end｜><｜tool▁calls▁end｜>
+//   V3.1 (vLLM's deepseek_v31): <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{"city": "Paris"}<｜tool▁call▁end｜>...
+// Text before the block is content; whitespace inside the block and after it is dropped; text after the block is
+// content. A call is announced at the first character of its arguments; markup that goes wrong after its arguments
+// completed (a missing closing fence) is skipped up to <｜tool▁call▁end｜> without spoiling the call.
+using System.Text;
+
+namespace Parley.Engine.Text.ToolCalls;
+
+internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
+{
+    public const string CallsBegin = "<｜tool▁calls▁begin｜>";
+    public const string CallsEnd = "<｜tool▁calls▁end｜>";
+    public const string CallBegin = "<｜tool▁call▁begin｜>";
+    public const string CallEnd = "<｜tool▁call▁end｜>";
+    public const string Separator = "<｜tool▁sep｜>";
+
+    // V3 fences the arguments as a JSON code block.
+    private const string OpeningFence = "```json";
+    private const string ClosingFence = "```";
+
+    private readonly MarkerWatch _callsBegin = new(CallsBegin);
+    private readonly MarkerWatch _fieldEnd = new(Separator, "\n");
+    private readonly MarkerWatch _callEnd = new(CallEnd);
+    private readonly StringBuilder _held = new();
+    private readonly StringBuilder _field = new();
+    private readonly StringBuilder _dropped = new();
+    private readonly Queue<string> _tail = new();
+    private JsonValueScanner _arguments = new();
+    private State _state = State.Content;
+    private string _name = "";
+    private string _literal = "";
+    private int _literalMatchedCount;
+    private int _blockCallCount;
+    private bool _isCallBegun;
+
+    private enum State
+    {
+        Content,
+        BlockMarker,
+        Type,
+        Name,
+        OpeningFence,
+        Arguments,
+        CallTail,
+        DropToCallEnd,
+        AfterBlock,
+    }
+
+    protected override void Read(char c)
+    {
+        switch (_state)
+        {
+            case State.Content:
+                if (_callsBegin.Feed(c, Content) is not null)
+                {
+                    _held.Clear().Append(CallsBegin);
+                    _blockCallCount = 0;
+                    StartBlockMarker();
+                }
+
+                break;
+            case State.BlockMarker:
+                ReadBlockMarker(c);
+                break;
+            case State.Type or State.Name:
+                ReadField(c);
+                break;
+            case State.OpeningFence:
+                ReadLiteral(c, OnOpeningFence, () => RejectAndReread(c));
+                break;
+            case State.Arguments:
+                ReadArguments(c);
+                break;
+            case State.CallTail:
+                ReadLiteral(c, OnTailLiteral, () => DropToCallEnd(c));
+                break;
+            case State.DropToCallEnd:
+                if (_callEnd.Feed(c, _dropped.Clear()) is not null)
+                {
+                    StartBlockMarker();
+                }
+
+                break;
+            case State.AfterBlock when JsonValueScanner.IsWhitespace(c):
+                break;
+            case State.AfterBlock:
+                _state = State.Content;
+                Read(c);
+                break;
+        }
+    }
+
+    protected override void End()
+    {
+        Content.Append(_callsBegin.TakeHeld());
+        if (_isCallBegun || (_state == State.BlockMarker && _blockCallCount == 0))
+        {
+            Reject();
+        }
+        else if (_state == State.Arguments && !_arguments.IsCompleteAtEnd)
+        {
+            MarkMalformed();
+        }
+
+        CloseCall();
+    }
+
+    private void StartBlockMarker()
+    {
+        _literal = "";
+        _literalMatchedCount = 0;
+        _state = State.BlockMarker;
+    }
+
+    // Between calls: whitespace, then <｜tool▁call▁begin｜> or <｜tool▁calls▁end｜> (they part at their 9th letter).
+    private void ReadBlockMarker(char c)
+    {
+        if (_literalMatchedCount == 0 && JsonValueScanner.IsWhitespace(c))
+        {
+            _held.Append(c);
+            return;
+        }
+
+        var option = ContinuedBlockMarker(c);
+        if (option is null)
+        {
+            if (_blockCallCount == 0)
+            {
+                RejectAndReread(c);
+                return;
+            }
+
+            _state = State.Content; // The block stops without its closing marker: read on as content.
+            Read(c);
+            return;
+        }
+
+        _literal = option;
+        _held.Append(c);
+        if (++_literalMatchedCount < _literal.Length)
+        {
+            return;
+        }
+
+        if (_literal == CallsEnd)
+        {
+            _state = State.AfterBlock;
+            return;
+        }
+
+        if (_blockCallCount > 0)
+        {
+            _held.Clear().Append(CallBegin); // A later call that proves malformed gives back only its own text.
+        }
+
+        _isCallBegun = true;
+        _field.Clear();
+        _state = isV31 ? State.Name : State.Type;
+    }
+
+    private string? ContinuedBlockMarker(char c)
+    {
+        var matched = _literalMatchedCount;
+        foreach (var option in (ReadOnlySpan<string>)[CallBegin, CallsEnd])
+        {
+            if (matched < option.Length && option[matched] == c && option.AsSpan(0, matched).SequenceEqual(_literal.AsSpan(0, matched)))
+            {
+                return option;
+            }
+        }
+
+        return null;
+    }
+
+    // V3: the type ("function") up to the separator, then the name up to a newline. V3.1: the name up to the separator.
+    private void ReadField(char c)
+    {
+        _held.Append(c);
+        var checkedCount = _field.Length;
+        var terminator = _fieldEnd.Feed(c, _field);
+        var expected = _state == State.Name && !isV31 ? "\n" : Separator;
+        if (terminator is not null)
+        {
+            if (terminator != expected || _field.Length == 0)
+            {
+                RejectAndReread(null);
+                return;
+            }
+
+            FieldDone();
+            return;
+        }
+
+        for (var i = checkedCount; i < _field.Length; i++)
+        {
+            if (!(_state == State.Type ? char.IsAsciiLetter(_field[i]) : IsNameCharacter(_field[i])))
+            {
+                _held.Length--;
+                RejectAndReread(c);
+                return;
+            }
+        }
+    }
+
+    private void FieldDone()
+    {
+        if (_state == State.Type)
+        {
+            _field.Clear();
+            _state = State.Name;
+            return;
+        }
+
+        _name = _field.ToString();
+        if (isV31)
+        {
+            StartArguments();
+            return;
+        }
+
+        _literal = OpeningFence;
+        _literalMatchedCount = 0;
+        _state = State.OpeningFence;
+    }
+
+    private void OnOpeningFence() => StartArguments();
+
+    private void StartArguments()
+    {
+        _arguments = new JsonValueScanner();
+        _state = State.Arguments;
+    }
+
+    private void ReadArguments(char c)
+    {
+        var step = _arguments.Feed(c);
+        if (!IsCallOpen && step is JsonStep.Inside or JsonStep.Completed)
+        {
+            OpenCall(_name);
+            _blockCallCount++;
+            _isCallBegun = false;
+        }
+
+        switch (step)
+        {
+            case JsonStep.Leading:
+                _held.Append(c);
+                break;
+            case JsonStep.Inside:
+                AppendArguments(c.ToString());
+                break;
+            case JsonStep.Completed:
+                AppendArguments(c.ToString());
+                StartTail();
+                break;
+            case JsonStep.EndedBefore:
+                StartTail();
+                Read(c);
+                break;
+            case JsonStep.Invalid when IsCallOpen:
+                MarkMalformed();
+                DropToCallEnd(c);
+                break;
+            case JsonStep.Invalid:
+                RejectAndReread(c);
+                break;
+        }
+    }
+
+    private void StartTail()
+    {
+        CloseCall();
+        _tail.Clear();
+        if (!isV31)
+        {
+            _tail.Enqueue(ClosingFence);
+        }
+
+        _tail.Enqueue(CallEnd);
+        NextTailLiteral();
+    }
+
+    private void NextTailLiteral()
+    {
+        _literal = _tail.Dequeue();
+        _literalMatchedCount = 0;
+        _state = State.CallTail;
+    }
+
+    private void OnTailLiteral()
+    {
+        if (_tail.Count > 0)
+        {
+            NextTailLiteral();
+        }
+        else
+        {
+            StartBlockMarker();
+        }
+    }
+
+    // Whitespace may come before a literal; then it must match letter by letter.
+    private void ReadLiteral(char c, Action matched, Action failed)
+    {
+        if (_literalMatchedCount == 0 && JsonValueScanner.IsWhitespace(c))
+        {
+            _held.Append(c);
+            return;
+        }
+
+        if (c != _literal[_literalMatchedCount])
+        {
+            failed();
+            return;
+        }
+
+        _held.Append(c);
+        if (++_literalMatchedCount == _literal.Length)
+        {
+            matched();
+        }
+    }
+
+    private void DropToCallEnd(char c)
+    {
+        _state = State.DropToCallEnd;
+        Read(c);
+    }
+
+    private void RejectAndReread(char? c)
+    {
+        Reject();
+        _state = State.Content;
+        if (c is { } next)
+        {
+            Read(next);
+        }
+    }
+
+    private void Reject()
+    {
+        Content.Append(_held);
+        _held.Clear();
+        _fieldEnd.TakeHeld();
+        _isCallBegun = false;
+        MarkMalformed();
+    }
+
+    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+}

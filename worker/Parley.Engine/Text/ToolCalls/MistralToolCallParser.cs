@@ -1,0 +1,236 @@
+// Mistral calls, in both forms its tokenizers have used (vLLM's mistral parser reads both):
+//   v0.3 (tokenizer v3):    [TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}, {...}]
+//   tokenizer v11 and up:   [TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}[TOOL_CALLS]other[ARGS]{...}
+// [TOOL_CALLS] and [ARGS] are special tokens. Text before the first marker is content; whitespace after a call is
+// dropped. Ids are 9 letters and digits, the only form Mistral's chat templates accept back.
+using System.Text;
+
+namespace Parley.Engine.Text.ToolCalls;
+
+internal sealed class MistralToolCallParser : MarkupToolCallParser
+{
+    public const string ToolCallsMarker = "[TOOL_CALLS]";
+    public const string ArgsMarker = "[ARGS]";
+
+    private readonly MarkerWatch _callsMarker = new(ToolCallsMarker);
+    private readonly MarkerWatch _argsMarker = new(ArgsMarker);
+    private readonly StringBuilder _held = new();
+    private readonly StringBuilder _name = new();
+    private readonly StringBuilder _dropped = new();
+    private JsonValueScanner _arguments = new();
+    private int _nameCheckedCount;
+    private State _state = State.Content;
+
+    private enum State
+    {
+        Content,
+        AfterMarker,
+        ListElement,
+        ListCall,
+        ListNext,
+        Name,
+        Arguments,
+        AfterCall,
+        DropToMarker,
+    }
+
+    protected override string NewCallId() => ToolCallIds.Mistral();
+
+    protected override void Read(char c)
+    {
+        switch (_state)
+        {
+            case State.Content:
+                if (_callsMarker.Feed(c, Content) is not null)
+                {
+                    Hold(ToolCallsMarker, State.AfterMarker);
+                }
+
+                break;
+            case State.AfterMarker when JsonValueScanner.IsWhitespace(c):
+            case State.ListElement when JsonValueScanner.IsWhitespace(c):
+                _held.Append(c);
+                break;
+            case State.AfterMarker when c == '[':
+                Hold(_held.Append(c).ToString(), State.ListElement);
+                break;
+            case State.AfterMarker:
+                _name.Clear();
+                _nameCheckedCount = 0;
+                _state = State.Name;
+                Read(c);
+                break;
+            case State.ListElement:
+                StartCallObject(_held.ToString(), "arguments");
+                _held.Clear();
+                _state = State.ListCall;
+                Read(c);
+                break;
+            case State.ListCall:
+                ReadListCall(c);
+                break;
+            case State.ListNext:
+                ReadListNext(c);
+                break;
+            case State.Name:
+                ReadName(c);
+                break;
+            case State.Arguments:
+                ReadArguments(c);
+                break;
+            case State.AfterCall when JsonValueScanner.IsWhitespace(c):
+                break;
+            case State.AfterCall:
+                _state = State.Content;
+                Read(c);
+                break;
+            case State.DropToMarker:
+                if (_callsMarker.Feed(c, _dropped.Clear()) is not null)
+                {
+                    Hold(ToolCallsMarker, State.AfterMarker);
+                }
+
+                break;
+        }
+    }
+
+    protected override void End()
+    {
+        Content.Append(_callsMarker.TakeHeld());
+        EndCallObject();
+        if (_state is State.AfterMarker or State.Name or State.ListElement || (_state == State.Arguments && !IsCallOpen))
+        {
+            Reject();
+        }
+        else if (_state == State.Arguments && !_arguments.IsCompleteAtEnd)
+        {
+            MarkMalformed();
+        }
+
+        CloseCall();
+    }
+
+    private void Hold(string markup, State next)
+    {
+        _held.Clear().Append(markup);
+        _state = next;
+    }
+
+    private void ReadListCall(char c)
+    {
+        switch (ReadCallObject(c))
+        {
+            case CallOutcome.Completed:
+                _state = State.ListNext;
+                break;
+            case CallOutcome.Broken:
+                _state = State.DropToMarker;
+                break;
+            case CallOutcome.Rejected:
+                _state = State.Content;
+                Read(c);
+                break;
+        }
+    }
+
+    private void ReadListNext(char c)
+    {
+        if (c == ',')
+        {
+            Hold("", State.ListElement);
+        }
+        else if (c == ']')
+        {
+            _state = State.AfterCall;
+        }
+        else if (!JsonValueScanner.IsWhitespace(c))
+        {
+            _state = State.Content; // A list that never closes: what follows is content.
+            Read(c);
+        }
+    }
+
+    private void ReadName(char c)
+    {
+        _held.Append(c);
+        if (_argsMarker.Feed(c, _name) is not null)
+        {
+            _arguments = new JsonValueScanner();
+            _state = _name.ToString().Trim().Length > 0 ? State.Arguments : State.Name;
+            if (_state == State.Name)
+            {
+                RejectAndReread(null);
+            }
+
+            return;
+        }
+
+        for (; _nameCheckedCount < _name.Length; _nameCheckedCount++)
+        {
+            if (!IsNameCharacter(_name[_nameCheckedCount]))
+            {
+                _held.Length--;
+                RejectAndReread(c);
+                return;
+            }
+        }
+    }
+
+    private void ReadArguments(char c)
+    {
+        var step = _arguments.Feed(c);
+        if (!IsCallOpen && step is JsonStep.Inside or JsonStep.Completed)
+        {
+            OpenCall(_name.ToString().Trim());
+        }
+
+        switch (step)
+        {
+            case JsonStep.Leading:
+                _held.Append(c);
+                break;
+            case JsonStep.Inside:
+                AppendArguments(c.ToString());
+                break;
+            case JsonStep.Completed:
+                AppendArguments(c.ToString());
+                CloseCall();
+                _state = State.AfterCall;
+                break;
+            case JsonStep.EndedBefore:
+                CloseCall();
+                _state = State.AfterCall;
+                Read(c);
+                break;
+            case JsonStep.Invalid when IsCallOpen:
+                MarkMalformed();
+                _state = State.DropToMarker;
+                Read(c);
+                break;
+            case JsonStep.Invalid:
+                RejectAndReread(c);
+                break;
+        }
+    }
+
+    private void RejectAndReread(char? c)
+    {
+        Reject();
+        _state = State.Content;
+        if (c is { } next)
+        {
+            Read(next);
+        }
+    }
+
+    private void Reject()
+    {
+        Content.Append(_held);
+        _held.Clear();
+        _argsMarker.TakeHeld();
+        MarkMalformed();
+    }
+
+    // Function names in OpenAI's API: letters, digits, underscores, dashes (and dots, which some tools use).
+    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+}
