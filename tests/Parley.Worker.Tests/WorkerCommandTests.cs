@@ -26,6 +26,17 @@ public class WorkerCommandTests
     }
 
     [Fact]
+    public void ToolFlags_AsVllmRecipesPassThem()
+    {
+        WorkerOptions? parsed = null;
+        var exit = WorkerCommand.Create(options => { parsed = options; return Task.FromResult(0); })
+            .Parse(["--model", "demo", "--enable-auto-tool-choice", "--tool-call-parser", "llama3_json"]).Invoke();
+
+        exit.Should().Be(0);
+        parsed!.ToolCallParser.Should().Be("llama3_json");
+    }
+
+    [Fact]
     public void NoEnablePrefixCaching_TurnsItOff()
     {
         WorkerOptions? parsed = null;
@@ -38,6 +49,7 @@ public class WorkerCommandTests
     [InlineData("--gpu-memory-utilization", "1.5", "--gpu-memory-utilization must be in (0, 1]")]
     [InlineData("--device", "tpu", "--device 'tpu' is not one of auto, cuda, cpu")]
     [InlineData("--quantization", "awq", "--quantization 'awq' is not supported")]
+    [InlineData("--tool-call-parser", "pythonic", "--tool-call-parser 'pythonic' is not known; known: hermes, llama3_json, mistral, deepseek_v3, deepseek_v31")]
     public void BadFlag_ExitsWithTwoAndSaysWhatToChange(string flag, string value, string message)
     {
         var error = new StringWriter();

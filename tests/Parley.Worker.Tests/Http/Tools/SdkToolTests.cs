@@ -105,7 +105,7 @@ public sealed class SdkToolTests : IAsyncLifetime
         var options = new ChatOptions
         {
             Tools = [tool], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 48, Seed = 7,
-            RawRepresentationFactory = _ => Options(),
+            RawRepresentationFactory = _ => Options(withTool: false), // the agent adds its own tool
         };
 
         var response = await agent.GetResponseAsync("Weather in Lima?", options);
@@ -118,9 +118,14 @@ public sealed class SdkToolTests : IAsyncLifetime
     }
 
     // Closing biases keep random weights' constrained strings short; tools ride along on every request.
-    private static ChatCompletionOptions Options()
+    private static ChatCompletionOptions Options(bool withTool = true)
     {
-        var options = new ChatCompletionOptions { MaxOutputTokenCount = 200, Tools = { Weather } };
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 200 };
+        if (withTool)
+        {
+            options.Tools.Add(Weather);
+        }
+
         foreach (var (token, bias) in ToolWorkers.ClosingBias())
         {
             options.LogitBiases[int.Parse(token, System.Globalization.CultureInfo.InvariantCulture)] = bias!.GetValue<int>();

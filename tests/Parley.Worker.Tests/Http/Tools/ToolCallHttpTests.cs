@@ -76,7 +76,7 @@ public sealed class ToolCallHttpTests : IAsyncLifetime
     public async Task Auto_ReadsTheModelsOwnHermesMarkup_AndKeepsItOutOfContent()
     {
         // The regex stands in for a trained model: it makes random weights write two Hermes tool-call blocks.
-        var markup = """Let me check.<tool_call>\n\{"name": "get_weather", "arguments": \{"city": "Paris", "unit": "c"\}\}\n</tool_call>\n<tool_call>\n\{"name": "get_time", "arguments": \{"hours": 7\}\}\n</tool_call>""";
+        var markup = """Let me check\.<tool_call>\n\{"name": "get_weather", "arguments": \{"city": "Paris", "unit": "c"\}\}\n</tool_call>\n<tool_call>\n\{"name": "get_time", "arguments": \{"hours": 7\}\}\n</tool_call>""";
         var settings = new JsonObject { ["guided_regex"] = markup, ["stream"] = true, ["stream_options"] = new JsonObject { ["include_usage"] = true } };
 
         var chunks = await StreamAsync(Request(settings));
