@@ -97,7 +97,7 @@ public sealed class WireFormatTests : IAsyncLifetime
     [InlineData("top_p", "2", "top_p must be in (0, 1]")]
     [InlineData("max_tokens", "0", "max_tokens must be in")]
     [InlineData("stop", "7", "stop must be a string or a list of strings")]
-    [InlineData("n", "2", "n must be 1")]
+    [InlineData("n", "0", "n must be in [1, 128], got 0.")]
     [InlineData("logprobs", "\"yes\"", "logprobs must be a boolean")]
     public async Task BadField_IsA400NamingIt(string field, string value, string message)
     {

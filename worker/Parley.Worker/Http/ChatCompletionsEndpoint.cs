@@ -1,7 +1,8 @@
-// POST /v1/chat/completions: messages through the chat template into the engine; the answer streamed as
-// chat.completion.chunk events (role first, then content, reasoning_content and tool_calls deltas, the finish reason,
-// usage when asked, [DONE]) or returned whole as one chat.completion, whose content is null when the answer is only
-// tool calls.
+// POST /v1/chat/completions: messages through the chat template into the engine, n choices of it; the answers
+// streamed as chat.completion.chunk events (a role chunk per choice first, then content, reasoning_content and
+// tool_calls deltas tagged by choice index, each choice's finish reason, usage when asked, [DONE]) or returned whole
+// as one chat.completion, whose content is null where a choice is only tool calls.
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -24,29 +25,44 @@ public static class ChatCompletionsEndpoint
         var prompt = model.Tokenizer.Encode(ChatPrompt.Render(chat, model));
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
+        var run = new GenerationRun(model, options, metrics);
+        var choices = Enumerable.Range(0, settings.N)
+            .Select(index => ChoiceId(id, index, settings.N))
+            .Select((engineId, index) => new ChoiceRun(engineId, () => run.RunAsync(engineId, prompt, settings.ForChoice(index), context.RequestAborted)))
+            .ToList();
+        var chunks = ChoiceRuns.Run(choices, afterFirstToken: true, model.Engine.Abort, context.RequestAborted);
+        var answer = new Answer(model, settings, id, created, prompt.Count);
         if (settings.Stream)
         {
-            await StreamAsync(context, model, settings, id, created, prompt.Count, chunks).ConfigureAwait(false);
+            await StreamAsync(context, answer, chunks).ConfigureAwait(false);
         }
         else
         {
-            var whole = await WholeAsync(model, settings, id, created, prompt.Count, chunks).ConfigureAwait(false);
+            var whole = await WholeAsync(answer, chunks).ConfigureAwait(false);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(whole, context.RequestAborted).ConfigureAwait(false);
         }
     }
 
-    private static async Task StreamAsync(HttpContext context, ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, IAsyncEnumerable<GenerationChunk> chunks)
+    /// <summary>The engine request id of one choice: the response id itself when there is one choice.</summary>
+    internal static string ChoiceId(string id, int index, int count) => count == 1 ? id : $"{id}-{index}";
+
+    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, int PromptTokens);
+
+    private static async Task StreamAsync(HttpContext context, Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
         var cancel = context.RequestAborted;
         var response = context.Response;
         Sse.Start(response);
-        await Sse.WriteAsync(response, Chunk(id, created, model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancel).ConfigureAwait(false);
-        var completionTokens = 0;
-        await foreach (var chunk in chunks.ConfigureAwait(false))
+        for (var index = 0; index < answer.Settings.N; index++)
         {
-            completionTokens = chunk.CompletionTokens;
+            await Sse.WriteAsync(response, Chunk(answer, index, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancel).ConfigureAwait(false);
+        }
+
+        var completionTokens = new int[answer.Settings.N];
+        await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
+        {
+            completionTokens[index] = chunk.CompletionTokens;
             var delta = new JsonObject();
             if (chunk.Reasoning.Length > 0)
             {
@@ -63,60 +79,76 @@ public static class ChatCompletionsEndpoint
                 delta["tool_calls"] = ToolCallsJson.Deltas(chunk.ToolCalls);
             }
 
-            var logprobs = settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(model, chunk.Tokens) : null;
-            await Sse.WriteAsync(response, Chunk(id, created, model, delta, logprobs, chunk), cancel).ConfigureAwait(false);
+            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, chunk.Tokens) : null;
+            await Sse.WriteAsync(response, Chunk(answer, index, delta, logprobs, chunk), cancel).ConfigureAwait(false);
         }
 
-        if (settings.IncludeUsage)
+        if (answer.Settings.IncludeUsage)
         {
-            var usage = Envelope(id, created, model, "chat.completion.chunk", new JsonArray());
-            usage["usage"] = ResponseJson.Usage(promptTokens, completionTokens);
+            var usage = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion.chunk", new JsonArray());
+            usage["usage"] = ResponseJson.Usage(answer.PromptTokens, completionTokens.Sum());
             await Sse.WriteAsync(response, usage, cancel).ConfigureAwait(false);
         }
 
         await Sse.DoneAsync(response, cancel).ConfigureAwait(false);
     }
 
-    private static async Task<string> WholeAsync(ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, IAsyncEnumerable<GenerationChunk> chunks)
+    private static async Task<string> WholeAsync(Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
-        var (reasoning, content) = (new System.Text.StringBuilder(), new System.Text.StringBuilder());
-        var tokens = new List<GeneratedToken>();
-        var calls = new List<ToolCallDelta>();
-        GenerationChunk? last = null;
-        await foreach (var chunk in chunks.ConfigureAwait(false))
+        var choices = Enumerable.Range(0, answer.Settings.N).Select(_ => new WholeChoice()).ToArray();
+        await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
-            reasoning.Append(chunk.Reasoning);
-            content.Append(chunk.Content);
-            tokens.AddRange(chunk.Tokens);
-            calls.AddRange(chunk.ToolCalls);
-            last = chunk;
+            choices[index].Add(chunk);
         }
 
-        var text = content.ToString();
-        var message = new JsonObject
-        {
-            ["role"] = "assistant",
-            ["content"] = calls.Count > 0 && string.IsNullOrWhiteSpace(text) ? null : text,
-            ["reasoning_content"] = model.Reasoning is null ? null : reasoning.ToString(),
-            ["tool_calls"] = ToolCallsJson.Whole(calls),
-        };
-        var choice = new JsonObject
-        {
-            ["index"] = 0,
-            ["message"] = message,
-            ["logprobs"] = settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(model, tokens) : null,
-            ["finish_reason"] = last?.FinishReason,
-            ["stop_reason"] = StopReason(last?.StopReason),
-        };
-        var body = Envelope(id, created, model, "chat.completion", new JsonArray(choice));
-        body["usage"] = ResponseJson.Usage(promptTokens, last?.CompletionTokens ?? 0);
+        var body = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion", new JsonArray(choices.Select((choice, index) => (JsonNode)choice.ToJson(answer, index)).ToArray()));
+        body["usage"] = ResponseJson.Usage(answer.PromptTokens, choices.Sum(choice => choice.Last?.CompletionTokens ?? 0));
         return body.ToJsonString();
     }
 
-    private static JsonObject Chunk(string id, long created, ServedModel model, JsonObject delta, JsonObject? logprobs, GenerationChunk? chunk) =>
-        Envelope(id, created, model, "chat.completion.chunk", new JsonArray(new JsonObject
+    /// <summary>One choice's answer, gathered from its chunks.</summary>
+    private sealed class WholeChoice
+    {
+        private readonly StringBuilder _reasoning = new();
+        private readonly StringBuilder _content = new();
+        private readonly List<GeneratedToken> _tokens = [];
+        private readonly List<ToolCallDelta> _calls = [];
+
+        public GenerationChunk? Last { get; private set; }
+
+        public void Add(GenerationChunk chunk)
         {
-            ["index"] = 0,
+            _reasoning.Append(chunk.Reasoning);
+            _content.Append(chunk.Content);
+            _tokens.AddRange(chunk.Tokens);
+            _calls.AddRange(chunk.ToolCalls);
+            Last = chunk;
+        }
+
+        public JsonObject ToJson(Answer answer, int index)
+        {
+            var text = _content.ToString();
+            return new JsonObject
+            {
+                ["index"] = index,
+                ["message"] = new JsonObject
+                {
+                    ["role"] = "assistant",
+                    ["content"] = _calls.Count > 0 && string.IsNullOrWhiteSpace(text) ? null : text,
+                    ["reasoning_content"] = answer.Model.Reasoning is null ? null : _reasoning.ToString(),
+                    ["tool_calls"] = ToolCallsJson.Whole(_calls),
+                },
+                ["logprobs"] = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, _tokens) : null,
+                ["finish_reason"] = Last?.FinishReason,
+                ["stop_reason"] = StopReason(Last?.StopReason),
+            };
+        }
+    }
+
+    private static JsonObject Chunk(Answer answer, int index, JsonObject delta, JsonObject? logprobs, GenerationChunk? chunk) =>
+        Envelope(answer.Id, answer.Created, answer.Model, "chat.completion.chunk", new JsonArray(new JsonObject
+        {
+            ["index"] = index,
             ["delta"] = delta,
             ["logprobs"] = logprobs,
             ["finish_reason"] = chunk?.FinishReason,

@@ -1,5 +1,5 @@
-// A legacy completion request, read and checked: the prompt (a string, or a list of token ids as vLLM accepts) as token
-// ids, echo, and the generation settings shared with chat. A string prompt gets the BOS token when the tokenizer config
+// A legacy completion request, read and checked: the prompts (a string, a list of token ids, or a list of either, as
+// vLLM accepts) as token ids, echo, and the generation settings shared with chat. A string prompt gets the BOS token when the tokenizer config
 // asks for one, as Hugging Face's tokenizers add special tokens by default.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,17 +8,27 @@ using Parley.Worker.Serving;
 namespace Parley.Worker.Http;
 
 /// <summary>What a completion request asks for.</summary>
-/// <param name="PromptTokenIds">The prompt, tokenized.</param>
-/// <param name="Echo">Return the prompt's text before the completion.</param>
+/// <param name="Prompts">The prompts, tokenized: one choice (or n) per prompt, in order.</param>
+/// <param name="Echo">Return each prompt's text before its completion.</param>
 /// <param name="Settings">How to generate and what to return.</param>
-public sealed record CompletionRequest(IReadOnlyList<int> PromptTokenIds, bool Echo, GenerationSettings Settings)
+public sealed record CompletionRequest(IReadOnlyList<IReadOnlyList<int>> Prompts, bool Echo, GenerationSettings Settings)
 {
     public static CompletionRequest Read(RequestReader request, ServedModel model)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = GenerationSettings.Read(request, model, chat: false);
-        return new CompletionRequest(Prompt(request.Node("prompt"), model), request.Bool("echo") ?? false, settings);
+        return new CompletionRequest(ReadPrompts(request.Node("prompt"), model), request.Bool("echo") ?? false, settings);
     }
+
+    /// <summary>A request's prompts: one prompt, or a batch of them (a list of strings or of token-id lists).</summary>
+    public static IReadOnlyList<IReadOnlyList<int>> ReadPrompts(JsonNode? prompt, ServedModel model) => prompt switch
+    {
+        JsonArray { Count: > 0 } batch when batch.All(item => item is JsonArray || (item is JsonValue value && value.GetValueKind() == JsonValueKind.String)) =>
+            batch.Select((item, index) => item is JsonArray { Count: 0 }
+                ? throw ApiException.BadRequest($"prompt[{index}] is an empty list; each prompt needs at least one token.", "prompt")
+                : Prompt(item, model)).ToList(),
+        _ => [Prompt(prompt, model)],
+    };
 
     /// <summary>The prompt's token ids.</summary>
     public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model)
@@ -38,10 +48,8 @@ public sealed record CompletionRequest(IReadOnlyList<int> PromptTokenIds, bool E
             case JsonArray { Count: > 0 } list when list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.Number):
                 return list.Select(item => item!.AsValue().TryGetValue<int>(out var id)
                     ? id : throw ApiException.BadRequest($"prompt holds {Truncated(item)}, which is not a token id (a whole number in int32 range).", "prompt")).ToList();
-            case JsonArray { Count: 1 } single:
-                return Prompt(single[0], model);
             case JsonArray:
-                throw ApiException.BadRequest("prompt must be one string or one list of token ids; send batched prompts as separate requests.", "prompt");
+                throw ApiException.BadRequest("prompt must be a string, a list of token ids, or a list of those (one choice per prompt).", "prompt");
             default:
                 throw ApiException.BadRequest("prompt is required: a string or a list of token ids.", "prompt");
         }

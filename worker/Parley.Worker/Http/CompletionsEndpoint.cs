@@ -1,5 +1,7 @@
-// POST /v1/completions: the request's prompt (CompletionRequest) straight into the engine; the text streamed as
-// text_completion chunks or returned whole, with the prompt's text first when echo is set.
+// POST /v1/completions: the request's prompts (CompletionRequest) straight into the engine, n choices per prompt
+// (choice index = prompt index x n + sample index, as vLLM numbers them); the text streamed as text_completion chunks
+// tagged by index or returned whole, with each prompt's text first when echo is set.
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,76 +18,89 @@ public static class CompletionsEndpoint
         ArgumentNullException.ThrowIfNull(context);
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
-        var (prompt, echo, settings) = CompletionRequest.Read(body, model);
+        var (prompts, echo, settings) = CompletionRequest.Read(body, model);
         RequestContext.LogUnknownFields(body, logger);
         var id = $"cmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
-        var prefix = echo ? Engine.Text.IncrementalDetokenizer.DecodeAll(model.Tokenizer.Decoder, prompt.ToArray(), settings.SkipSpecialTokens) : "";
+        var run = new GenerationRun(model, options, metrics);
+        var count = prompts.Count * settings.N;
+        var choices = Enumerable.Range(0, count).Select(index =>
+        {
+            var engineId = ChatCompletionsEndpoint.ChoiceId(id, index, count);
+            return new ChoiceRun(engineId, () => run.RunAsync(engineId, prompts[index / settings.N], settings.ForChoice(index % settings.N), context.RequestAborted));
+        }).ToList();
+        var chunks = ChoiceRuns.Run(choices, afterFirstToken: prompts.Count == 1, model.Engine.Abort, context.RequestAborted);
+        var prefixes = prompts.Select(prompt => echo ? Engine.Text.IncrementalDetokenizer.DecodeAll(model.Tokenizer.Decoder, prompt.ToArray(), settings.SkipSpecialTokens) : "").ToList();
+        var answer = new Answer(model, settings, id, created, prompts.Sum(prompt => prompt.Count), Enumerable.Range(0, count).Select(index => prefixes[index / settings.N]).ToList());
         if (settings.Stream)
         {
-            await StreamAsync(context, model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
+            await StreamAsync(context, answer, chunks).ConfigureAwait(false);
         }
         else
         {
-            var whole = await WholeAsync(model, settings, id, created, prompt.Count, prefix, chunks).ConfigureAwait(false);
+            var whole = await WholeAsync(answer, chunks).ConfigureAwait(false);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(whole, context.RequestAborted).ConfigureAwait(false);
         }
     }
 
-    private static async Task StreamAsync(HttpContext context, ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
+    // Prefixes: each choice's echoed prompt text ("" without echo).
+    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, int PromptTokens, IReadOnlyList<string> Prefixes);
+
+    private static async Task StreamAsync(HttpContext context, Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
         var cancel = context.RequestAborted;
         Sse.Start(context.Response);
-        var completionTokens = 0;
-        var offset = prefix.Length;
-        var first = true;
-        await foreach (var chunk in chunks.ConfigureAwait(false))
+        var completionTokens = new int[answer.Prefixes.Count];
+        var offsets = answer.Prefixes.Select(prefix => prefix.Length).ToArray();
+        var started = new bool[answer.Prefixes.Count];
+        await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
-            completionTokens = chunk.CompletionTokens;
-            var text = (first ? prefix : "") + chunk.Reasoning + chunk.Content;
-            first = false;
-            var logprobs = settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(model, chunk.Tokens, offset) : null;
-            offset += chunk.Reasoning.Length + chunk.Content.Length;
-            await Sse.WriteAsync(context.Response, Choice(id, created, model, text, logprobs, chunk), cancel).ConfigureAwait(false);
+            completionTokens[index] = chunk.CompletionTokens;
+            var text = (started[index] ? "" : answer.Prefixes[index]) + chunk.Reasoning + chunk.Content;
+            started[index] = true;
+            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, chunk.Tokens, offsets[index]) : null;
+            offsets[index] += chunk.Reasoning.Length + chunk.Content.Length;
+            await Sse.WriteAsync(context.Response, Envelope(answer, Choice(index, text, logprobs, chunk)), cancel).ConfigureAwait(false);
         }
 
-        if (settings.IncludeUsage)
+        if (answer.Settings.IncludeUsage)
         {
-            var usage = ChatCompletionsEndpoint.Envelope(id, created, model, "text_completion", new JsonArray());
-            usage["usage"] = ResponseJson.Usage(promptTokens, completionTokens);
+            var usage = Envelope(answer);
+            usage["usage"] = ResponseJson.Usage(answer.PromptTokens, completionTokens.Sum());
             await Sse.WriteAsync(context.Response, usage, cancel).ConfigureAwait(false);
         }
 
         await Sse.DoneAsync(context.Response, cancel).ConfigureAwait(false);
     }
 
-    private static async Task<string> WholeAsync(ServedModel model, GenerationSettings settings, string id, long created, int promptTokens, string prefix, IAsyncEnumerable<GenerationChunk> chunks)
+    private static async Task<string> WholeAsync(Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
-        var text = new System.Text.StringBuilder(prefix);
-        var tokens = new List<GeneratedToken>();
-        GenerationChunk? last = null;
-        await foreach (var chunk in chunks.ConfigureAwait(false))
+        var texts = answer.Prefixes.Select(prefix => new StringBuilder(prefix)).ToArray();
+        var tokens = answer.Prefixes.Select(_ => new List<GeneratedToken>()).ToArray();
+        var last = new GenerationChunk?[answer.Prefixes.Count];
+        await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
-            text.Append(chunk.Reasoning).Append(chunk.Content);
-            tokens.AddRange(chunk.Tokens);
-            last = chunk;
+            texts[index].Append(chunk.Reasoning).Append(chunk.Content);
+            tokens[index].AddRange(chunk.Tokens);
+            last[index] = chunk;
         }
 
-        var logprobs = settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(model, tokens, prefix.Length) : null;
-        var body = Choice(id, created, model, text.ToString(), logprobs, last);
-        body["usage"] = ResponseJson.Usage(promptTokens, last?.CompletionTokens ?? 0);
+        var body = Envelope(answer, Enumerable.Range(0, texts.Length).Select(index => Choice(index, texts[index].ToString(),
+            answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, tokens[index], answer.Prefixes[index].Length) : null, last[index])).ToArray());
+        body["usage"] = ResponseJson.Usage(answer.PromptTokens, last.Sum(chunk => chunk?.CompletionTokens ?? 0));
         return body.ToJsonString();
     }
 
-    private static JsonObject Choice(string id, long created, ServedModel model, string text, JsonObject? logprobs, GenerationChunk? chunk) =>
-        ChatCompletionsEndpoint.Envelope(id, created, model, "text_completion", new JsonArray(new JsonObject
-        {
-            ["index"] = 0,
-            ["text"] = text,
-            ["logprobs"] = logprobs,
-            ["finish_reason"] = chunk?.FinishReason,
-            ["stop_reason"] = ChatCompletionsEndpoint.StopReason(chunk?.StopReason),
-        }));
+    private static JsonObject Envelope(Answer answer, params JsonObject[] choices) =>
+        ChatCompletionsEndpoint.Envelope(answer.Id, answer.Created, answer.Model, "text_completion", new JsonArray(choices));
+
+    private static JsonObject Choice(int index, string text, JsonObject? logprobs, GenerationChunk? chunk) => new()
+    {
+        ["index"] = index,
+        ["text"] = text,
+        ["logprobs"] = logprobs,
+        ["finish_reason"] = chunk?.FinishReason,
+        ["stop_reason"] = ChatCompletionsEndpoint.StopReason(chunk?.StopReason),
+    };
 }

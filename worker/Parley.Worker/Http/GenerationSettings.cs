@@ -19,6 +19,17 @@ public sealed record GenerationSettings
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
 
+    /// <summary>The most choices one request may ask for.</summary>
+    public const int MaxChoices = 128;
+
+    /// <summary>Choices per prompt (n).</summary>
+    public int N { get; init; } = 1;
+
+    /// <summary>The settings of choice <paramref name="index"/>: a seeded request seeds its choices seed, seed + 1, ...
+    /// (as vLLM seeds the children of an n > 1 request), so they differ yet repeat.</summary>
+    public GenerationSettings ForChoice(int index) =>
+        index == 0 || Sampling.Seed is null ? this : this with { Sampling = Sampling with { Seed = Sampling.Seed + index } };
+
     /// <summary>How the answer is read for tool calls; null when it is plain text.</summary>
     public Tools.ToolCallReading? ToolCalls { get; init; }
 
@@ -31,9 +42,10 @@ public sealed record GenerationSettings
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(model);
-        if (request.Int("n", 1, int.MaxValue) is > 1)
+        var n = request.Int("n", 1, MaxChoices) ?? 1;
+        if (request.Int("best_of", 1, MaxChoices) is { } bestOf && bestOf != n)
         {
-            throw ApiException.BadRequest("n must be 1: Parley returns one choice per request.", "n");
+            throw ApiException.BadRequest($"best_of must equal n ({n}): like vLLM's V1 engine, Parley returns every sample it draws instead of ranking extra ones.", "best_of");
         }
 
         var defaults = model.Generation;
@@ -69,6 +81,7 @@ public sealed record GenerationSettings
         return new GenerationSettings
         {
             Sampling = sampling,
+            N = n,
             Stop = request.Strings("stop") ?? [],
             IncludeStopStringInOutput = request.Bool("include_stop_str_in_output") ?? false,
             SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
