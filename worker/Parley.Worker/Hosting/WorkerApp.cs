@@ -48,6 +48,7 @@ public static class WorkerApp
         app.UseMiddleware<ApiKeyCheck>();
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync).RequireApiKey();
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync).RequireApiKey();
+        app.MapPost("/invocations", InvocationsEndpoint.HandleAsync).RequireApiKey();
         app.MapGet("/v1/models", InfoEndpoints.Models).RequireApiKey();
         app.MapGet(Parley.Api.Contracts.WorkerInfo.Path, (ModelHost h, WorkerOptions o) => Results.Json(InfoEndpoints.Info(h, o))).RequireApiKey();
         app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync).RequireApiKey();

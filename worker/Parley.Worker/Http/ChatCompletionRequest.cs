@@ -7,7 +7,8 @@ namespace Parley.Worker.Http;
 /// <summary>What a chat completion request asks for.</summary>
 /// <param name="Prompt">The messages and template options.</param>
 /// <param name="Settings">How to generate and what to return.</param>
-public sealed record ChatCompletionRequest(ChatPromptRequest Prompt, GenerationSettings Settings)
+/// <param name="Echo">echo: the final assistant message's text opens the answer (with continue_final_message).</param>
+public sealed record ChatCompletionRequest(ChatPromptRequest Prompt, GenerationSettings Settings, string Echo = "")
 {
     public static ChatCompletionRequest Read(RequestReader request, Serving.ServedModel model)
     {
@@ -17,6 +18,10 @@ public sealed record ChatCompletionRequest(ChatPromptRequest Prompt, GenerationS
             settings = ToolCallReading.Apply(tools, model, settings);
         }
 
-        return new ChatCompletionRequest(ChatPromptRequest.Read(request), settings);
+        var prompt = ChatPromptRequest.Read(request);
+        var echo = request.Bool("echo") == true && prompt.Messages[^1] is { } last && last["role"]?.GetValue<string>() == "assistant"
+            ? last["content"]?.GetValue<string>() ?? ""
+            : "";
+        return new ChatCompletionRequest(prompt, settings, echo);
     }
 }

@@ -20,18 +20,18 @@ public static class ChatCompletionsEndpoint
         ArgumentNullException.ThrowIfNull(context);
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
-        var (chat, settings) = ChatCompletionRequest.Read(body, model);
+        var (chat, settings, echo) = ChatCompletionRequest.Read(body, model);
         RequestContext.LogUnknownFields(body, logger);
         var prompt = model.Tokenizer.Encode(ChatPrompt.Render(chat, model));
-        var id = $"chatcmpl-{Guid.NewGuid():N}";
+        var (id, engineBase) = ResponseIds.For(context.Request, "chatcmpl");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var run = new GenerationRun(model, options, metrics);
         var choices = Enumerable.Range(0, settings.N)
-            .Select(index => ChoiceId(id, index, settings.N))
+            .Select(index => ChoiceId(engineBase, index, settings.N))
             .Select((engineId, index) => new ChoiceRun(engineId, () => run.RunAsync(engineId, prompt, settings.ForChoice(index), context.RequestAborted)))
             .ToList();
         var chunks = ChoiceRuns.Run(choices, afterFirstToken: true, model.Engine.Abort, context.RequestAborted);
-        var answer = new Answer(model, settings, id, created, prompt.Count);
+        var answer = new Answer(model, settings, id, created, prompt, echo);
         if (settings.Stream)
         {
             await StreamAsync(context, answer, chunks).ConfigureAwait(false);
@@ -47,19 +47,29 @@ public static class ChatCompletionsEndpoint
     /// <summary>The engine request id of one choice: the response id itself when there is one choice.</summary>
     internal static string ChoiceId(string id, int index, int count) => count == 1 ? id : $"{id}-{index}";
 
-    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, int PromptTokens);
+    // Echo: the final assistant message's text, repeated at the start of each choice (chat echo).
+    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, IReadOnlyList<int> Prompt, string Echo)
+    {
+        public int PromptTokens => Prompt.Count;
+    }
 
     private static async Task StreamAsync(HttpContext context, Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
         var cancel = context.RequestAborted;
         var response = context.Response;
         Sse.Start(response);
+        var completionTokens = new int[answer.Settings.N];
         for (var index = 0; index < answer.Settings.N; index++)
         {
-            await Sse.WriteAsync(response, Chunk(answer, index, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancel).ConfigureAwait(false);
+            var opening = Chunk(answer, index, new JsonObject { ["role"] = "assistant", ["content"] = answer.Echo }, null, null);
+            if (answer.Settings.ReturnTokenIds)
+            {
+                opening["prompt_token_ids"] = ResponseJson.Ids(answer.Prompt);
+            }
+
+            await Sse.WriteAsync(response, WithUsage(opening, answer, completionTokens), cancel).ConfigureAwait(false);
         }
 
-        var completionTokens = new int[answer.Settings.N];
         await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
             completionTokens[index] = chunk.CompletionTokens;
@@ -79,8 +89,14 @@ public static class ChatCompletionsEndpoint
                 delta["tool_calls"] = ToolCallsJson.Deltas(chunk.ToolCalls);
             }
 
-            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, chunk.Tokens) : null;
-            await Sse.WriteAsync(response, Chunk(answer, index, delta, logprobs, chunk), cancel).ConfigureAwait(false);
+            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, chunk.Tokens, answer.Settings.TokensAsIds) : null;
+            var body = Chunk(answer, index, delta, logprobs, chunk);
+            if (answer.Settings.ReturnTokenIds)
+            {
+                body["choices"]![0]!["token_ids"] = ResponseJson.Ids(chunk.Tokens.Select(token => token.Id));
+            }
+
+            await Sse.WriteAsync(response, WithUsage(body, answer, completionTokens), cancel).ConfigureAwait(false);
         }
 
         if (answer.Settings.IncludeUsage)
@@ -93,6 +109,17 @@ public static class ChatCompletionsEndpoint
         await Sse.DoneAsync(response, cancel).ConfigureAwait(false);
     }
 
+    // stream_options.continuous_usage_stats: every chunk says how many tokens the answer has so far.
+    private static JsonObject WithUsage(JsonObject chunk, Answer answer, int[] completionTokens)
+    {
+        if (answer.Settings.ContinuousUsage)
+        {
+            chunk["usage"] = ResponseJson.Usage(answer.PromptTokens, completionTokens.Sum());
+        }
+
+        return chunk;
+    }
+
     private static async Task<string> WholeAsync(Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
         var choices = Enumerable.Range(0, answer.Settings.N).Select(_ => new WholeChoice()).ToArray();
@@ -103,6 +130,11 @@ public static class ChatCompletionsEndpoint
 
         var body = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion", new JsonArray(choices.Select((choice, index) => (JsonNode)choice.ToJson(answer, index)).ToArray()));
         body["usage"] = ResponseJson.Usage(answer.PromptTokens, choices.Sum(choice => choice.Last?.CompletionTokens ?? 0));
+        if (answer.Settings.ReturnTokenIds)
+        {
+            body["prompt_token_ids"] = ResponseJson.Ids(answer.Prompt);
+        }
+
         return body.ToJsonString();
     }
 
@@ -127,21 +159,28 @@ public static class ChatCompletionsEndpoint
 
         public JsonObject ToJson(Answer answer, int index)
         {
-            var text = _content.ToString();
-            return new JsonObject
+            var text = answer.Echo + _content;
+            var choice = new JsonObject
             {
                 ["index"] = index,
                 ["message"] = new JsonObject
                 {
                     ["role"] = "assistant",
                     ["content"] = _calls.Count > 0 && string.IsNullOrWhiteSpace(text) ? null : text,
-                    ["reasoning_content"] = answer.Model.Reasoning is null ? null : _reasoning.ToString(),
+                    // vLLM reports no reasoning as null, never as "".
+                    ["reasoning_content"] = _reasoning.Length == 0 ? null : _reasoning.ToString(),
                     ["tool_calls"] = ToolCallsJson.Whole(_calls),
                 },
-                ["logprobs"] = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, _tokens) : null,
+                ["logprobs"] = answer.Settings.ReturnLogprobs ? ResponseJson.ChatLogprobs(answer.Model, _tokens, answer.Settings.TokensAsIds) : null,
                 ["finish_reason"] = Last?.FinishReason,
                 ["stop_reason"] = StopReason(Last?.StopReason),
             };
+            if (answer.Settings.ReturnTokenIds)
+            {
+                choice["token_ids"] = ResponseJson.Ids(_tokens.Select(token => token.Id));
+            }
+
+            return choice;
         }
     }
 

@@ -17,28 +17,29 @@ public sealed record CompletionRequest(IReadOnlyList<IReadOnlyList<int>> Prompts
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = GenerationSettings.Read(request, model, chat: false);
-        return new CompletionRequest(ReadPrompts(request.Node("prompt"), model), request.Bool("echo") ?? false, settings);
+        var addSpecialTokens = request.Bool("add_special_tokens") ?? true;
+        return new CompletionRequest(ReadPrompts(request.Node("prompt"), model, addSpecialTokens), request.Bool("echo") ?? false, settings);
     }
 
     /// <summary>A request's prompts: one prompt, or a batch of them (a list of strings or of token-id lists).</summary>
-    public static IReadOnlyList<IReadOnlyList<int>> ReadPrompts(JsonNode? prompt, ServedModel model) => prompt switch
+    public static IReadOnlyList<IReadOnlyList<int>> ReadPrompts(JsonNode? prompt, ServedModel model, bool addSpecialTokens = true) => prompt switch
     {
         JsonArray { Count: > 0 } batch when batch.All(item => item is JsonArray || (item is JsonValue value && value.GetValueKind() == JsonValueKind.String)) =>
             batch.Select((item, index) => item is JsonArray { Count: 0 }
                 ? throw ApiException.BadRequest($"prompt[{index}] is an empty list; each prompt needs at least one token.", "prompt")
-                : Prompt(item, model)).ToList(),
-        _ => [Prompt(prompt, model)],
+                : Prompt(item, model, addSpecialTokens)).ToList(),
+        _ => [Prompt(prompt, model, addSpecialTokens)],
     };
 
-    /// <summary>The prompt's token ids.</summary>
-    public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model)
+    /// <summary>The prompt's token ids; a string gets the tokenizer's BOS unless <paramref name="addSpecialTokens"/> is false.</summary>
+    public static IReadOnlyList<int> Prompt(JsonNode? prompt, ServedModel model, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         switch (prompt)
         {
             case JsonValue text when text.GetValueKind() == JsonValueKind.String:
                 var ids = new List<int>();
-                if (model.TokenizerConfig.AddBosToken && model.TokenizerConfig.BosToken is { } bos)
+                if (addSpecialTokens && model.TokenizerConfig.AddBosToken && model.TokenizerConfig.BosToken is { } bos)
                 {
                     ids.AddRange(model.Tokenizer.Encode(bos));
                 }

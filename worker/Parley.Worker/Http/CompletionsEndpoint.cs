@@ -20,18 +20,20 @@ public static class CompletionsEndpoint
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var (prompts, echo, settings) = CompletionRequest.Read(body, model);
         RequestContext.LogUnknownFields(body, logger);
-        var id = $"cmpl-{Guid.NewGuid():N}";
+        var (id, engineBase) = ResponseIds.For(context.Request, "cmpl");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var run = new GenerationRun(model, options, metrics);
         var count = prompts.Count * settings.N;
         var choices = Enumerable.Range(0, count).Select(index =>
         {
-            var engineId = ChatCompletionsEndpoint.ChoiceId(id, index, count);
+            var engineId = ChatCompletionsEndpoint.ChoiceId(engineBase, index, count);
             return new ChoiceRun(engineId, () => run.RunAsync(engineId, prompts[index / settings.N], settings.ForChoice(index % settings.N), context.RequestAborted));
         }).ToList();
         var chunks = ChoiceRuns.Run(choices, afterFirstToken: prompts.Count == 1, model.Engine.Abort, context.RequestAborted);
         var prefixes = prompts.Select(prompt => echo ? Engine.Text.IncrementalDetokenizer.DecodeAll(model.Tokenizer.Decoder, prompt.ToArray(), settings.SkipSpecialTokens) : "").ToList();
-        var answer = new Answer(model, settings, id, created, prompts.Sum(prompt => prompt.Count), Enumerable.Range(0, count).Select(index => prefixes[index / settings.N]).ToList());
+        var answer = new Answer(model, settings, id, created, prompts.Sum(prompt => prompt.Count),
+            Enumerable.Range(0, count).Select(index => prefixes[index / settings.N]).ToList(),
+            Enumerable.Range(0, count).Select(index => prompts[index / settings.N]).ToList());
         if (settings.Stream)
         {
             await StreamAsync(context, answer, chunks).ConfigureAwait(false);
@@ -44,24 +46,40 @@ public static class CompletionsEndpoint
         }
     }
 
-    // Prefixes: each choice's echoed prompt text ("" without echo).
-    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, int PromptTokens, IReadOnlyList<string> Prefixes);
+    // Prefixes: each choice's echoed prompt text ("" without echo); Prompts: each choice's prompt ids.
+    private sealed record Answer(ServedModel Model, GenerationSettings Settings, string Id, long Created, int PromptTokens, IReadOnlyList<string> Prefixes,
+        IReadOnlyList<IReadOnlyList<int>> Prompts);
 
     private static async Task StreamAsync(HttpContext context, Answer answer, IAsyncEnumerable<(int Index, GenerationChunk Chunk)> chunks)
     {
         var cancel = context.RequestAborted;
         Sse.Start(context.Response);
         var completionTokens = new int[answer.Prefixes.Count];
-        var offsets = answer.Prefixes.Select(prefix => prefix.Length).ToArray();
+        var offsets = answer.Prefixes.Select(ResponseJson.CodePoints).ToArray();
         var started = new bool[answer.Prefixes.Count];
+        var first = Enumerable.Repeat(true, answer.Prefixes.Count).ToArray();
         await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
             completionTokens[index] = chunk.CompletionTokens;
             var text = (started[index] ? "" : answer.Prefixes[index]) + chunk.Reasoning + chunk.Content;
             started[index] = true;
-            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, chunk.Tokens, offsets[index]) : null;
-            offsets[index] += chunk.Reasoning.Length + chunk.Content.Length;
-            await Sse.WriteAsync(context.Response, Envelope(answer, Choice(index, text, logprobs, chunk)), cancel).ConfigureAwait(false);
+            var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, chunk.Tokens, offsets[index], answer.Settings.TokensAsIds) : null;
+            offsets[index] += ResponseJson.CodePoints(chunk.Reasoning + chunk.Content);
+            var choice = Choice(index, text, logprobs, chunk);
+            if (answer.Settings.ReturnTokenIds)
+            {
+                choice["prompt_token_ids"] = first[index] ? ResponseJson.Ids(answer.Prompts[index]) : null;
+                choice["token_ids"] = ResponseJson.Ids(chunk.Tokens.Select(token => token.Id));
+            }
+
+            first[index] = false;
+            var body = Envelope(answer, choice);
+            if (answer.Settings.ContinuousUsage)
+            {
+                body["usage"] = ResponseJson.Usage(answer.PromptTokens, completionTokens.Sum());
+            }
+
+            await Sse.WriteAsync(context.Response, body, cancel).ConfigureAwait(false);
         }
 
         if (answer.Settings.IncludeUsage)
@@ -86,8 +104,20 @@ public static class CompletionsEndpoint
             last[index] = chunk;
         }
 
-        var body = Envelope(answer, Enumerable.Range(0, texts.Length).Select(index => Choice(index, texts[index].ToString(),
-            answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, tokens[index], answer.Prefixes[index].Length) : null, last[index])).ToArray());
+        var body = Envelope(answer, Enumerable.Range(0, texts.Length).Select(index =>
+        {
+            var logprobs = answer.Settings.ReturnLogprobs
+                ? ResponseJson.CompletionLogprobs(answer.Model, tokens[index], ResponseJson.CodePoints(answer.Prefixes[index]), answer.Settings.TokensAsIds)
+                : null;
+            var choice = Choice(index, texts[index].ToString(), logprobs, last[index]);
+            if (answer.Settings.ReturnTokenIds)
+            {
+                choice["prompt_token_ids"] = ResponseJson.Ids(answer.Prompts[index]);
+                choice["token_ids"] = ResponseJson.Ids(tokens[index].Select(token => token.Id));
+            }
+
+            return choice;
+        }).ToArray());
         body["usage"] = ResponseJson.Usage(answer.PromptTokens, last.Sum(chunk => chunk?.CompletionTokens ?? 0));
         return body.ToJsonString();
     }

@@ -64,9 +64,12 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 generated++;
                 RecordLatency(clock.Elapsed, ref lastTokenAt, generated);
                 pending.Add(new GeneratedToken(token.TokenId, token.Logprob, token.TopLogprobs));
-                var delta = text.Append(token.TokenId);
-                reasoning += delta.Reasoning;
-                content += Answer(toolParser, delta.Content, calls);
+                // A stop token (EOS or a stop_token_ids entry) ends the text without adding its own, as in vLLM.
+                var delta = token.FinishReason == FinishReason.Stop && !settings.IncludeStopStringInOutput && IsStopToken(token.TokenId, settings)
+                    ? new OutputDelta("", "", null)
+                    : text.Append(token.TokenId);
+                reasoning += delta.Reasoning ?? "";
+                content += Answer(toolParser, delta.Content ?? "", calls);
                 string? finish = null;
                 object? stopReason = null;
                 if (delta.IsStopped)
@@ -119,6 +122,9 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
             }
         }
     }
+
+    private bool IsStopToken(int id, GenerationSettings settings) =>
+        settings.Sampling.StopTokenIds.Contains(id) || model.Generation.EosTokenIds.Contains(id);
 
     // The answer text a delta adds once tool calls are split out of it (into calls).
     private static string Answer(IToolCallParser? parser, string text, List<ToolCallDelta> calls) =>

@@ -19,6 +19,15 @@ public sealed record GenerationSettings
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
 
+    /// <summary>stream_options.continuous_usage_stats: usage on every streamed chunk.</summary>
+    public bool ContinuousUsage { get; init; }
+
+    /// <summary>return_token_ids: the prompt's and each choice's token ids in the answer.</summary>
+    public bool ReturnTokenIds { get; init; }
+
+    /// <summary>return_tokens_as_token_ids: logprobs name tokens as <c>token_id:N</c>, not text.</summary>
+    public bool TokensAsIds { get; init; }
+
     /// <summary>The most choices one request may ask for.</summary>
     public const int MaxChoices = 128;
 
@@ -49,7 +58,8 @@ public sealed record GenerationSettings
         }
 
         var defaults = model.Generation;
-        var maxTokens = (chat ? request.Int("max_completion_tokens") : null) ?? request.Int("max_tokens");
+        // generation_config.json's max_new_tokens caps what a request may ask, as in vLLM.
+        var maxTokens = Cap((chat ? request.Int("max_completion_tokens") : null) ?? request.Int("max_tokens"), defaults.MaxNewTokens);
         var sampling = new SamplingParameters
         {
             Temperature = (float)(request.Number("temperature") ?? defaults.Temperature ?? 1.0),
@@ -73,6 +83,19 @@ public sealed record GenerationSettings
             throw ApiException.BadRequest(error, error.Split(' ')[0]);
         }
 
+        var stream = request.Bool("stream") ?? false;
+        if (!stream && request.Node("stream_options") is not null)
+        {
+            throw ApiException.BadRequest("stream_options can only be given when stream is true.", "stream_options");
+        }
+
+        if (request.Node("prompt_logprobs") is { } promptLogprobs && promptLogprobs.GetValueKind() != System.Text.Json.JsonValueKind.Null)
+        {
+            throw ApiException.BadRequest(stream
+                ? "prompt_logprobs cannot be used with stream: true (the prompt's logprobs come with the whole answer)."
+                : "prompt_logprobs is not supported by this worker yet; use echo with logprobs on /v1/completions for the sampled tokens.", "prompt_logprobs");
+        }
+
         if (StructuredOutputRequest.Read(request) is var (constraint, field))
         {
             sampling = sampling with { Constraint = StructuredOutputRequest.Compile(model, constraint, field) };
@@ -85,10 +108,20 @@ public sealed record GenerationSettings
             Stop = request.Strings("stop") ?? [],
             IncludeStopStringInOutput = request.Bool("include_stop_str_in_output") ?? false,
             SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
-            Stream = request.Bool("stream") ?? false,
+            Stream = stream,
             IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
+            ContinuousUsage = request.Bool("stream_options", "continuous_usage_stats") ?? false,
+            ReturnTokenIds = request.Bool("return_token_ids") ?? false,
+            TokensAsIds = request.Bool("return_tokens_as_token_ids") ?? false,
         };
     }
+
+    private static int? Cap(int? requested, int? cap) => (requested, cap) switch
+    {
+        (null, _) => cap,
+        (_, null) => requested,
+        _ => Math.Min(requested.Value, cap.Value),
+    };
 
     // OpenAI's shape: {"token id as a string": bias}. A key that is not a whole number is the client's mistake, not a
     // token to skip; ranges and the vocabulary are checked with the other settings.

@@ -28,6 +28,11 @@ public static class RequestContext
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(model);
+        if (request.ContentType is { Length: > 0 } type && !IsJson(type))
+        {
+            throw ApiException.BadRequest($"Content-Type must be application/json, got '{RequestReader.Truncated(type)}'.");
+        }
+
         string json;
         using (var body = new StreamReader(request.Body, StrictUtf8))
         {
@@ -48,6 +53,13 @@ public static class RequestContext
         }
 
         return reader;
+    }
+
+    // A request without a Content-Type is read as JSON (curl users forget the header); a declared other type is refused.
+    private static bool IsJson(string contentType)
+    {
+        var media = contentType.Split(';')[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Logs the fields no handler read; vLLM accepts them too, because real clients send extras.</summary>

@@ -16,21 +16,26 @@ public static class ResponseJson
         ["total_tokens"] = promptTokens + completionTokens,
     };
 
-    public static JsonObject ChatLogprobs(ServedModel model, IEnumerable<GeneratedToken> tokens)
+    /// <summary>Chat logprobs: each token with its k most likely alternatives; with <paramref name="asIds"/>
+    /// (return_tokens_as_token_ids) tokens are named <c>token_id:N</c>.</summary>
+    public static JsonObject ChatLogprobs(ServedModel model, IEnumerable<GeneratedToken> tokens, bool asIds = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         return new JsonObject
         {
             ["content"] = new JsonArray(tokens.Select(token =>
             {
-                var entry = Entry(model, token.Id, token.Logprob);
-                entry["top_logprobs"] = new JsonArray(token.TopLogprobs.Select(top => (JsonNode)Entry(model, top.TokenId, top.Logprob)).ToArray());
+                var entry = Entry(model, token.Id, token.Logprob, asIds);
+                entry["top_logprobs"] = new JsonArray(token.TopLogprobs.Select(top => (JsonNode)Entry(model, top.TokenId, top.Logprob, asIds)).ToArray());
                 return (JsonNode)entry;
             }).ToArray()),
         };
     }
 
-    public static JsonObject CompletionLogprobs(ServedModel model, IReadOnlyList<GeneratedToken> tokens, int textOffset)
+    /// <summary>Legacy completion logprobs, as vLLM gives them: the sampled token always among top_logprobs (k or k + 1
+    /// entries, so logprobs 0 still names it), and text_offset counted in code points, as Python counts, from
+    /// <paramref name="textOffset"/> (the code points before the first token: an echoed prompt, earlier chunks).</summary>
+    public static JsonObject CompletionLogprobs(ServedModel model, IReadOnlyList<GeneratedToken> tokens, int textOffset, bool asIds = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -38,18 +43,36 @@ public static class ResponseJson
         foreach (var token in tokens)
         {
             offsets.Add(textOffset);
-            textOffset += Text(model, token.Id).Length;
+            textOffset += CodePoints(Text(model, token.Id));
         }
 
         return new JsonObject
         {
-            ["tokens"] = new JsonArray(tokens.Select(token => (JsonNode)Text(model, token.Id)).ToArray()),
+            ["tokens"] = new JsonArray(tokens.Select(token => (JsonNode)Name(model, token.Id, asIds)).ToArray()),
             ["token_logprobs"] = new JsonArray(tokens.Select(token => (JsonNode)token.Logprob).ToArray()),
             ["top_logprobs"] = new JsonArray(tokens.Select(token => (JsonNode)new JsonObject(
-                token.TopLogprobs.DistinctBy(top => Text(model, top.TokenId)).Select(top => KeyValuePair.Create(Text(model, top.TokenId), (JsonNode?)top.Logprob)))).ToArray()),
+                token.TopLogprobs.Prepend(new Engine.Sampling.TokenLogprob(token.Id, token.Logprob))
+                    .DistinctBy(top => Name(model, top.TokenId, asIds))
+                    .Select(top => KeyValuePair.Create(Name(model, top.TokenId, asIds), (JsonNode?)top.Logprob)))).ToArray()),
             ["text_offset"] = offsets,
         };
     }
+
+    /// <summary>A list of token ids.</summary>
+    public static JsonArray Ids(IEnumerable<int> ids) => new(ids.Select(id => (JsonNode)id).ToArray());
+
+    /// <summary>Code points in a string, as Python's len counts them (a surrogate pair is one).</summary>
+    public static int CodePoints(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+            count++;
+        return count;
+    }
+
+    private static string Name(ServedModel model, int id, bool asIds) =>
+        asIds ? $"token_id:{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Text(model, id);
 
     /// <summary>A token's text; a token that is part of a multi-byte character shows as U+FFFD, its bytes stay exact.</summary>
     public static string Text(ServedModel model, int id)
@@ -58,9 +81,9 @@ public static class ResponseJson
         return Encoding.UTF8.GetString(model.Tokenizer.Decoder.Bytes(id));
     }
 
-    private static JsonObject Entry(ServedModel model, int id, float logprob) => new()
+    private static JsonObject Entry(ServedModel model, int id, float logprob, bool asIds) => new()
     {
-        ["token"] = Text(model, id),
+        ["token"] = Name(model, id, asIds),
         ["logprob"] = logprob,
         ["bytes"] = new JsonArray(model.Tokenizer.Decoder.Bytes(id).ToArray().Select(b => (JsonNode)(int)b).ToArray()),
     };

@@ -1,5 +1,6 @@
 // POST /tokenize and /detokenize, vLLM's shapes: tokenize a prompt or chat messages (through the chat template) and
-// report the count against max_model_len; detokenize a list of ids.
+// report the count against max_model_len (add_special_tokens false leaves the BOS out; return_token_strs adds each
+// token's text); detokenize a list of ids.
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Parley.Engine.Text;
@@ -17,13 +18,19 @@ public static class TokenizeEndpoints
         var request = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var tokens = request.Has("messages")
             ? model.Tokenizer.Encode(ChatPrompt.Render(ChatPromptRequest.Read(request), model))
-            : CompletionRequest.Prompt(request.Node("prompt"), model);
-        return Results.Text(new JsonObject
+            : CompletionRequest.Prompt(request.Node("prompt"), model, request.Bool("add_special_tokens") ?? true);
+        var answer = new JsonObject
         {
             ["count"] = tokens.Count,
             ["max_model_len"] = model.MaxModelLen,
             ["tokens"] = new JsonArray(tokens.Select(id => (JsonNode)id).ToArray()),
-        }.ToJsonString(), "application/json");
+        };
+        if (request.Bool("return_token_strs") == true)
+        {
+            answer["token_strs"] = new JsonArray(tokens.Select(id => (JsonNode)ResponseJson.Text(model, id)).ToArray());
+        }
+
+        return Results.Text(answer.ToJsonString(), "application/json");
     }
 
     public static async Task<IResult> DetokenizeAsync(HttpContext context, ModelHost host)
