@@ -254,10 +254,10 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case JsonStep.Inside:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 break;
             case JsonStep.Completed:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 StartTail();
                 break;
             case JsonStep.EndedBefore:

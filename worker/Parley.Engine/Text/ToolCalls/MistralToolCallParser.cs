@@ -190,10 +190,10 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case JsonStep.Inside:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 break;
             case JsonStep.Completed:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 CloseCall();
                 _state = State.AfterCall;
                 break;
