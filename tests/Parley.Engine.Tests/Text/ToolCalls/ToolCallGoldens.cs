@@ -88,6 +88,11 @@ public static class ToolCallGoldens
         yield return new(F, "name[ARGS] form, one call", """[TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}""", "", Calls(("get_weather", Paris)));
         yield return new(F, "name[ARGS] form, two calls", """[TOOL_CALLS]a[ARGS]{"x": "}"}[TOOL_CALLS]b_2[ARGS]{"city": "Tokyo", "days": 3}""", "",
             Calls(("a", """{"x": "}"}"""), ("b_2", Tokyo)));
+        yield return new(F, "name{} form, two calls", """[TOOL_CALLS]add{"a": 3.5, "b": 4}[TOOL_CALLS]multiply{"a": 3, "b": 6}""", "",
+            Calls(("add", """{"a": 3.5, "b": 4}"""), ("multiply", """{"a": 3, "b": 6}""")));
+        yield return new(F, "a name without arguments at the end", "[TOOL_CALLS]toolname_no_args", "", Calls(("toolname_no_args", "{}")));
+        yield return new(F, "v0.3 list with spaces, then text", """[TOOL_CALLS]  [ {"name":"add" , "arguments" : {"a": 3, "b": 4} } ]""" + "\nextra trailing data",
+            "extra trailing data", Calls(("add", """{"a": 3, "b": 4}""")));
         yield return new(F, "text before a call", "Checking the weather.\n[TOOL_CALLS]get_weather[ARGS]" + Paris, "Checking the weather.\n", Calls(("get_weather", Paris)));
         yield return new(F, "tricky arguments", "[TOOL_CALLS]search[ARGS]" + TrickyArguments, "", Calls(("search", TrickyArguments)));
         yield return new(F, "a name with a space", "[TOOL_CALLS]bad name[ARGS]{}", "[TOOL_CALLS]bad name[ARGS]{}", [])

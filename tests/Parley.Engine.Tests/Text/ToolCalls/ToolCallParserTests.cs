@@ -142,7 +142,8 @@ public partial class ToolCallParserTests
     {
         var format = ToolCallFormat.ByName(golden.Format);
         var parser = format.CreateParser();
-        var parses = pieces.Select(parser.Append).Append(parser.Finish()).ToList();
+        var parses = pieces.Select(parser.Append).ToList();
+        parses.Add(parser.Finish());
         var merged = ToolParses.Merge(parses);
         var (content, calls) = golden.Streamed ?? (golden.Content, golden.Calls);
 
@@ -196,8 +197,9 @@ public partial class ToolCallParserTests
     private static List<string> StreamedIds(ToolCallGolden golden)
     {
         var parser = ToolCallFormat.ByName(golden.Format).CreateParser();
-        var deltas = golden.Text.Select(c => parser.Append(c.ToString(CultureInfo.InvariantCulture))).Append(parser.Finish()).SelectMany(p => p.Calls);
-        return deltas.Where(d => d.Id is not null).Select(d => d.Id!).ToList();
+        var parses = golden.Text.Select(c => parser.Append(c.ToString(CultureInfo.InvariantCulture))).ToList();
+        parses.Add(parser.Finish());
+        return parses.SelectMany(p => p.Calls).Where(d => d.Id is not null).Select(d => d.Id!).ToList();
     }
 
     private static int FirstArgumentsAt(ToolCallGolden golden) => golden.Text.IndexOf(golden.Calls[0].Arguments, StringComparison.Ordinal);
