@@ -137,7 +137,9 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 return;
             }
 
-            _state = State.Content; // The block stops without its closing marker: read on as content.
+            // The block stops without its closing marker: read on as content, from the letters taken for a marker.
+            _state = State.Content;
+            ReadAll(_literal.AsSpan(0, _literalMatchedCount));
             Read(c);
             return;
         }
@@ -325,6 +327,14 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         if (++_literalMatchedCount == _literal.Length)
         {
             matched();
+        }
+    }
+
+    private void ReadAll(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            Read(c);
         }
     }
 
