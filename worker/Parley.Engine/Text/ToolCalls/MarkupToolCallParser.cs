@@ -68,6 +68,10 @@ internal abstract class MarkupToolCallParser : IToolCallParser
     /// <summary>A new id for a call, in the form this family's clients accept.</summary>
     protected virtual string NewCallId() => ToolCallIds.OpenAi();
 
+    /// <summary>Function names in OpenAI's API: letters, digits, underscores, dashes (and dots, which some tools use).</summary>
+    /// <remarks>Families whose names are not inside JSON end a name at the first other character.</remarks>
+    protected static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
     /// <summary>Content accumulates here; families append released text directly.</summary>
     protected StringBuilder Content => _content;
 

@@ -271,7 +271,4 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
 
         return true;
     }
-
-    // Function names in OpenAI's API: letters, digits, underscores, dashes (and dots, which some tools use).
-    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 }
