@@ -54,7 +54,8 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case State.AfterMarker when c == '[':
-                Hold(_held.Append(c).ToString(), State.ListElement);
+                _held.Append(c);
+                _state = State.ListElement;
                 break;
             case State.AfterMarker:
                 _name.Clear();
