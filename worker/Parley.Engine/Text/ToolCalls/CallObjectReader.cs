@@ -174,7 +174,15 @@ internal sealed class CallObjectReader(IReadOnlyList<string> argumentKeys)
             return false; // The name must be a string.
         }
 
-        Name = JsonDocument.Parse(literal).RootElement.GetString();
+        try
+        {
+            Name = JsonDocument.Parse(literal).RootElement.GetString();
+        }
+        catch (ArgumentException)
+        {
+            return false; // Half a surrogate pair: not text, so not a name.
+        }
+
         return !string.IsNullOrWhiteSpace(Name);
     }
 
