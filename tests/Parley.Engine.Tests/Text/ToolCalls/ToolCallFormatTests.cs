@@ -103,6 +103,7 @@ public class ToolCallFormatTests
 
     [Theory]
     [InlineData("{%- if tools %}{{ tools | tojson }}{% endif %}", true)]
+    [InlineData("{%- if not tools is defined %}{%- set tools = none %}{%- endif %}", true)]
     [InlineData("{%- for tool in tools %}{{ tool.name }}{% endfor %}", true)]
     [InlineData("{{ 'You may call tools.' }} tools are described below", false)]
     [InlineData("{% for call in message.tool_calls %}{{ call.function.name }}{% endfor %}", false)]

@@ -48,6 +48,8 @@ public static class ToolCallGoldens
         yield return new(F, "tricky arguments", Call("search", TrickyArguments), "", Calls(("search", TrickyArguments)));
         yield return new(F, "name after arguments", "<tool_call>{\"arguments\": {\"x\": 1}, \"id\": 7, \"name\": \"f\"}</tool_call>", "", Calls(("f", """{"x": 1}""")));
         yield return new(F, "no arguments", "<tool_call>{\"name\": \"now\"}</tool_call>", "", Calls(("now", "{}")));
+        yield return new(F, "calls without closing tags", "<tool_call>{\"name\": \"a\", \"arguments\": {}}<tool_call>{\"name\": \"b\", \"arguments\": {}}</tool_call>", "",
+            Calls(("a", "{}"), ("b", "{}")));
         yield return new(F, "last call unclosed", "<tool_call>{\"name\": \"f\", \"arguments\": {\"a\": [1, 2.5]}}", "", Calls(("f", """{"a": [1, 2.5]}""")));
         yield return new(F, "not json after the tag", "<tool_call>\nnot json\n</tool_call> ok", "<tool_call>\nnot json\n</tool_call> ok", [])
         {
@@ -88,6 +90,11 @@ public static class ToolCallGoldens
         yield return new(F, "name[ARGS] form, one call", """[TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}""", "", Calls(("get_weather", Paris)));
         yield return new(F, "name[ARGS] form, two calls", """[TOOL_CALLS]a[ARGS]{"x": "}"}[TOOL_CALLS]b_2[ARGS]{"city": "Tokyo", "days": 3}""", "",
             Calls(("a", """{"x": "}"}"""), ("b_2", Tokyo)));
+        yield return new(F, "name{} form, two calls", """[TOOL_CALLS]add{"a": 3.5, "b": 4}[TOOL_CALLS]multiply{"a": 3, "b": 6}""", "",
+            Calls(("add", """{"a": 3.5, "b": 4}"""), ("multiply", """{"a": 3, "b": 6}""")));
+        yield return new(F, "a name without arguments at the end", "[TOOL_CALLS]toolname_no_args", "", Calls(("toolname_no_args", "{}")));
+        yield return new(F, "v0.3 list with spaces, then text", """[TOOL_CALLS]  [ {"name":"add" , "arguments" : {"a": 3, "b": 4} } ]""" + "\nextra trailing data",
+            "extra trailing data", Calls(("add", """{"a": 3, "b": 4}""")));
         yield return new(F, "text before a call", "Checking the weather.\n[TOOL_CALLS]get_weather[ARGS]" + Paris, "Checking the weather.\n", Calls(("get_weather", Paris)));
         yield return new(F, "tricky arguments", "[TOOL_CALLS]search[ARGS]" + TrickyArguments, "", Calls(("search", TrickyArguments)));
         yield return new(F, "a name with a space", "[TOOL_CALLS]bad name[ARGS]{}", "[TOOL_CALLS]bad name[ARGS]{}", [])
@@ -108,6 +115,11 @@ public static class ToolCallGoldens
         yield return new(F, "text before and after", "Let me look.\n" + Block(Call("a", "{}")) + "\nDone.", "Let me look.\nDone.", Calls(("a", "{}")));
         yield return new(F, "tricky arguments", Block(Call("search", TrickyArguments)), "", Calls(("search", TrickyArguments)));
         yield return new(F, "block without its end marker", "<｜tool▁calls▁begin｜>" + Call("a", Paris), "", Calls(("a", Paris)));
+        yield return new(F, "two blocks, the first unclosed", "<｜tool▁calls▁begin｜>" + Call("a", Paris) + Block(Call("b", Tokyo)), "",
+            Calls(("a", Paris), ("b", Tokyo)));
+        yield return new(F, "arguments without the closing fence",
+            "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>a\n```json\n{\"x\": 1}\n<｜tool▁call▁end｜><｜tool▁calls▁end｜>", "",
+            Calls(("a", """{"x": 1}""")));
         yield return new(F, "bad json in the fence", Block(Call("get_weather", "{\"city\": Paris}"), Call("b", "{}")),
             Block(Call("get_weather", "{\"city\": Paris}"), Call("b", "{}")), [])
         {

@@ -57,6 +57,42 @@ public partial class ToolCallParserTests
         parser.Finish().Should().Be(ToolParse.Empty);
     }
 
+    public static TheoryData<ToolCallGolden> StreamableGoldens => new(ToolCallGoldens.All.Where(g =>
+        !g.IsMalformed && g.Calls.Length > 0 && g.Calls[0].Arguments.Length > 2 && FirstArgumentsAt(g) > g.Text.IndexOf(g.Calls[0].Name, StringComparison.Ordinal)));
+
+    [Theory]
+    [MemberData(nameof(StreamableGoldens))]
+    public void Append_HalfTheFirstArguments_AreSentAtOnceWithTheName(ToolCallGolden golden)
+    {
+        var arguments = golden.Calls[0].Arguments;
+        var half = FirstArgumentsAt(golden) + (arguments.Length / 2);
+        if (char.IsLowSurrogate(golden.Text[half]))
+        {
+            half++;
+        }
+
+        var sent = arguments[..(half - FirstArgumentsAt(golden))];
+
+        var parse = ToolCallFormat.ByName(golden.Format).CreateParser().Append(golden.Text[..half]);
+
+        parse.Calls.Should().ContainSingle().Which.Should().Match<ToolCallDelta>(d =>
+            d.Index == 0 && d.Name == golden.Calls[0].Name && d.Arguments == sent);
+    }
+
+    [Fact]
+    public void ParseWhole_LongArguments_AreReadInOnePass()
+    {
+        // 400,000 characters: one pass takes milliseconds; rebuilding the arguments string per character would copy
+        // ~80 billion characters and take minutes.
+        var arguments = $$"""{"text": "{{new string('x', 400_000)}}"}""";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var parse = ToolCallFormat.Mistral.ParseWhole("[TOOL_CALLS]write[ARGS]" + arguments);
+
+        parse.Calls.Should().ContainSingle().Which.Arguments.Should().Be(arguments);
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public void Append_TextThatMayBeginAMarker_IsHeldUntilItCannot()
     {
@@ -106,7 +142,8 @@ public partial class ToolCallParserTests
     {
         var format = ToolCallFormat.ByName(golden.Format);
         var parser = format.CreateParser();
-        var parses = pieces.Select(parser.Append).Append(parser.Finish()).ToList();
+        var parses = pieces.Select(parser.Append).ToList();
+        parses.Add(parser.Finish());
         var merged = ToolParses.Merge(parses);
         var (content, calls) = golden.Streamed ?? (golden.Content, golden.Calls);
 
@@ -127,6 +164,7 @@ public partial class ToolCallParserTests
         {
             var isFirst = opened.Add(delta.Index);
             (delta.Id is not null && delta.Name is not null).Should().Be(isFirst, $"only a call's first delta names it ({because})");
+            (isFirst || delta.Arguments.Length > 0).Should().BeTrue($"a later delta carries arguments ({because})");
             if (isFirst)
             {
                 delta.Index.Should().Be(opened.Count - 1, $"calls are numbered in order ({because})");
@@ -159,9 +197,12 @@ public partial class ToolCallParserTests
     private static List<string> StreamedIds(ToolCallGolden golden)
     {
         var parser = ToolCallFormat.ByName(golden.Format).CreateParser();
-        var deltas = golden.Text.Select(c => parser.Append(c.ToString(CultureInfo.InvariantCulture))).Append(parser.Finish()).SelectMany(p => p.Calls);
-        return deltas.Where(d => d.Id is not null).Select(d => d.Id!).ToList();
+        var parses = golden.Text.Select(c => parser.Append(c.ToString(CultureInfo.InvariantCulture))).ToList();
+        parses.Add(parser.Finish());
+        return parses.SelectMany(p => p.Calls).Where(d => d.Id is not null).Select(d => d.Id!).ToList();
     }
+
+    private static int FirstArgumentsAt(ToolCallGolden golden) => golden.Text.IndexOf(golden.Calls[0].Arguments, StringComparison.Ordinal);
 
     private static GoldenCall[] Simplify(ToolParse parse) => parse.Calls.Select(c => new GoldenCall(c.Name!, c.Arguments)).ToArray();
 

@@ -53,12 +53,13 @@ internal sealed class CallObjectReader(IReadOnlyList<string> argumentKeys)
     /// <summary>The name is known and the arguments have begun or the object is complete: the call can be announced.</summary>
     public bool IsReadyToOpen => Name is not null && (HasArguments || _part == Part.Done);
 
-    /// <summary>Arguments text read since the last call (all of it while the name is still unknown).</summary>
-    public string TakeArguments()
+    public bool HasPendingArguments => _pendingArguments.Length > 0;
+
+    /// <summary>Moves the arguments text read since the last call (all of it while the name is still unknown).</summary>
+    public void TakeArguments(StringBuilder destination)
     {
-        var piece = _pendingArguments.ToString();
+        destination.Append(_pendingArguments);
         _pendingArguments.Clear();
-        return piece;
     }
 
     public CallObjectStep Feed(char c)
@@ -173,7 +174,15 @@ internal sealed class CallObjectReader(IReadOnlyList<string> argumentKeys)
             return false; // The name must be a string.
         }
 
-        Name = JsonDocument.Parse(literal).RootElement.GetString();
+        try
+        {
+            Name = JsonDocument.Parse(literal).RootElement.GetString();
+        }
+        catch (ArgumentException)
+        {
+            return false; // Half a surrogate pair: not text, so not a name.
+        }
+
         return !string.IsNullOrWhiteSpace(Name);
     }
 

@@ -73,13 +73,13 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 ReadField(c);
                 break;
             case State.OpeningFence:
-                ReadLiteral(c, OnOpeningFence, () => RejectAndReread(c));
+                ReadOpeningFence(c);
                 break;
             case State.Arguments:
                 ReadArguments(c);
                 break;
             case State.CallTail:
-                ReadLiteral(c, OnTailLiteral, () => DropToCallEnd(c));
+                ReadCallTail(c);
                 break;
             case State.DropToCallEnd:
                 if (_callEnd.Feed(c, _dropped.Clear()) is not null)
@@ -137,7 +137,9 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 return;
             }
 
-            _state = State.Content; // The block stops without its closing marker: read on as content.
+            // The block stops without its closing marker: read on as content, from the letters taken for a marker.
+            _state = State.Content;
+            ReadAll(_literal.AsSpan(0, _literalMatchedCount));
             Read(c);
             return;
         }
@@ -230,7 +232,18 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         _state = State.OpeningFence;
     }
 
-    private void OnOpeningFence() => StartArguments();
+    private void ReadOpeningFence(char c)
+    {
+        var matched = ReadLiteral(c);
+        if (matched is false)
+        {
+            RejectAndReread(c);
+        }
+        else if (matched is true)
+        {
+            StartArguments();
+        }
+    }
 
     private void StartArguments()
     {
@@ -254,10 +267,10 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case JsonStep.Inside:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 break;
             case JsonStep.Completed:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 StartTail();
                 break;
             case JsonStep.EndedBefore:
@@ -294,37 +307,48 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         _state = State.CallTail;
     }
 
-    private void OnTailLiteral()
+    // After the arguments: V3's closing fence, then <｜tool▁call▁end｜>. Anything else is skipped up to the call's end.
+    private void ReadCallTail(char c)
     {
-        if (_tail.Count > 0)
+        var matched = ReadLiteral(c);
+        if (matched is false)
+        {
+            DropToCallEnd(c);
+        }
+        else if (matched is true && _tail.Count > 0)
         {
             NextTailLiteral();
         }
-        else
+        else if (matched is true)
         {
             StartBlockMarker();
         }
     }
 
-    // Whitespace may come before a literal; then it must match letter by letter.
-    private void ReadLiteral(char c, Action matched, Action failed)
+    // Whitespace may come before a literal; then it must match letter by letter. True when it is complete, false when
+    // the character does not match, null while it goes on.
+    private bool? ReadLiteral(char c)
     {
         if (_literalMatchedCount == 0 && JsonValueScanner.IsWhitespace(c))
         {
             _held.Append(c);
-            return;
+            return null;
         }
 
         if (c != _literal[_literalMatchedCount])
         {
-            failed();
-            return;
+            return false;
         }
 
         _held.Append(c);
-        if (++_literalMatchedCount == _literal.Length)
+        return ++_literalMatchedCount == _literal.Length ? true : null;
+    }
+
+    private void ReadAll(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
         {
-            matched();
+            Read(c);
         }
     }
 
@@ -352,6 +376,4 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         _isCallBegun = false;
         MarkMalformed();
     }
-
-    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 }

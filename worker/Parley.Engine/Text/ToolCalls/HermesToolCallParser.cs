@@ -96,9 +96,16 @@ internal sealed class HermesToolCallParser : MarkupToolCallParser
             return;
         }
 
-        // No closing tag after a complete call: what follows is read as content (a half-matched tag is dropped).
+        // No closing tag after a complete call: what follows is content, from the letters taken for the tag (which
+        // may begin the next call's "<tool_call>").
+        var taken = EndTag[.._endTagMatchedCount];
         _endTagMatchedCount = 0;
         _state = State.Content;
+        foreach (var letter in taken)
+        {
+            Read(letter);
+        }
+
         Read(c);
     }
 }

@@ -30,8 +30,9 @@ internal abstract class MarkupToolCallParser : IToolCallParser
 {
     private readonly StringBuilder _content = new();
     private readonly List<ToolCallDelta> _deltas = [];
-    private int _callCount;
+    private readonly StringBuilder _arguments = new(); // Arguments of _deltas[^1], which belongs to the open call.
     private readonly StringBuilder _heldCallText = new();
+    private int _callCount;
     private CallObjectReader? _callObject;
     private int _openCall = -1;
 
@@ -67,31 +68,44 @@ internal abstract class MarkupToolCallParser : IToolCallParser
     /// <summary>A new id for a call, in the form this family's clients accept.</summary>
     protected virtual string NewCallId() => ToolCallIds.OpenAi();
 
+    /// <summary>Function names in OpenAI's API: letters, digits, underscores, dashes (and dots, which some tools use).</summary>
+    /// <remarks>Families whose names are not inside JSON end a name at the first other character.</remarks>
+    protected static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
     /// <summary>Content accumulates here; families append released text directly.</summary>
     protected StringBuilder Content => _content;
 
     protected void OpenCall(string name)
     {
+        SealLastDelta();
         _openCall = _callCount++;
         _deltas.Add(new ToolCallDelta(_openCall, NewCallId(), name, ""));
     }
 
-    protected void AppendArguments(string piece)
+    protected void AppendArguments(char c) => ArgumentsOfOpenCall().Append(c);
+
+    protected void AppendArguments(string piece) => ArgumentsOfOpenCall().Append(piece);
+
+    // Pieces of one call within one Append become one delta; its text is built once, when the delta is sealed.
+    private StringBuilder ArgumentsOfOpenCall()
     {
-        if (piece.Length == 0)
+        if (_deltas.Count == 0 || _deltas[^1].Index != _openCall)
         {
-            return;
+            SealLastDelta();
+            _deltas.Add(new ToolCallDelta(_openCall, null, null, ""));
         }
 
-        var last = _deltas.Count > 0 ? _deltas[^1] : null;
-        if (last is not null && last.Index == _openCall)
+        return _arguments;
+    }
+
+    private void SealLastDelta()
+    {
+        if (_deltas.Count > 0 && _arguments.Length > 0)
         {
-            _deltas[^1] = last with { Arguments = last.Arguments + piece };
+            _deltas[^1] = _deltas[^1] with { Arguments = _arguments.ToString() };
         }
-        else
-        {
-            _deltas.Add(new ToolCallDelta(_openCall, null, null, piece));
-        }
+
+        _arguments.Clear();
     }
 
     protected void CloseCall() => _openCall = -1;
@@ -134,7 +148,10 @@ internal abstract class MarkupToolCallParser : IToolCallParser
 
         if (IsCallOpen)
         {
-            AppendArguments(reader.TakeArguments());
+            if (reader.HasPendingArguments)
+            {
+                reader.TakeArguments(ArgumentsOfOpenCall());
+            }
         }
 
         if (step == CallObjectStep.Completed)
@@ -175,6 +192,7 @@ internal abstract class MarkupToolCallParser : IToolCallParser
 
     private ToolParse Drain()
     {
+        SealLastDelta();
         if (_content.Length == 0 && _deltas.Count == 0)
         {
             return ToolParse.Empty;

@@ -1,8 +1,10 @@
-// Mistral calls, in both forms its tokenizers have used (vLLM's mistral parser reads both):
+// Mistral calls, in the forms its tokenizers have used (vLLM's mistral parser reads them all):
 //   v0.3 (tokenizer v3):    [TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}}, {...}]
-//   tokenizer v11 and up:   [TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}[TOOL_CALLS]other[ARGS]{...}
+//   tokenizer v11:          [TOOL_CALLS]get_weather{"city": "Paris"}[TOOL_CALLS]other{...}
+//   later tokenizers:       [TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}[TOOL_CALLS]other[ARGS]{...}
 // [TOOL_CALLS] and [ARGS] are special tokens. Text before the first marker is content; whitespace after a call is
-// dropped. Ids are 9 letters and digits, the only form Mistral's chat templates accept back.
+// dropped. A name the answer ends on is a call without arguments ("{}"), as in vLLM. Ids are 9 letters and digits,
+// the only form Mistral's chat templates accept back.
 using System.Text;
 
 namespace Parley.Engine.Text.ToolCalls;
@@ -52,7 +54,8 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case State.AfterMarker when c == '[':
-                Hold(_held.Append(c).ToString(), State.ListElement);
+                _held.Append(c);
+                _state = State.ListElement;
                 break;
             case State.AfterMarker:
                 _name.Clear();
@@ -98,7 +101,12 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
     {
         Content.Append(_callsMarker.TakeHeld());
         EndCallObject();
-        if (_state is State.AfterMarker or State.Name or State.ListElement || (_state == State.Arguments && !IsCallOpen))
+        if (_state == State.Name && IsName(_name.Append(_argsMarker.TakeHeld())))
+        {
+            OpenCall(_name.ToString());
+            AppendArguments("{}");
+        }
+        else if (_state is State.AfterMarker or State.Name or State.ListElement || (_state == State.Arguments && !IsCallOpen))
         {
             Reject();
         }
@@ -152,11 +160,24 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
 
     private void ReadName(char c)
     {
+        if (c == '{')
+        {
+            // The v11 form: the arguments follow the name directly.
+            _name.Append(_argsMarker.TakeHeld());
+            if (IsName(_name))
+            {
+                _arguments = new JsonValueScanner();
+                _state = State.Arguments;
+                Read(c);
+                return;
+            }
+        }
+
         _held.Append(c);
         if (_argsMarker.Feed(c, _name) is not null)
         {
             _arguments = new JsonValueScanner();
-            _state = _name.ToString().Trim().Length > 0 ? State.Arguments : State.Name;
+            _state = _name.Length > 0 ? State.Arguments : State.Name;
             if (_state == State.Name)
             {
                 RejectAndReread(null);
@@ -181,7 +202,7 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
         var step = _arguments.Feed(c);
         if (!IsCallOpen && step is JsonStep.Inside or JsonStep.Completed)
         {
-            OpenCall(_name.ToString().Trim());
+            OpenCall(_name.ToString());
         }
 
         switch (step)
@@ -190,10 +211,10 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 _held.Append(c);
                 break;
             case JsonStep.Inside:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 break;
             case JsonStep.Completed:
-                AppendArguments(c.ToString());
+                AppendArguments(c);
                 CloseCall();
                 _state = State.AfterCall;
                 break;
@@ -231,6 +252,24 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
         MarkMalformed();
     }
 
-    // Function names in OpenAI's API: letters, digits, underscores, dashes (and dots, which some tools use).
-    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+    private static bool IsName(StringBuilder text)
+    {
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var chunk in text.GetChunks())
+        {
+            foreach (var c in chunk.Span)
+            {
+                if (!IsNameCharacter(c))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }
