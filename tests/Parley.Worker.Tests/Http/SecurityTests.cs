@@ -13,7 +13,7 @@ namespace Parley.Worker.Tests.Http;
 
 public class SecurityTests
 {
-    private static readonly string[] KeyGuarded = ["/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/parley/info", "/tokenize", "/detokenize"];
+    private static readonly string[] KeyGuarded = ["/v1/chat/completions", "/v1/completions", "/invocations", "/v1/models", "/v1/parley/info", "/tokenize", "/detokenize"];
 
     [Fact]
     public async Task EveryRoute_AnswersWithoutTheKeyOnlyWhenItIsNotGuarded()
