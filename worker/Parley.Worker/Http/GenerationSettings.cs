@@ -19,6 +19,9 @@ public sealed record GenerationSettings
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
 
+    /// <summary>Choices asked for (always 1: more are refused), kept for vLLM's request_params_n histogram.</summary>
+    public int N { get; init; } = 1;
+
     /// <summary>How the answer is read for tool calls; null when it is plain text.</summary>
     public Tools.ToolCallReading? ToolCalls { get; init; }
 
@@ -31,7 +34,8 @@ public sealed record GenerationSettings
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(model);
-        if (request.Int("n", 1, int.MaxValue) is > 1)
+        var n = request.Int("n", 1, int.MaxValue) ?? 1;
+        if (n > 1)
         {
             throw ApiException.BadRequest("n must be 1: Parley returns one choice per request.", "n");
         }
@@ -74,6 +78,7 @@ public sealed record GenerationSettings
             SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
             Stream = request.Bool("stream") ?? false,
             IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
+            N = n,
         };
     }
 
