@@ -4,6 +4,9 @@
 // dashboard reads them. Engine state (queue lengths, KV usage, prefix-cache counters) is read at scrape time; tokens per
 // engine step arrive through the engine's StepCompleted event (Watch), so the engine itself knows nothing of Prometheus;
 // a request's phases (queue, prefill, decode, inference) come from the timeline the engine stamps on its stream.
+// iteration_tokens_total counts the tokens each forward pass computed (prefill chunks plus decodes), what its help text
+// says; vLLM's own sum counts a prompt whole in the step that finishes its prefill, so the two differ under chunked
+// prefill and prefix-cache hits.
 // prometheus-net refuses ':' in names (Prometheus reserves it for recording rules), so the collectors are registered
 // as vllm_* and MetricsEndpoint writes them as vllm:* (VllmNames).
 using Parley.Engine.Core;
@@ -19,6 +22,7 @@ public sealed class WorkerMetrics
     private static readonly double[] InterTokenBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
     private static readonly double[] RequestBuckets = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
     private static readonly double[] ParamsNBuckets = [1, 2, 5, 10, 20];
+    // vLLM's: 1, then powers of two from 8 to 16384 (a step's tokens are bounded by max_num_batched_tokens).
     private static readonly double[] IterationTokenBuckets = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
     private static readonly string[] ModelLabel = ["model_name"];
 
