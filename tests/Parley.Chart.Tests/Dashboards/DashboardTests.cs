@@ -41,9 +41,43 @@ public class DashboardTests
             "vllm:time_to_first_token_seconds_bucket", "vllm:inter_token_latency_seconds_bucket", "vllm:e2e_request_latency_seconds_bucket",
             "vllm:prompt_tokens_total", "vllm:generation_tokens_total", "vllm:num_requests_running", "vllm:num_requests_waiting",
             "vllm:kv_cache_usage_perc", "vllm:prefix_cache_hits_total", "vllm:prefix_cache_queries_total",
+            "vllm:request_queue_time_seconds_bucket", "vllm:request_prefill_time_seconds_bucket", "vllm:request_decode_time_seconds_bucket",
             "parley_gpu_memory_used_bytes", "parley_worker_http_errors_total",
         ]);
         DashboardFile.Named("chat-serving.json").Variables().Select(v => v["name"]!.GetValue<string>()).Should().Contain(["namespace", "chat", "pod"]);
+    }
+
+    [Theory]
+    [InlineData("Queue time", "vllm:request_queue_time_seconds_bucket")]
+    [InlineData("Prefill and decode time", "vllm:request_prefill_time_seconds_bucket")]
+    [InlineData("Prefill and decode time", "vllm:request_decode_time_seconds_bucket")]
+    public void ChatServing_PhasePanels_ShowP50AndP95OfTheirHistogram(string title, string bucket)
+    {
+        var panel = DashboardFile.Named("chat-serving.json").Panels().Single(p => p["title"]!.GetValue<string>() == title);
+        var queries = panel["targets"]!.AsArray().Select(t => t!["expr"]!.GetValue<string>()).Where(e => e.Contains(bucket, StringComparison.Ordinal)).ToList();
+
+        queries.Select(q => q[..q.IndexOf(',', StringComparison.Ordinal)]).Should().BeEquivalentTo("histogram_quantile(0.5", "histogram_quantile(0.95");
+        queries.Should().OnlyContain(q => q.Contains("sum by (le,", StringComparison.Ordinal), "a quantile needs the buckets summed by le");
+        panel["fieldConfig"]!["defaults"]!["unit"]!.GetValue<string>().Should().Be("s");
+    }
+
+    [Theory]
+    [MemberData(nameof(DashboardFile.Names), MemberType = typeof(DashboardFile))]
+    public void Dashboard_PanelsDoNotOverlap(string name)
+    {
+        var boxes = DashboardFile.Named(name).Panels().Select(p => (Title: p["title"]!.GetValue<string>(), Grid: p["gridPos"]!))
+            .Select(p => (p.Title, X: p.Grid["x"]!.GetValue<int>(), Y: p.Grid["y"]!.GetValue<int>(), W: p.Grid["w"]!.GetValue<int>(), H: p.Grid["h"]!.GetValue<int>()))
+            .ToList();
+
+        boxes.Should().OnlyContain(b => b.X >= 0 && b.W > 0 && b.X + b.W <= 24, "Grafana's grid is 24 columns wide");
+        foreach (var (a, i) in boxes.Select((b, i) => (b, i)))
+        {
+            foreach (var b in boxes.Skip(i + 1))
+            {
+                var overlap = a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H;
+                overlap.Should().BeFalse($"'{a.Title}' and '{b.Title}' would cover each other");
+            }
+        }
     }
 
     [Fact]

@@ -55,6 +55,10 @@ public sealed class InferenceEngine : IDisposable
     /// the host decides whether the process can go on, e.g. not after the GPU ran out of memory.</summary>
     public event Action<Exception>? StepFailed;
 
+    /// <summary>Raised on the engine thread after each forward pass, for per-step metrics (vLLM's
+    /// iteration_tokens_total) without the engine knowing who counts; a handler must be quick and must not throw.</summary>
+    public event Action<EngineStep>? StepCompleted;
+
     /// <summary>Queues a request and returns its token stream at once.</summary>
     /// <param name="request">The request; its sampling parameters must be valid.</param>
     /// <param name="cancellationToken">Cancelling aborts the request and frees its KV blocks.</param>
@@ -123,7 +127,7 @@ public sealed class InferenceEngine : IDisposable
         }
 
         Send(new Command(live, null));
-        return new GenerationStream(request.Id, request.PromptTokenIds.Count, channel.Reader);
+        return new GenerationStream(request.Id, request.PromptTokenIds.Count, maxTokens, scheduled.Timeline, channel.Reader);
     }
 
     // Counted at submission, not at the loop's next step: a burst of requests all arriving before the loop runs must
@@ -255,6 +259,7 @@ public sealed class InferenceEngine : IDisposable
         var batch = ForwardBatch.From(plan);
         _backend.Forward(batch, _logits);
         _steps++;
+        StepCompleted?.Invoke(new EngineStep(batch.TokenCount, plan.Scheduled.Count));
         var sampled = Sample(plan);
         var completed = sampled.Keys.Where(id => _live[id].Sampler.Matcher?.IsTerminated == true).ToHashSet(StringComparer.Ordinal);
         foreach (var delta in _scheduler.Update(plan, new ModelOutput(sampled.ToDictionary(pair => pair.Key, pair => pair.Value.TokenId), completed)))

@@ -49,6 +49,9 @@ public sealed class Request(string id, IReadOnlyList<int> promptTokenIds, int ma
     public RequestStatus Status { get; internal set; } = RequestStatus.Waiting;
     public FinishReason? FinishReason { get; internal set; }
 
+    /// <summary>When it arrived, was first scheduled and produced its first and latest tokens.</summary>
+    public RequestTimeline Timeline { get; } = new();
+
     /// <summary>Admission order; the latest arrival is preempted first.</summary>
     public long ArrivalOrder { get; internal set; }
 

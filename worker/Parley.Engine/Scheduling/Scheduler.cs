@@ -4,6 +4,9 @@
 // Running requests go first, oldest first; then waiting ones, first come first served. When KV blocks run out the
 // latest-arrived running request is preempted: its blocks are freed (they stay cached) and it waits at the front of
 // the queue to be recomputed, so the oldest requests always progress and none waits forever.
+// Each request's timeline (RequestTimeline) is stamped here: when it leaves the queue and when it gains a token.
+using System.Diagnostics;
+
 namespace Parley.Engine.Scheduling;
 
 /// <summary>Decides, step by step, which tokens of which requests are computed.</summary>
@@ -74,6 +77,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(sampled);
         var deltas = new List<RequestDelta>();
+        var now = Stopwatch.GetTimestamp(); // one stamp per step, as vLLM stamps a step's outputs together
         foreach (var step in output.Scheduled)
         {
             var request = _running.Find(r => r.Id == step.RequestId);
@@ -87,6 +91,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             if (step.IsSampled && sampled.SampledTokenIds.TryGetValue(request.Id, out var token))
             {
                 request.Append(token);
+                request.Timeline.MarkToken(now);
                 var reason = request.StopTokenIds.Contains(token) || sampled.CompletedIds?.Contains(request.Id) == true ? FinishReason.Stop
                     : request.OutputTokenCount >= request.MaxTokens ? FinishReason.Length
                     : (FinishReason?)null;
@@ -154,6 +159,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             _waiting.RemoveFirst();
             request.ComputedTokenCount = computed;
             request.Status = RequestStatus.Running;
+            request.Timeline.MarkScheduled(Stopwatch.GetTimestamp());
             _running.Add(request);
             scheduled.Add(Plan(request, count));
             budget -= count;

@@ -37,6 +37,8 @@ public static class WorkerApp
         var host = app.Services.GetRequiredService<ModelHost>();
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         metrics.ReadFrom(() => host.Model is { } model ? (model.Name, model.Engine.Stats, model.DeviceMemoryBytes) : null);
+        host.Loaded += model => metrics.Watch(model.Name, model.Engine, model.MaxModelLen,
+            new CacheConfigInfo(Engine.Scheduling.BlockPool.BlockSize, model.KvBlockCount, options.GpuMemoryUtilization, options.EnablePrefixCaching, options.KvCacheMemoryBytes));
         app.Use((context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";

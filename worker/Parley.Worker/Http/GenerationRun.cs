@@ -38,13 +38,13 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew(); // from arrival, as vLLM times TTFT and e2e: the enumeration may start later
         var stream = model.Engine.Submit(new GenerationRequest(id, prompt, settings.Sampling), cancellationToken);
-        return ChunksAsync(stream, prompt.Count, settings, cancellationToken);
+        return ChunksAsync(stream, prompt.Count, settings, clock, cancellationToken);
     }
 
-    private async IAsyncEnumerable<GenerationChunk> ChunksAsync(GenerationStream stream, int promptTokens, GenerationSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<GenerationChunk> ChunksAsync(GenerationStream stream, int promptTokens, GenerationSettings settings, Stopwatch clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         var text = new OutputTextStream(
             new IncrementalDetokenizer(model.Tokenizer.Decoder, settings.SkipSpecialTokens, settings.ToolCalls?.KeptSpecialIds),
             new StopChecker(settings.Stop, settings.IncludeStopStringInOutput),
@@ -110,6 +110,7 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 {
                     finished = true;
                     Record(finish, promptTokens, generated, clock.Elapsed);
+                    metrics.RecordRequest(model.Name, stream.Timeline, settings.N, stream.MaxTokens);
                     yield break;
                 }
             }

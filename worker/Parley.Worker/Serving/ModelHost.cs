@@ -22,6 +22,10 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     /// <summary>The model once loaded; null while loading or after a failure.</summary>
     public ServedModel? Model { get; private set; }
 
+    /// <summary>Raised once the model is loaded and just before it serves (before <see cref="Model"/> is set), so
+    /// whatever watches the engine (metrics) sees every request.</summary>
+    public event Action<ServedModel>? Loaded;
+
     /// <summary>Why loading failed, when it did.</summary>
     public string? LoadError { get; private set; }
 
@@ -91,8 +95,10 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     {
         try
         {
-            Model = await ModelLoader.LoadAsync(options, resolveFolder, logger, _stopping.Token).ConfigureAwait(false);
-            Model.Engine.StepFailed += OnStepFailed;
+            var model = await ModelLoader.LoadAsync(options, resolveFolder, logger, _stopping.Token).ConfigureAwait(false);
+            model.Engine.StepFailed += OnStepFailed;
+            Loaded?.Invoke(model);
+            Model = model;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
