@@ -20,7 +20,11 @@ public static class ChatCompletionsEndpoint
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var (chat, settings) = ChatCompletionRequest.Read(body, model);
-        RequestContext.LogUnknownFields(body, logger);
+        if (!options.DisableLogRequests)
+        {
+            RequestContext.LogUnknownFields(body, logger); // the worker's one per-request line, which --disable-log-requests quiets
+        }
+
         var prompt = model.Tokenizer.Encode(ChatPrompt.Render(chat, model));
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

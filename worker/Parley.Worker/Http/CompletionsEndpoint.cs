@@ -17,7 +17,11 @@ public static class CompletionsEndpoint
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var (prompt, echo, settings) = CompletionRequest.Read(body, model);
-        RequestContext.LogUnknownFields(body, logger);
+        if (!options.DisableLogRequests)
+        {
+            RequestContext.LogUnknownFields(body, logger); // the worker's one per-request line, which --disable-log-requests quiets
+        }
+
         var id = $"cmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var chunks = new GenerationRun(model, options, metrics).RunAsync(id, prompt, settings, context.RequestAborted);
