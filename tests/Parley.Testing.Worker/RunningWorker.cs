@@ -39,7 +39,7 @@ public sealed class RunningWorker : IAsyncDisposable
         var model = new TinyCheckpointFolder(spec ?? new TinyModelSpec { MaxPositionEmbeddings = 256 }, seed: 3);
         var folder = model.Path;
         prepare?.Invoke(folder);
-        var options = new WorkerOptions { Model = folder, ServedModelName = ModelName, Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10, Device = "cpu" };
+        var options = new WorkerOptions { Model = folder, ServedModelNames = [ModelName], Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10, Device = "cpu" };
         options = configure?.Invoke(options) ?? options;
         var app = WorkerApp.Build(options, async (_, cancellationToken) =>
         {

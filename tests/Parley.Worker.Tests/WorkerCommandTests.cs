@@ -19,7 +19,7 @@ public class WorkerCommandTests
         exit.Should().Be(0);
         parsed.Should().BeEquivalentTo(new WorkerOptions
         {
-            Model = "org/name", ServedModelName = "chat", Revision = "v2", Dtype = "bfloat16", MaxModelLen = 4096, GpuMemoryUtilization = 0.85,
+            Model = "org/name", ServedModelNames = ["chat"], Revision = "v2", Dtype = "bfloat16", MaxModelLen = 4096, GpuMemoryUtilization = 0.85,
             MaxNumSeqs = 32, MaxNumBatchedTokens = 1024, EnablePrefixCaching = true, ReasoningParser = "deepseek_r1", ApiKey = "k",
             Host = "127.0.0.1", Port = 9000, Device = "cpu", StreamInterval = 2,
         });
@@ -60,4 +60,80 @@ public class WorkerCommandTests
         exit.Should().Be(2);
         error.ToString().Should().Contain(message);
     }
+
+    [Fact]
+    public async Task ServingFlags_ParseIntoOptions()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-tokenizer").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{}");
+            var run = await Cli.CommandLineRun.InvokeAsync(
+                "serve", "demo", "--served-model-name", "a", "b", "c", "--seed", "7", "--max-logprobs", "5", "--tokenizer", folder,
+                "--generation-config", "vllm", "--block-size", "16", "--kv-cache-dtype", "auto", "--enable-request-id-headers", "--disable-log-requests",
+                "--disable-log-stats", "--uvicorn-log-level", "debug", "--enforce-eager");
+
+            run.ExitCode.Should().Be(0, run.Errors);
+            run.Options.Should().BeEquivalentTo(new
+            {
+                ServedModelNames = new[] { "a", "b", "c" }, ServedName = "a", Seed = 7L, MaxLogprobs = 5, Tokenizer = folder, GenerationConfig = "vllm", BlockSize = 16,
+                KvCacheDtype = "auto", EnableRequestIdHeaders = true, DisableLogRequests = true, DisableLogStats = true, UvicornLogLevel = "debug", EnforceEager = true,
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task LeftOut_ServingFlagsTakeVllmsDefaults()
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync("--model", "demo");
+
+        run.Options.Should().BeEquivalentTo(new
+        {
+            ServedModelNames = Array.Empty<string>(), ServedName = "demo", Seed = (long?)null, MaxLogprobs = 20, Tokenizer = (string?)null, GenerationConfig = "auto",
+            BlockSize = 16, KvCacheDtype = "auto", EnforceEager = false, TensorParallelSize = 1, PipelineParallelSize = 1, FlagsWithoutEffect = Array.Empty<string>(),
+        });
+    }
+
+    [Fact]
+    public async Task FlagsWithoutEffect_AreAcceptedWithValues_EachWithOneReason()
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync(
+            "--model", "demo", "--enable-chunked-prefill", "--trust-remote-code", "--tensor-parallel-size", "1", "--pipeline-parallel-size", "1",
+            "--disable-custom-all-reduce", "--swap-space", "16", "--max-num-partial-prefills", "2", "--disable-log-stats");
+
+        run.ExitCode.Should().Be(0, run.Errors);
+        run.Options!.FlagsWithoutEffect.Select(reason => reason.Split(':')[0]).Should().BeEquivalentTo(
+            "--enable-chunked-prefill", "--trust-remote-code", "--tensor-parallel-size 1", "--pipeline-parallel-size 1", "--disable-custom-all-reduce",
+            "--swap-space", "--max-num-partial-prefills", "--disable-log-stats");
+    }
+
+    [Theory]
+    [InlineData("--max-logprobs", "-2", "--max-logprobs must be -1 (the whole vocabulary) or at least 0, got -2.")]
+    [InlineData("--uvicorn-log-level", "loud", "--uvicorn-log-level 'loud' is not one of critical, error, warning, info, debug, trace.")]
+    [InlineData("--generation-config", "/nonexistent", "--generation-config '/nonexistent' is neither auto, vllm, nor a folder that exists.")]
+    [InlineData("--tokenizer", "/nonexistent", "--tokenizer '/nonexistent' is not a folder holding tokenizer.json")]
+    [InlineData("--kv-cache-dtype", "fp8_e4m3", "--kv-cache-dtype 'fp8_e4m3' is not supported")]
+    [InlineData("--tensor-parallel-size", "8", "--tensor-parallel-size 8 is not supported")]
+    public async Task UnsupportedValue_ExitsWithTwoAndSaysWhatWorks(string flag, string value, string message)
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync("--model", "demo", flag, value);
+
+        run.ExitCode.Should().Be(2);
+        run.Errors.Should().Contain(message);
+    }
+
+    [Theory]
+    [InlineData(null, Microsoft.Extensions.Logging.LogLevel.Warning)]
+    [InlineData("critical", Microsoft.Extensions.Logging.LogLevel.Critical)]
+    [InlineData("error", Microsoft.Extensions.Logging.LogLevel.Error)]
+    [InlineData("warning", Microsoft.Extensions.Logging.LogLevel.Warning)]
+    [InlineData("info", Microsoft.Extensions.Logging.LogLevel.Information)]
+    [InlineData("debug", Microsoft.Extensions.Logging.LogLevel.Debug)]
+    [InlineData("trace", Microsoft.Extensions.Logging.LogLevel.Trace)]
+    public void UvicornLogLevel_MapsToAspNetCoresLevel(string? uvicorn, Microsoft.Extensions.Logging.LogLevel expected) =>
+        Hosting.WorkerApp.WebServerLogLevel(uvicorn).Should().Be(expected);
 }

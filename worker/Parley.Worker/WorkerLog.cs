@@ -34,4 +34,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Path} failed")]
     public static partial void RequestFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Flag accepted without effect: {Reason}")]
+    public static partial void FlagWithoutEffect(this ILogger logger, string reason);
 }

@@ -1,6 +1,8 @@
 // The worker's settings, named after vLLM's `vllm serve` flags so a ChatDeployment (or a user) that knows vLLM's
 // command line already knows this one. Only what Parley adds has its own name (--kv-cache-memory-bytes on CPU,
 // --max-waiting-requests, --shutdown-grace-seconds).
+using Parley.Engine.Scheduling;
+
 namespace Parley.Worker;
 
 /// <summary>Everything the worker is started with.</summary>
@@ -9,8 +11,9 @@ public sealed record WorkerOptions
     /// <summary>A checkpoint folder, a hub id (<c>org/name</c>, <c>hf://org/name@rev</c>), or <c>demo</c>.</summary>
     public required string Model { get; init; }
 
-    /// <summary>The model name clients send and see; defaults to <see cref="Model"/>.</summary>
-    public string? ServedModelName { get; init; }
+    /// <summary>The model names clients may send (vLLM's <c>--served-model-name a b c</c>); the first is the one
+    /// responses report. Empty: <see cref="Model"/>.</summary>
+    public IReadOnlyList<string> ServedModelNames { get; init; } = [];
 
     /// <summary>Hub branch, tag or commit; null: the id's own <c>@revision</c>, else <c>main</c>.</summary>
     public string? Revision { get; init; }
@@ -63,7 +66,51 @@ public sealed record WorkerOptions
     /// <summary>CPU threads for the forward pass; null: all cores.</summary>
     public int? Threads { get; init; }
 
-    public string ServedName => ServedModelName ?? Model;
+    /// <summary>Seeds the worker's generator of seeds for requests that send none (vLLM's --seed); null: unseeded.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>The most logprobs / top_logprobs a request may ask for; -1: the whole vocabulary (vLLM's --max-logprobs).</summary>
+    public int MaxLogprobs { get; init; } = Engine.Sampling.SamplingParameters.DefaultMaxLogprobs;
+
+    /// <summary>A folder whose tokenizer.json and tokenizer_config.json replace the model's; null: the model's own.</summary>
+    public string? Tokenizer { get; init; }
+
+    /// <summary><c>auto</c> (the model's generation_config.json), <c>vllm</c> (no sampling defaults from it), or a folder
+    /// holding a generation_config.json.</summary>
+    public string GenerationConfig { get; init; } = "auto";
+
+    /// <summary>Tokens per KV block; only the engine's own size is accepted.</summary>
+    public int BlockSize { get; init; } = BlockPool.BlockSize;
+
+    /// <summary>KV cache element type; only <c>auto</c> (the model's dtype).</summary>
+    public string KvCacheDtype { get; init; } = "auto";
+
+    /// <summary>vLLM's --enable-request-id-headers: answer with an X-Request-Id header.</summary>
+    public bool EnableRequestIdHeaders { get; init; }
+
+    /// <summary>No per-request log lines (vLLM's --disable-log-requests).</summary>
+    public bool DisableLogRequests { get; init; }
+
+    /// <summary>vLLM's --disable-log-stats; the worker writes no periodic stats lines, so there is nothing to quiet.</summary>
+    public bool DisableLogStats { get; init; }
+
+    /// <summary>The web server's log level (vLLM's --uvicorn-log-level): critical, error, warning, info, debug or trace;
+    /// null keeps ASP.NET Core at warning.</summary>
+    public string? UvicornLogLevel { get; init; }
+
+    /// <summary>vLLM's --enforce-eager: no CUDA graphs for decode steps.</summary>
+    public bool EnforceEager { get; init; }
+
+    /// <summary>Devices a model is split over; only 1.</summary>
+    public int TensorParallelSize { get; init; } = 1;
+
+    /// <summary>Pipeline stages; only 1.</summary>
+    public int PipelineParallelSize { get; init; } = 1;
+
+    /// <summary>Sentences for the flags that were given but change nothing here; each is logged once at start.</summary>
+    public IReadOnlyList<string> FlagsWithoutEffect { get; init; } = [];
+
+    public string ServedName => ServedModelNames.Count > 0 ? ServedModelNames[0] : Model;
 
     /// <summary>Checks ranges; null when valid, otherwise what to change.</summary>
     public string? Validate()
@@ -92,6 +139,6 @@ public sealed record WorkerOptions
             return $"--tool-call-parser '{parser}' is not known; known: {string.Join(", ", Engine.Text.ToolCalls.ToolCallFormat.Names)} (or leave it out: the chat template picks one).";
         if (Port is < 0 or > 65535)
             return $"--port must be in 0..65535, got {Port}.";
-        return null;
+        return WorkerOptionRefusals.Find(this);
     }
 }

@@ -135,6 +135,22 @@ public class SamplerTests
         top.Should().AllSatisfy(t => t.Logprob.Should().BeApproximately((float)expected[t.TokenId], 1e-4f));
     }
 
+    // A worker's --max-logprobs may allow more than OpenAI's 20, past the stack buffer's 256 up to the vocabulary.
+    [Theory]
+    [InlineData(21, 1000)]
+    [InlineData(256, 1000)]
+    [InlineData(257, 1000)]
+    [InlineData(1000, 1000)]
+    [InlineData(1000, 300)]
+    public void Sample_ManyLogprobs_AreTheTopNBestFirst_AtMostTheVocabulary(int logprobs, int length)
+    {
+        var logits = NaiveSampling.RandomLogits(length, seed: logprobs);
+
+        var top = Sample(logits, new SamplingParameters { Seed = 3, Logprobs = logprobs }).TopLogprobs.ToArray();
+
+        top.Select(t => t.TokenId).Should().Equal(NaiveSampling.Ranked(logits).Take(logprobs));
+    }
+
     [Fact]
     public void Sample_AfterWarmUp_AllocatesNothingPerToken()
     {

@@ -41,7 +41,7 @@ public class SamplingParametersTests
         { new() { MaxTokens = 0 }, "max_tokens must be in [1, +inf) or null, got 0" },
         { new() { MinTokens = 17 }, "min_tokens must be in [0, max_tokens=16], got 17" },
         { new() { MinTokens = -1, MaxTokens = null }, "min_tokens must be in [0, +inf), got -1" },
-        { new() { Logprobs = 21 }, "logprobs must be in [0, 20] or null, got 21" },
+        { new() { Logprobs = -1 }, "logprobs must be in [0, +inf) or null, got -1" }, // the upper cap is the worker's --max-logprobs
         { new() { StopTokenIds = [2, -1] }, "stop_token_ids must be in [0, +inf), got -1" },
     };
 

@@ -142,7 +142,9 @@ public static class Sampler
     private static ReadOnlyMemory<TokenLogprob> TopLogprobs(ReadOnlySpan<float> logits, float logSumExp, int count, SamplerState state)
     {
         count = Math.Min(count, logits.Length);
-        Span<int> ids = stackalloc int[SamplingParameters.MaxLogprobs];
+        // OpenAI's 20 fits the stack; a worker started with a larger --max-logprobs (or -1, the vocabulary) may ask for more.
+        const int StackLimit = 256;
+        Span<int> ids = count <= StackLimit ? stackalloc int[StackLimit] : new int[count];
         ids = ids[..count];
         Logprobs.TopIndices(logits, ids);
         var destination = state.TopLogprobs(count);

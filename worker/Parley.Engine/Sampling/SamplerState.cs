@@ -6,7 +6,6 @@ namespace Parley.Engine.Sampling;
 /// <summary>One request's sampling state.</summary>
 public sealed class SamplerState
 {
-    private readonly TokenLogprob[] _topLogprobs = new TokenLogprob[SamplingParameters.MaxLogprobs];
 
     /// <summary>Creates the state for a request.</summary>
     /// <param name="parameters">The request's settings: its <see cref="SamplingParameters.Seed"/> seeds the generator
@@ -22,7 +21,11 @@ public sealed class SamplerState
         _allowed = parameters.AllowedTokenIds;
         _bias = parameters.LogitBias;
         Matcher = parameters.Constraint?.Start();
+        _topLogprobs = new TokenLogprob[Math.Max(parameters.Logprobs ?? 0, 0)];
     }
+
+    // Sized by the request's own logprobs count, which the worker's --max-logprobs has already capped.
+    private readonly TokenLogprob[] _topLogprobs;
 
     private readonly IReadOnlyList<int>? _allowed;
     private readonly IReadOnlyDictionary<int, float>? _bias;

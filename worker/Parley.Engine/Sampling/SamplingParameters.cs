@@ -11,8 +11,10 @@ namespace Parley.Engine.Sampling;
 /// </remarks>
 public sealed record SamplingParameters
 {
-    /// <summary>The most alternatives <see cref="Logprobs"/> may ask for (vLLM's default <c>--max-logprobs</c>).</summary>
-    public const int MaxLogprobs = 20;
+    /// <summary>The most alternatives a request may ask for unless the worker is started with another
+    /// <c>--max-logprobs</c> (vLLM's default, OpenAI's top_logprobs limit). The cap is the server's policy, checked where
+    /// requests are read; the engine only needs a count that is not negative.</summary>
+    public const int DefaultMaxLogprobs = 20;
 
     /// <summary>Divides the logits; 0 (below <see cref="Sampler.GreedyTemperature"/>) means greedy: the most likely token.</summary>
     public float Temperature { get; init; } = 1f;
@@ -50,7 +52,7 @@ public sealed record SamplingParameters
     /// <summary>Keep generating after EOS; read by the stop checker, not the sampler.</summary>
     public bool IgnoreEos { get; init; }
 
-    /// <summary>Null for no logprobs, or how many top alternatives (0 to <see cref="MaxLogprobs"/>) to report with each token.</summary>
+    /// <summary>Null for no logprobs, or how many top alternatives (0 to the worker's <c>--max-logprobs</c>) to report with each token.</summary>
     public int? Logprobs { get; init; }
 
     /// <summary>The most a <see cref="LogitBias"/> value may add or take away (OpenAI's range).</summary>
@@ -87,8 +89,8 @@ public sealed record SamplingParameters
             return Error("max_tokens", "[1, +inf) or null", MaxTokens.Value);
         if (MinTokens < 0 || MinTokens > (MaxTokens ?? int.MaxValue))
             return Error("min_tokens", MaxTokens is null ? "[0, +inf)" : $"[0, max_tokens={MaxTokens}]", MinTokens);
-        if (Logprobs is < 0 or > MaxLogprobs)
-            return Error("logprobs", $"[0, {MaxLogprobs}] or null", Logprobs.Value);
+        if (Logprobs is < 0)
+            return Error("logprobs", "[0, +inf) or null", Logprobs.Value);
         foreach (var id in StopTokenIds ?? [])
         {
             if (id < 0)

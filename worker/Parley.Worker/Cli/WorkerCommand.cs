@@ -1,6 +1,7 @@
-// `parley-worker`: parses vLLM-style flags into WorkerOptions and runs the server until SIGTERM.
+// `parley-worker`: parses vLLM-style flags into WorkerOptions and runs the server until SIGTERM. A pasted
+// `vllm serve MODEL --flags` line works as it is (VllmArguments); a flag it does not know, or a value it cannot honour,
+// ends the start with exit 2 and a sentence naming the flag.
 using System.CommandLine;
-using Parley.Api.Contracts;
 using Parley.Worker.Hosting;
 
 namespace Parley.Worker.Cli;
@@ -8,87 +9,60 @@ namespace Parley.Worker.Cli;
 /// <summary>The worker's command line.</summary>
 internal static class WorkerCommand
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var command = Create(ServeAsync);
+    /// <summary>Exit status for a command line the worker refuses, as argparse (and so vLLM) uses.</summary>
+    public const int UsageError = 2;
+
+    public static Task<int> RunAsync(string[] args) =>
         // SIGTERM belongs to the host, which drains (503 for new requests, running streams finish within
         // --shutdown-grace-seconds) and then exits 0. The command line's own handler would cancel the run and exit 143
         // after two seconds, cutting every stream.
-        return await command.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+        InvokeAsync(args, ServeAsync, Console.Error, new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    /// <summary>Reads <paramref name="args"/> as vLLM would (positional model, <c>serve</c>, <c>--config</c>,
+    /// underscores) and runs <paramref name="run"/> with the validated options; exit 2 for what cannot be served.</summary>
+    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, Func<WorkerOptions, Task<int>> run, TextWriter errors, InvocationConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var (arguments, refusal) = VllmArguments.Normalize(args);
+        if (refusal is not null)
+        {
+            await errors.WriteLineAsync(refusal).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var parsed = Create(run, errors).Parse(arguments);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await errors.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
+
+            await errors.WriteLineAsync("Run parley-worker --help for the flags it accepts.").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(configuration ?? new InvocationConfiguration { Error = errors }).ConfigureAwait(false);
     }
 
     /// <summary>The command; <paramref name="run"/> receives the validated options.</summary>
     public static RootCommand Create(Func<WorkerOptions, Task<int>> run, TextWriter? errors = null)
     {
         errors ??= Console.Error;
-        var model = new Option<string>(WorkerFlags.Model) { Description = "Checkpoint folder, Hugging Face id (org/name, hf://org/name@rev) or demo (a tiny random model that talks nonsense).", Required = true };
-        var servedName = new Option<string?>(WorkerFlags.ServedModelName) { Description = "The model name in the API; default: --model." };
-        var revision = new Option<string?>(WorkerFlags.Revision) { Description = "Hub branch, tag or commit; default: the id's @revision, else main." };
-        var downloadDir = new Option<string?>(WorkerFlags.DownloadDir) { Description = "Hub cache folder; default: $HF_HOME/hub or ~/.cache/huggingface/hub." };
-        var dtype = new Option<string>(WorkerFlags.Dtype) { Description = "auto, bfloat16, float16 or float32.", DefaultValueFactory = _ => "auto" };
-        var quantization = new Option<string?>(WorkerFlags.Quantization) { Description = "gptq, or leave out to follow the checkpoint." };
-        var maxModelLen = new Option<int?>(WorkerFlags.MaxModelLen) { Description = "Context length; default: the model's." };
-        var utilization = new Option<double>(WorkerFlags.GpuMemoryUtilization) { Description = "Fraction of GPU memory for weights, activations and KV cache.", DefaultValueFactory = _ => 0.9 };
-        var maxNumSeqs = new Option<int>(WorkerFlags.MaxNumSeqs) { Description = "Most sequences per step.", DefaultValueFactory = _ => 256 };
-        var maxBatched = new Option<int>(WorkerFlags.MaxNumBatchedTokens) { Description = "Most tokens per step (prefill chunk size).", DefaultValueFactory = _ => 2048 };
-        var prefix = new Option<bool>(WorkerFlags.EnablePrefixCaching) { Description = "Reuse KV blocks of repeated prompt prefixes (on by default).", DefaultValueFactory = _ => true };
-        var noPrefix = new Option<bool>("--no-enable-prefix-caching") { Description = "Turn prefix caching off." };
-        var chatTemplate = new Option<string?>(WorkerFlags.ChatTemplate) { Description = "A chat template file or inline template; default: the model's." };
-        var reasoning = new Option<string?>(WorkerFlags.ReasoningParser) { Description = "deepseek_r1, qwen3, ... : split <think> reasoning from the answer." };
-        var toolParser = new Option<string?>("--tool-call-parser") { Description = "hermes, llama3_json, mistral, deepseek_v3 or deepseek_v31; default: the one the chat template writes." };
-        var autoToolChoice = new Option<bool>("--enable-auto-tool-choice") { Description = "Accepted for vLLM command lines: tool_choice auto is on whenever the chat template renders tools." };
-        var apiKey = new Option<string?>("--api-key") { Description = "Bearer token required on /v1/*; default: $VLLM_API_KEY." };
-        var host = new Option<string>(WorkerFlags.Host) { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
-        var port = new Option<int>(WorkerFlags.Port) { Description = "Port to listen on.", DefaultValueFactory = _ => WorkerFlags.DefaultPort };
-        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
-        var streamInterval = new Option<int>("--stream-interval") { Description = "Tokens per streamed chunk.", DefaultValueFactory = _ => 1 };
-        var kvBytes = new Option<long?>("--kv-cache-memory-bytes") { Description = "KV cache size on the CPU device." };
-        var maxWaiting = new Option<int?>("--max-waiting-requests") { Description = "Queued requests beyond which new ones get 503 + Retry-After; default: 4 x max-num-seqs." };
-        var grace = new Option<int>("--shutdown-grace-seconds") { Description = "On SIGTERM, how long running streams may finish.", DefaultValueFactory = _ => 30 };
-        var terminationLog = new Option<string>("--termination-log")
+        var flags = new WorkerFlagSet();
+        var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.");
+        foreach (var option in flags.All)
         {
-            Description = "Where a GPU out-of-memory death is reported for the operator (the container's terminationMessagePath).",
-            DefaultValueFactory = _ => Parley.Api.Contracts.OutOfMemoryTermination.KubernetesPath,
-        };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for the forward pass; default: all cores." };
-        var root = new RootCommand("Parley inference worker: an OpenAI-compatible API with vLLM's flags and metrics.")
-        {
-            model, servedName, revision, downloadDir, dtype, quantization, maxModelLen, utilization, maxNumSeqs, maxBatched, prefix, noPrefix,
-            chatTemplate, reasoning, toolParser, autoToolChoice, apiKey, host, port, device, streamInterval, kvBytes, maxWaiting, grace, terminationLog, threads,
-        };
+            root.Options.Add(option);
+        }
+
         root.SetAction(async result =>
         {
-            var options = new WorkerOptions
-            {
-                Model = result.GetValue(model)!,
-                ServedModelName = result.GetValue(servedName),
-                Revision = result.GetValue(revision),
-                DownloadDir = result.GetValue(downloadDir),
-                Dtype = result.GetValue(dtype)!,
-                Quantization = result.GetValue(quantization),
-                MaxModelLen = result.GetValue(maxModelLen),
-                GpuMemoryUtilization = result.GetValue(utilization),
-                MaxNumSeqs = result.GetValue(maxNumSeqs),
-                MaxNumBatchedTokens = result.GetValue(maxBatched),
-                EnablePrefixCaching = result.GetValue(prefix) && !result.GetValue(noPrefix),
-                ChatTemplate = result.GetValue(chatTemplate),
-                ReasoningParser = result.GetValue(reasoning),
-                ToolCallParser = result.GetValue(toolParser),
-                ApiKey = result.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("VLLM_API_KEY"),
-                Host = result.GetValue(host)!,
-                Port = result.GetValue(port),
-                Device = result.GetValue(device)!,
-                StreamInterval = result.GetValue(streamInterval),
-                KvCacheMemoryBytes = result.GetValue(kvBytes),
-                MaxWaitingRequests = result.GetValue(maxWaiting),
-                ShutdownGraceSeconds = result.GetValue(grace),
-                TerminationLog = result.GetValue(terminationLog)!,
-                Threads = result.GetValue(threads),
-            };
+            var options = flags.Read(result);
             if (options.Validate() is { } error)
             {
                 await errors.WriteLineAsync(error).ConfigureAwait(false);
-                return 2;
+                return UsageError;
             }
 
             return await run(options).ConfigureAwait(false);

@@ -25,7 +25,9 @@ public static class WorkerApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{(options.Host == "0.0.0.0" ? "*" : options.Host)}:{options.Port}");
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // a line per request would drown the worker's own
+        // A line per request would drown the worker's own, so ASP.NET Core (uvicorn's counterpart) logs warnings unless
+        // --uvicorn-log-level asks for more or less.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", WebServerLogLevel(options.UvicornLogLevel));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds + 5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => resolveFolder ?? ModelFolders.Default(services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Worker.Download")));
@@ -34,6 +36,11 @@ public static class WorkerApp
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
 
         var app = builder.Build();
+        foreach (var reason in options.FlagsWithoutEffect)
+        {
+            app.Logger.FlagWithoutEffect(reason);
+        }
+
         var host = app.Services.GetRequiredService<ModelHost>();
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         metrics.ReadFrom(() => host.Model is { } model ? (model.Name, model.Engine.Stats, model.DeviceMemoryBytes) : null);
@@ -61,4 +68,16 @@ public static class WorkerApp
         app.MapGet("/", ChatPageEndpoint.Serve);
         return app;
     }
+
+    /// <summary>uvicorn's level names as ASP.NET Core levels; null (the flag left out) is warning.</summary>
+    internal static LogLevel WebServerLogLevel(string? uvicornLevel) => uvicornLevel?.ToLowerInvariant() switch
+    {
+        null or "warning" => LogLevel.Warning,
+        "critical" => LogLevel.Critical,
+        "error" => LogLevel.Error,
+        "info" => LogLevel.Information,
+        "debug" => LogLevel.Debug,
+        "trace" => LogLevel.Trace,
+        _ => throw new ArgumentOutOfRangeException(nameof(uvicornLevel), uvicornLevel, "Not a uvicorn log level."),
+    };
 }

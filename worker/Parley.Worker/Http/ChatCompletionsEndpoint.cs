@@ -21,9 +21,13 @@ public static class ChatCompletionsEndpoint
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var (chat, settings, echo) = ChatCompletionRequest.Read(body, model);
-        RequestContext.LogUnknownFields(body, logger);
+        if (!options.DisableLogRequests)
+        {
+            RequestContext.LogUnknownFields(body, logger); // the worker's one per-request line, which --disable-log-requests quiets
+        }
+
         var prompt = model.Tokenizer.Encode(ChatPrompt.Render(chat, model));
-        var (id, engineBase) = ResponseIds.For(context.Request, "chatcmpl");
+        var (id, engineBase) = ResponseIds.For(context, "chatcmpl", options.EnableRequestIdHeaders);
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var run = new GenerationRun(model, options, metrics);
         var choices = Enumerable.Range(0, settings.N)

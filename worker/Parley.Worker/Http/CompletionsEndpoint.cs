@@ -19,8 +19,12 @@ public static class CompletionsEndpoint
         var model = RequestContext.Model(host);
         var body = await RequestContext.BodyAsync(context.Request, model).ConfigureAwait(false);
         var (prompts, echo, settings) = CompletionRequest.Read(body, model);
-        RequestContext.LogUnknownFields(body, logger);
-        var (id, engineBase) = ResponseIds.For(context.Request, "cmpl");
+        if (!options.DisableLogRequests)
+        {
+            RequestContext.LogUnknownFields(body, logger); // the worker's one per-request line, which --disable-log-requests quiets
+        }
+
+        var (id, engineBase) = ResponseIds.For(context, "cmpl", options.EnableRequestIdHeaders);
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var run = new GenerationRun(model, options, metrics);
         var count = prompts.Count * settings.N;

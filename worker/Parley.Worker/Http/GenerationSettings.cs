@@ -69,12 +69,12 @@ public sealed record GenerationSettings
             PresencePenalty = (float)(request.Number("presence_penalty") ?? 0),
             FrequencyPenalty = (float)(request.Number("frequency_penalty") ?? 0),
             RepetitionPenalty = (float)(request.Number("repetition_penalty") ?? defaults.RepetitionPenalty ?? 1.0),
-            Seed = request.Integer("seed"),
+            Seed = model.Seeds.For(request.Integer("seed")),
             MaxTokens = maxTokens,
             MinTokens = request.Int("min_tokens") ?? 0,
             StopTokenIds = request.Ints("stop_token_ids") ?? [],
             IgnoreEos = request.Bool("ignore_eos") ?? false,
-            Logprobs = Logprobs(request, chat),
+            Logprobs = Logprobs(request, chat, model.MaxLogprobs),
             LogitBias = LogitBias(request),
             AllowedTokenIds = request.Ints("allowed_token_ids"),
         };
@@ -151,14 +151,15 @@ public sealed record GenerationSettings
         return result;
     }
 
-    private static int? Logprobs(RequestReader request, bool chat)
+    // The cap is the worker's --max-logprobs: a request past it gets a 400 naming the range, as in vLLM.
+    private static int? Logprobs(RequestReader request, bool chat, int maxLogprobs)
     {
         if (!chat)
         {
-            return request.Int("logprobs", 0, SamplingParameters.MaxLogprobs);
+            return request.Int("logprobs", 0, maxLogprobs);
         }
 
-        var top = request.Int("top_logprobs", 0, SamplingParameters.MaxLogprobs);
+        var top = request.Int("top_logprobs", 0, maxLogprobs);
         if (request.Bool("logprobs") == true)
         {
             return top ?? 0;

@@ -1,4 +1,4 @@
-// The small endpoints: GET /v1/models, /health (503 while loading, so a readiness probe waits for the model),
+// The small endpoints: GET /v1/models (one entry per served name), /health (503 while loading, so a readiness probe waits for the model),
 // /version, and /v1/parley/info (the operator's closed-loop tuning reads what the worker actually got).
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -16,19 +16,20 @@ public static class InfoEndpoints
     public static IResult Models(ModelHost host)
     {
         var model = RequestContext.Model(host);
+        // One entry per --served-model-name, all the same model, as vLLM lists them.
         return Results.Text(new JsonObject
         {
             ["object"] = "list",
-            ["data"] = new JsonArray(new JsonObject
+            ["data"] = new JsonArray(model.Names.Select(name => (JsonNode)new JsonObject
             {
-                ["id"] = model.Name,
+                ["id"] = name,
                 ["object"] = "model",
                 ["created"] = model.CreatedUnixSeconds,
                 ["owned_by"] = "parley",
                 ["root"] = model.Source,
                 ["parent"] = null,
                 ["max_model_len"] = model.MaxModelLen,
-            }),
+            }).ToArray()),
         }.ToJsonString(), "application/json");
     }
 

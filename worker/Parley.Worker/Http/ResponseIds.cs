@@ -1,5 +1,5 @@
 // Response ids: a client's X-Request-Id becomes the answer's id (chatcmpl-<id>, cmpl-<id>), as vLLM does, so logs on
-// both sides line up. Engine request ids stay unique whatever clients send: two requests with the same header must not
+// both sides line up; --enable-request-id-headers sends the id back in the response header. Engine request ids stay unique whatever clients send: two requests with the same header must not
 // collide inside the engine.
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -11,12 +11,19 @@ public static partial class ResponseIds
 {
     public const string Header = "X-Request-Id";
 
-    /// <summary>The response id and the base of its engine request ids.</summary>
-    public static (string ResponseId, string EngineId) For(HttpRequest request, string prefix)
+    /// <summary>The response id and the base of its engine request ids; with <paramref name="echo"/>
+    /// (--enable-request-id-headers) the request id also goes back in the X-Request-Id response header.</summary>
+    public static (string ResponseId, string EngineId) For(HttpContext context, string prefix, bool echo)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var unique = Guid.NewGuid().ToString("N");
-        return ClientId(request) is { } client ? ($"{prefix}-{client}", $"{prefix}-{client}-{unique}") : ($"{prefix}-{unique}", $"{prefix}-{unique}");
+        var client = ClientId(context.Request);
+        if (echo)
+        {
+            context.Response.Headers[Header] = client ?? unique;
+        }
+
+        return client is not null ? ($"{prefix}-{client}", $"{prefix}-{client}-{unique}") : ($"{prefix}-{unique}", $"{prefix}-{unique}");
     }
 
     /// <summary>The client's X-Request-Id when it is a sane id (printable, at most 128 characters); otherwise null.</summary>

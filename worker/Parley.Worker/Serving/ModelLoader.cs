@@ -34,10 +34,12 @@ public static class ModelLoader
             logger.ContextBeyondTraining(maxModelLen, config.MaxPositionEmbeddings);
         }
 
-        var tokenizer = Tokenizer.FromTokenizerJson(ReadJson(folder, "tokenizer.json") ?? throw new FileNotFoundException($"{folder} has no tokenizer.json."));
-        var tokenizerConfig = TokenizerConfig.Parse(ReadJson(folder, ChatTemplateSource.TokenizerConfigFile));
-        var generation = GenerationConfig.Load(folder);
-        var (template, templateSource, templateError) = ChatTemplate(options, folder, logger);
+        // --tokenizer replaces the model's tokenizer files, and with them the chat template they carry, as in vLLM.
+        var tokenizerFolder = options.Tokenizer ?? folder;
+        var tokenizer = Tokenizer.FromTokenizerJson(ReadJson(tokenizerFolder, "tokenizer.json") ?? throw new FileNotFoundException($"{tokenizerFolder} has no tokenizer.json."));
+        var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile));
+        var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
+        var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
         var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
         var engine = new InferenceEngine(backend, new EngineOptions
         {
@@ -52,6 +54,9 @@ public static class ModelLoader
         return new ServedModel
         {
             Name = options.ServedName,
+            Names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName],
+            MaxLogprobs = options.MaxLogprobs == -1 ? config.VocabSize : options.MaxLogprobs,
+            Seeds = new RequestSeeds(options.Seed),
             Source = options.Model,
             Folder = folder,
             Config = config,
@@ -114,6 +119,7 @@ public static class ModelLoader
                     MaxSequences = options.MaxNumSeqs,
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
+                    UseCudaGraphs = !options.EnforceEager,
                     Warn = logger.CudaWarning,
                 });
                 return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
@@ -122,6 +128,11 @@ public static class ModelLoader
             {
                 logger.NoCuda(exception.Message);
             }
+        }
+
+        if (options.EnforceEager)
+        {
+            logger.FlagWithoutEffect("--enforce-eager: the CPU backend runs every step eagerly already; it turns CUDA graphs off only on a GPU.");
         }
 
         return (OpenCpu(folder, config, options, maxModelLen), "cpu", 0);

@@ -11,7 +11,17 @@ namespace Parley.Worker.Serving;
 /// <summary>A model ready to serve.</summary>
 public sealed record ServedModel
 {
+    /// <summary>The primary served name: the one responses report.</summary>
     public required string Name { get; init; }
+
+    /// <summary>Every name a request may send as <c>model</c>, <see cref="Name"/> first; all are listed in /v1/models.</summary>
+    public required IReadOnlyList<string> Names { get; init; }
+
+    /// <summary>The most logprobs / top_logprobs a request may ask for (--max-logprobs, -1 resolved to the vocabulary).</summary>
+    public int MaxLogprobs { get; init; } = Parley.Engine.Sampling.SamplingParameters.DefaultMaxLogprobs;
+
+    /// <summary>Seeds for requests that send none (--seed).</summary>
+    public RequestSeeds Seeds { get; init; } = new(null);
     public required string Source { get; init; }
     public required string Folder { get; init; }
     public required ModelConfig Config { get; init; }
