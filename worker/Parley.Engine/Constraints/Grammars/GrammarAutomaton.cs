@@ -22,7 +22,7 @@ internal sealed class GrammarAutomaton
     {
         _grammar = grammar;
         Dead = Intern(new MatcherState([], isAccepting: false));
-        Start = Expand([new StackFrame(_grammar.AlternativeStarts[_grammar.RootRule][0], null)]);
+        Start = Expand(_grammar.AlternativeStarts[_grammar.RootRule].Select(start => new StackFrame(start, null)));
     }
 
     public MatcherState Start { get; }
