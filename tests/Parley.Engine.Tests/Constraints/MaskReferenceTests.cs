@@ -31,6 +31,26 @@ public class MaskReferenceTests
     }
 
     [Fact]
+    public void Mask_InsideDeeplyNestedJson_EqualsTheTokenByTokenCheck()
+    {
+        // Deep stacks are masked from their top frames plus a check of the tokens that reach below them.
+        var vocabulary = TestVocabularies.Qwen3;
+        var constraint = (GrammarConstraint)new ConstraintCompiler(vocabulary).Compile(new JsonObjectOutput());
+        var state = constraint.Automaton.Start;
+        foreach (var value in System.Text.Encoding.UTF8.GetBytes("{\"a\": [[{\"b\": [\"x\", 1.5e3, {\"c\": \"q\\\"\""))
+        {
+            state = constraint.Automaton.Advance(state, value);
+            state.IsDead.Should().BeFalse();
+            var fast = constraint.AllowedTokens(state);
+            var slow = Reference(constraint, vocabulary, state);
+            Enumerable.Range(0, vocabulary.LogitsSize).Where(id => TokenMask.IsAllowed(fast, id) != slow[id]).Take(5)
+                .Should().BeEmpty($"the masks after byte '{(char)value}' should agree");
+        }
+
+        state.Stacks.Max(stack => stack.Depth).Should().BeGreaterThan(6, "the test is about stacks deeper than the exact depth");
+    }
+
+    [Fact]
     public void Apply_MasksExactlyTheDisallowedIds_ForRowsOfEveryLength()
     {
         foreach (var length in new[] { 1, 63, 64, 65, 130 })

@@ -31,6 +31,29 @@ internal sealed class GrammarAutomaton
 
     public int InternedStateCount => _states.Count;
 
+    /// <summary>The state of one stack alone (not accepting: EOS is decided by the whole state).</summary>
+    public MatcherState Single(StackFrame stack) => Intern(new MatcherState([stack], isAccepting: false));
+
+    /// <summary>The top <paramref name="depth"/> frames of a stack on a bottom that takes no byte (
+    /// <paramref name="mayGuess"/> false) or every byte string (true).</summary>
+    public MatcherState Truncated(StackFrame stack, int depth, bool mayGuess)
+    {
+        var positions = new int[depth];
+        var frame = stack;
+        for (var i = 0; i < depth; i++, frame = frame!.Next)
+        {
+            positions[i] = frame!.Position;
+        }
+
+        var truncated = new StackFrame(mayGuess ? _grammar.UniversePosition : _grammar.BlockedPosition, null);
+        for (var i = depth - 1; i >= 0; i--)
+        {
+            truncated = new StackFrame(positions[i], truncated);
+        }
+
+        return Single(truncated);
+    }
+
     public MatcherState Advance(MatcherState state, byte value)
     {
         var cached = state.CachedTransition(value);
