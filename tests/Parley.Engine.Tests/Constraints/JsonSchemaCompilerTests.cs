@@ -34,14 +34,6 @@ public class JsonSchemaCompilerTests
         act.Should().Throw<ConstraintException>().Which.Message.Should().Contain(named);
     }
 
-    [Fact]
-    public void Compile_Grammar_IsRefusedWithAClearMessage()
-    {
-        var act = () => new ConstraintCompiler(TestVocabularies.Bytes).Compile(new GrammarOutput("root ::= \"a\""));
-
-        act.Should().Throw<ConstraintException>().WithMessage("guided_grammar is not supported*");
-    }
-
     [Theory]
     [InlineData("""{"type":"object","properties":{"b":{"type":"integer"},"a":{"type":"integer"}},"required":["a","b"]}""", """{"b":1,"a":2}""", true)]
     [InlineData("""{"type":"object","properties":{"b":{"type":"integer"},"a":{"type":"integer"}},"required":["a","b"]}""", """{"a":2,"b":1}""", false)]
