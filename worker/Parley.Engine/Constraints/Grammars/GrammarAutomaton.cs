@@ -17,6 +17,7 @@ internal sealed class GrammarAutomaton
 
     private readonly Grammar _grammar;
     private readonly ConcurrentDictionary<MatcherState, MatcherState> _states = new();
+    private int _internedCount;
 
     public GrammarAutomaton(Grammar grammar)
     {
@@ -29,7 +30,7 @@ internal sealed class GrammarAutomaton
 
     public MatcherState Dead { get; }
 
-    public int InternedStateCount => _states.Count;
+    public int InternedStateCount => Volatile.Read(ref _internedCount);
 
     /// <summary>The state of one stack alone (not accepting: EOS is decided by the whole state).</summary>
     public MatcherState Single(StackFrame stack) => Intern(new MatcherState([stack], isAccepting: false));
@@ -178,6 +179,25 @@ internal sealed class GrammarAutomaton
         return Intern(new MatcherState(stacks, isAccepting));
     }
 
-    private MatcherState Intern(MatcherState state) =>
-        _states.Count < MaxInternedStates ? _states.GetOrAdd(state, state) : _states.GetValueOrDefault(state) ?? state;
+    private MatcherState Intern(MatcherState state)
+    {
+        if (_states.TryGetValue(state, out var known))
+        {
+            return known;
+        }
+
+        // ConcurrentDictionary.Count takes every bucket lock; a counter of our own is one atomic read.
+        if (Volatile.Read(ref _internedCount) >= MaxInternedStates)
+        {
+            return state;
+        }
+
+        var interned = _states.GetOrAdd(state, state);
+        if (ReferenceEquals(interned, state))
+        {
+            Interlocked.Increment(ref _internedCount);
+        }
+
+        return interned;
+    }
 }
