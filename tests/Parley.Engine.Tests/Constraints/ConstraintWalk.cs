@@ -25,14 +25,15 @@ internal static class ConstraintWalk
                 return StrictUtf8.GetString([.. text]);
             }
 
+            // Heading for the end the logits' values do not matter, only the mask: zeros cost less than random draws.
+            var isFinishing = step >= freeSteps;
             for (var i = 0; i < logits.Length; i++)
             {
-                logits[i] = random.NextSingle();
+                logits[i] = isFinishing ? 0 : random.NextSingle();
             }
 
             matcher.Mask(logits);
             var eos = vocabulary.EosTokenIds.FirstOrDefault(id => !float.IsNegativeInfinity(logits[id]), -1);
-            var isFinishing = step >= freeSteps;
             var token = eos >= 0 && (isFinishing || random.Next(3) == 0) ? eos
                 : isFinishing ? TowardsCompletion(matcher, vocabulary, logits)
                 : ArgMax(logits);

@@ -1,7 +1,8 @@
-// Compiles requested output constraints for one served model, and keeps the last 64 compiled ones: clients send the
+// Compiles requested output constraints (JSON Schema, any JSON object, regex, choice list, GBNF grammar) for one served model, and keeps the last 64 compiled ones: clients send the
 // same schema with every request, and a compiled constraint also carries its cache of states and token masks, so
 // reusing it makes a repeated schema cost nothing after its first request.
 using System.Text.Json;
+using Parley.Engine.Constraints.Gbnf;
 using Parley.Engine.Constraints.Grammars;
 using Parley.Engine.Constraints.JsonSchemas;
 using Parley.Engine.Constraints.RegularExpressions;
@@ -69,9 +70,15 @@ public sealed class ConstraintCompiler
         JsonObjectOutput => JsonSchemaCompiler.AnyObject(AllowLeadingSpace),
         RegexOutput regex => new GrammarBuilder().Build(AllowLeadingSpace(RegexParser.Parse(regex.Pattern))),
         ChoiceOutput choice => new GrammarBuilder().Build(AllowLeadingSpace(Choices(choice.Choices))),
-        GrammarOutput => throw new ConstraintException("guided_grammar is not supported; use a JSON schema, a regex (guided_regex) or a choice list (guided_choice)."),
+        GrammarOutput grammar => Gbnf(grammar.Grammar),
         _ => throw new ConstraintException($"Output constraint {spec.GetType().Name} is not supported."),
     };
+
+    private Grammar Gbnf(string text)
+    {
+        var builder = new GrammarBuilder();
+        return builder.Build(AllowLeadingSpace(GbnfParser.Parse(text, builder)));
+    }
 
     private static GrammarNode Choices(IReadOnlyList<string> choices) =>
         choices.Count > 0 ? GrammarNode.Choice([.. choices.Select(GrammarNode.Literal)]) : throw new ConstraintException("guided_choice lists no choices.");

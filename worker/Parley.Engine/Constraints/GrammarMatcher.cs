@@ -30,13 +30,18 @@ internal sealed class GrammarMatcher : ITokenMatcher
 
         if (_hasEnded)
         {
+            // Only EOS may follow EOS: keep their logits, clear the rest.
             var eos = vocabulary.EosTokenIds;
-            for (var id = 0; id < logits.Length; id++)
+            Span<float> kept = stackalloc float[eos.Count];
+            for (var i = 0; i < eos.Count; i++)
             {
-                if (!eos.Contains(id))
-                {
-                    logits[id] = float.NegativeInfinity;
-                }
+                kept[i] = logits[eos[i]];
+            }
+
+            logits.Fill(float.NegativeInfinity);
+            for (var i = 0; i < eos.Count; i++)
+            {
+                logits[eos[i]] = kept[i];
             }
 
             return;

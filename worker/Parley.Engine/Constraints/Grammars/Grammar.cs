@@ -7,12 +7,14 @@ internal sealed class Grammar
 {
     public const int End = -1;
 
-    public Grammar(int[] symbols, ByteSet[] classes, int[][] alternativeStarts, int rootRule)
+    public Grammar(int[] symbols, ByteSet[] classes, int[][] alternativeStarts, int rootRule, int blockedPosition, int universePosition)
     {
         Symbols = symbols;
         Classes = classes;
         AlternativeStarts = alternativeStarts;
         RootRule = rootRule;
+        BlockedPosition = blockedPosition;
+        UniversePosition = universePosition;
     }
 
     /// <summary>[positions]: a class index (&gt;= 0), <see cref="End"/>, or a rule call encoded by <see cref="Call"/>.</summary>
@@ -24,6 +26,12 @@ internal sealed class Grammar
     public int[][] AlternativeStarts { get; }
 
     public int RootRule { get; }
+
+    /// <summary>A position that takes no byte: the bottom of a stack cut short, for a mask that must not guess.</summary>
+    public int BlockedPosition { get; }
+
+    /// <summary>A position that takes every byte string: the bottom of a stack cut short, for a mask that may guess.</summary>
+    public int UniversePosition { get; }
 
     public static int Call(int rule) => -2 - rule;
 

@@ -17,19 +17,43 @@ internal sealed class GrammarAutomaton
 
     private readonly Grammar _grammar;
     private readonly ConcurrentDictionary<MatcherState, MatcherState> _states = new();
+    private int _internedCount;
 
     public GrammarAutomaton(Grammar grammar)
     {
         _grammar = grammar;
         Dead = Intern(new MatcherState([], isAccepting: false));
-        Start = Expand([new StackFrame(_grammar.AlternativeStarts[_grammar.RootRule][0], null)]);
+        Start = Expand(_grammar.AlternativeStarts[_grammar.RootRule].Select(start => new StackFrame(start, null)));
     }
 
     public MatcherState Start { get; }
 
     public MatcherState Dead { get; }
 
-    public int InternedStateCount => _states.Count;
+    public int InternedStateCount => Volatile.Read(ref _internedCount);
+
+    /// <summary>The state of one stack alone (not accepting: EOS is decided by the whole state).</summary>
+    public MatcherState Single(StackFrame stack) => Intern(new MatcherState([stack], isAccepting: false));
+
+    /// <summary>The top <paramref name="depth"/> frames of a stack on a bottom that takes no byte (
+    /// <paramref name="mayGuess"/> false) or every byte string (true).</summary>
+    public MatcherState Truncated(StackFrame stack, int depth, bool mayGuess)
+    {
+        var positions = new int[depth];
+        var frame = stack;
+        for (var i = 0; i < depth; i++, frame = frame!.Next)
+        {
+            positions[i] = frame!.Position;
+        }
+
+        var truncated = new StackFrame(mayGuess ? _grammar.UniversePosition : _grammar.BlockedPosition, null);
+        for (var i = depth - 1; i >= 0; i--)
+        {
+            truncated = new StackFrame(positions[i], truncated);
+        }
+
+        return Single(truncated);
+    }
 
     public MatcherState Advance(MatcherState state, byte value)
     {
@@ -155,6 +179,25 @@ internal sealed class GrammarAutomaton
         return Intern(new MatcherState(stacks, isAccepting));
     }
 
-    private MatcherState Intern(MatcherState state) =>
-        _states.Count < MaxInternedStates ? _states.GetOrAdd(state, state) : _states.GetValueOrDefault(state) ?? state;
+    private MatcherState Intern(MatcherState state)
+    {
+        if (_states.TryGetValue(state, out var known))
+        {
+            return known;
+        }
+
+        // ConcurrentDictionary.Count takes every bucket lock; a counter of our own is one atomic read.
+        if (Volatile.Read(ref _internedCount) >= MaxInternedStates)
+        {
+            return state;
+        }
+
+        var interned = _states.GetOrAdd(state, state);
+        if (ReferenceEquals(interned, state))
+        {
+            Interlocked.Increment(ref _internedCount);
+        }
+
+        return interned;
+    }
 }

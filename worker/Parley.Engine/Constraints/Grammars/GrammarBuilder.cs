@@ -41,6 +41,9 @@ internal sealed class GrammarBuilder
     public Grammar Build(GrammarNode root)
     {
         var rootRule = Rule(root);
+        var blocked = Rule(GrammarNode.Class(ByteSet.Empty));
+        var universe = Declare();
+        Define(universe, GrammarNode.Choice(GrammarNode.Sequence(GrammarNode.Class(ByteSet.All), universe), GrammarNode.Empty));
         var symbols = new List<int>();
         var starts = new int[_rules.Count][];
         for (var rule = 0; rule < _rules.Count; rule++)
@@ -55,7 +58,7 @@ internal sealed class GrammarBuilder
             }
         }
 
-        return new Grammar([.. symbols], [.. _classes], starts, rootRule.RuleId);
+        return new Grammar([.. symbols], [.. _classes], starts, rootRule.RuleId, starts[blocked.RuleId][0], starts[universe.RuleId][0]);
     }
 
     private int[] Lower(GrammarNode node)

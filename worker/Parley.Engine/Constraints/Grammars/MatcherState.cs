@@ -6,7 +6,8 @@ namespace Parley.Engine.Constraints.Grammars;
 internal sealed class MatcherState : IEquatable<MatcherState>
 {
     private readonly int _hash;
-    private readonly MatcherState?[] _transitions = new MatcherState?[256];
+    // Allocated on the first transition: most states a mask walk creates are at the trie's leaves and never move on.
+    private MatcherState?[]? _transitions;
     private ulong[]? _allowedTokens;
 
     public MatcherState(StackFrame[] stacks, bool isAccepting)
@@ -36,9 +37,17 @@ internal sealed class MatcherState : IEquatable<MatcherState>
     public bool IsFinal => Stacks.Length == 0 && IsAccepting;
 
     // Benign races: two threads computing the same transition store the same interned state.
-    public MatcherState? CachedTransition(byte value) => Volatile.Read(ref _transitions[value]);
+    public MatcherState? CachedTransition(byte value)
+    {
+        var transitions = Volatile.Read(ref _transitions);
+        return transitions is null ? null : Volatile.Read(ref transitions[value]);
+    }
 
-    public void CacheTransition(byte value, MatcherState next) => Volatile.Write(ref _transitions[value], next);
+    public void CacheTransition(byte value, MatcherState next)
+    {
+        var transitions = Volatile.Read(ref _transitions) ?? Interlocked.CompareExchange(ref _transitions, new MatcherState?[256], null) ?? _transitions!;
+        Volatile.Write(ref transitions[value], next);
+    }
 
     public ulong[]? AllowedTokens => Volatile.Read(ref _allowedTokens);
 

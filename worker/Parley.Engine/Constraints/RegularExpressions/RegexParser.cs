@@ -3,6 +3,10 @@
 // and the quantifiers * + ? {m} {m,} {m,n} (lazy forms match the same strings). The whole text must match: a leading ^
 // and a trailing $ are accepted and change nothing. Anything that needs more than a grammar (backreferences,
 // lookaround, word boundaries, flags) is refused with the construct and its position.
+//
+// Classes that name characters by exclusion ('.', [^...], \D \W \S) stay in the Basic Multilingual Plane: outside it a
+// character is two UTF-16 units, which ECMA-262 and .NET count as two, so "{2}" would mean different texts to a
+// validator than to us. Characters outside the plane can still be named (literals, explicit ranges).
 using System.Globalization;
 using Parley.Engine.Constraints.Grammars;
 
@@ -15,7 +19,7 @@ internal sealed class RegexParser
     private static readonly CodePointSet Spaces = CodePointSet.Of(('\t', '\r'), (' ', ' '));
 
     // '.' excludes every line terminator of ECMA-262 and .NET, so what it produces matches under both.
-    private static readonly CodePointSet AnyButNewline = CodePointSet.Of(('\n', '\n'), ('\r', '\r'), (0x2028, 0x2029)).Complement();
+    private static readonly CodePointSet AnyButNewline = Excluding(CodePointSet.Of(('\n', '\n'), ('\r', '\r'), (0x2028, 0x2029)));
 
     private static readonly System.Buffers.SearchValues<char> CountCharacters = System.Buffers.SearchValues.Create("0123456789,");
 
@@ -248,7 +252,7 @@ internal sealed class RegexParser
         }
 
         _position++;
-        return negated ? set.Complement() : set;
+        return negated ? Excluding(set) : set;
     }
 
     private CodePointSet ParseClassMember() => Peek() == '\\' ? ParseEscape(insideClass: true) : CodePointSet.Char(ReadLiteral());
@@ -265,11 +269,11 @@ internal sealed class RegexParser
         return c switch
         {
             'd' => Digits,
-            'D' => Digits.Complement(),
+            'D' => Excluding(Digits),
             'w' => WordChars,
-            'W' => WordChars.Complement(),
+            'W' => Excluding(WordChars),
             's' => Spaces,
-            'S' => Spaces.Complement(),
+            'S' => Excluding(Spaces),
             'n' => CodePointSet.Char('\n'),
             't' => CodePointSet.Char('\t'),
             'r' => CodePointSet.Char('\r'),
@@ -309,6 +313,8 @@ internal sealed class RegexParser
 
         return _pattern[_position++];
     }
+
+    private static CodePointSet Excluding(CodePointSet set) => CodePointSet.Of((0, 0xFFFF)).Except(set);
 
     private char Peek() => _position < _pattern.Length ? _pattern[_position] : '\0';
 
