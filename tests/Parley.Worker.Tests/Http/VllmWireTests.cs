@@ -153,6 +153,17 @@ public sealed class VllmWireTests : IAsyncLifetime
         answer["choices"]![0]!["message"]!["reasoning_content"].Should().BeNull("no reasoning is null, not \"\"");
     }
 
+    [Fact]
+    public async Task ModelCards_CarryVllmsPermission()
+    {
+        using var response = await _worker.Http.GetAsync(new Uri("/v1/models", UriKind.Relative));
+        var card = (await response.Content.ReadFromJsonAsync<JsonObject>())!["data"]![0]!;
+
+        var permission = card["permission"]!.AsArray().Single()!;
+        (permission["object"]!.GetValue<string>(), permission["allow_sampling"]!.GetValue<bool>(), permission["organization"]!.GetValue<string>())
+            .Should().Be(("model_permission", true, "*"));
+    }
+
     [Theory]
     [InlineData("messages", "chat.completion")]
     [InlineData("prompt", "text_completion")]

@@ -29,9 +29,27 @@ public static class InfoEndpoints
                 ["root"] = model.Source,
                 ["parent"] = null,
                 ["max_model_len"] = model.MaxModelLen,
+                ["permission"] = new JsonArray(Permission(model)),
             }).ToArray()),
         }.ToJsonString(), "application/json");
     }
+
+    // vLLM's ModelPermission card: clients that read it (older OpenAI SDKs, some UIs) expect the list to be there.
+    private static JsonObject Permission(ServedModel model) => new()
+    {
+        ["id"] = $"modelperm-{model.CreatedUnixSeconds:x}",
+        ["object"] = "model_permission",
+        ["created"] = model.CreatedUnixSeconds,
+        ["allow_create_engine"] = false,
+        ["allow_sampling"] = true,
+        ["allow_logprobs"] = true,
+        ["allow_search_indices"] = false,
+        ["allow_view"] = true,
+        ["allow_fine_tuning"] = false,
+        ["organization"] = "*",
+        ["group"] = null,
+        ["is_blocking"] = false,
+    };
 
     public static IResult Health(ModelHost host)
     {
