@@ -43,7 +43,8 @@ public class ReasoningParserTests
             for (var step = 1; step <= 3; step++)
             {
                 var parser = new ReasoningParser(format);
-                var pieces = Chunks(output, cut, step).Select(parser.Append).Append(parser.Flush()).ToList();
+                var pieces = Chunks(output, cut, step).Select(parser.Append).ToList();
+                pieces.Add(parser.Flush()); // after the pieces: an argument to Append would run before them
 
                 pieces.Should().OnlyContain(p => !p.Reasoning.Contains("</thi") && !p.Content.Contains("<think") && !p.Reasoning.Contains("<think>"),
                     $"no delta may carry a tag (cut {cut}, step {step})");
