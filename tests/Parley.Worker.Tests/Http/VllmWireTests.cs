@@ -97,7 +97,10 @@ public sealed class VllmWireTests : IAsyncLifetime
         }));
 
         var logprobs = answer["choices"]![0]!["logprobs"]!;
-        logprobs["text_offset"]![0]!.GetValue<int>().Should().Be(2, "the emoji is one code point, as Python counts");
+        // Echo with logprobs lists the prompt's 5 byte tokens first; the first generated token starts after the echoed
+        // text, which is 2 code points long as Python counts (the emoji is one), not 3 UTF-16 units.
+        logprobs["tokens"]!.AsArray().Should().HaveCount(5 + 4);
+        logprobs["text_offset"]![5]!.GetValue<int>().Should().Be(2);
         logprobs["tokens"]!.AsArray().Should().OnlyContain(token => token!.GetValue<string>().StartsWith("token_id:", StringComparison.Ordinal));
     }
 

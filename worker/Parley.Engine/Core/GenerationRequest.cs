@@ -13,7 +13,17 @@ public sealed record GenerationRequest(string Id, IReadOnlyList<int> PromptToken
 /// <param name="Logprob">Its log-probability under the model's raw logits.</param>
 /// <param name="TopLogprobs">The most likely alternatives when the request asked for logprobs; otherwise empty.</param>
 /// <param name="FinishReason">Set on the last token: a stop token, or the length limit.</param>
-public sealed record TokenEvent(int TokenId, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, Scheduling.FinishReason? FinishReason);
+/// <param name="PromptLogprobs">On the first token of a request that asked for prompt logprobs: prompt tokens 1, 2, ...
+/// (the first has no context to be predicted from), each under the logits of the position before it.</param>
+public sealed record TokenEvent(int TokenId, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, Scheduling.FinishReason? FinishReason,
+    IReadOnlyList<PromptTokenLogprob>? PromptLogprobs = null);
+
+/// <summary>One prompt token's log-probability given the tokens before it.</summary>
+/// <param name="TokenId">The prompt token.</param>
+/// <param name="Logprob">Its log-probability under the model's raw logits.</param>
+/// <param name="Rank">1 for the most likely token, 2 for the next, ...</param>
+/// <param name="TopLogprobs">The most likely tokens at that position.</param>
+public sealed record PromptTokenLogprob(int TokenId, float Logprob, int Rank, IReadOnlyList<TokenLogprob> TopLogprobs);
 
 /// <summary>Why the engine refused a request.</summary>
 public enum RejectionKind

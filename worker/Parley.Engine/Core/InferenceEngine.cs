@@ -111,7 +111,7 @@ public sealed class InferenceEngine : IDisposable
                 RejectionKind.Invalid);
         }
 
-        var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds);
+        var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds) { WantsPromptLogits = request.Sampling.PromptLogprobs is not null };
         if (_scheduler.Refusal(scheduled) is { } refusal)
         {
             throw new RequestRejectedException(refusal, RejectionKind.TooLong);
@@ -270,7 +270,7 @@ public sealed class InferenceEngine : IDisposable
             }
 
             var (_, logprob, top) = sampled[delta.RequestId];
-            live.Writer.TryWrite(new TokenEvent(token, logprob, top, delta.FinishReason));
+            live.Writer.TryWrite(new TokenEvent(token, logprob, top, delta.FinishReason, live.TakePromptLogprobs()));
             if (delta.FinishReason is not null)
             {
                 Complete(live, null);
@@ -299,6 +299,14 @@ public sealed class InferenceEngine : IDisposable
             var output = tokens[live.Request.PromptTokenCount..];
             var logits = _logits.AsSpan(row * vocabulary, vocabulary);
             row++;
+            var next = step.StartPosition + step.TokenIds.Count;
+            if (next < live.Request.TokenCount)
+            {
+                // A prompt position: its logits judge the next prompt token; nothing is sampled.
+                live.PromptLogprobs![next - 1] = PromptLogprob(logits, live.Request.TokenIds[next], live.Parameters.PromptLogprobs ?? 0);
+                continue;
+            }
+
             SampledToken token;
             try
             {
@@ -316,6 +324,20 @@ public sealed class InferenceEngine : IDisposable
         }
 
         return sampled;
+    }
+
+    private static PromptTokenLogprob PromptLogprob(ReadOnlySpan<float> logits, int token, int top)
+    {
+        var logSumExp = Logprobs.LogSumExp(logits);
+        var rank = 1;
+        foreach (var logit in logits)
+            rank += logit > logits[token] ? 1 : 0;
+        var ids = new int[Math.Min(top, logits.Length)];
+        Logprobs.TopIndices(logits, ids);
+        var topLogprobs = new TokenLogprob[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+            topLogprobs[i] = new TokenLogprob(ids[i], logits[ids[i]] - logSumExp);
+        return new PromptTokenLogprob(token, logits[token] - logSumExp, rank, topLogprobs);
     }
 
     private void FailAll(Exception exception)
@@ -353,5 +375,19 @@ public sealed class InferenceEngine : IDisposable
         public SamplerState Sampler { get; } = sampler;
         public ChannelWriter<TokenEvent> Writer { get; } = writer;
         public CancellationTokenRegistration Cancellation { get; set; }
+
+        /// <summary>Prompt tokens 1.. by position, filled as their positions are computed (a recompute after
+        /// preemption overwrites, never appends); null when not asked for.</summary>
+        public PromptTokenLogprob[]? PromptLogprobs { get; } = parameters.PromptLogprobs is null ? null : new PromptTokenLogprob[request.PromptTokenCount - 1];
+
+        /// <summary>The prompt logprobs, once: they ride on the request's first token.</summary>
+        public PromptTokenLogprob[]? TakePromptLogprobs()
+        {
+            var taken = PromptLogprobs is null || _promptLogprobsSent ? null : PromptLogprobs;
+            _promptLogprobsSent = true;
+            return taken;
+        }
+
+        private bool _promptLogprobsSent;
     }
 }

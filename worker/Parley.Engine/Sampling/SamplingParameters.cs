@@ -55,6 +55,10 @@ public sealed record SamplingParameters
     /// <summary>Null for no logprobs, or how many top alternatives (0 to the worker's <c>--max-logprobs</c>) to report with each token.</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>Null for none, or how many top alternatives to report with each prompt token's own logprob (vLLM's
+    /// prompt_logprobs). Prompt positions are then computed one per step, each with its logits.</summary>
+    public int? PromptLogprobs { get; init; }
+
     /// <summary>The most a <see cref="LogitBias"/> value may add or take away (OpenAI's range).</summary>
     public const float MaxLogitBias = 100f;
 
@@ -91,6 +95,8 @@ public sealed record SamplingParameters
             return Error("min_tokens", MaxTokens is null ? "[0, +inf)" : $"[0, max_tokens={MaxTokens}]", MinTokens);
         if (Logprobs is < 0)
             return Error("logprobs", "[0, +inf) or null", Logprobs.Value);
+        if (PromptLogprobs is < 0)
+            return Error("prompt_logprobs", "[0, +inf) or null", PromptLogprobs.Value);
         foreach (var id in StopTokenIds ?? [])
         {
             if (id < 0)

@@ -52,6 +52,13 @@ public sealed class Request(string id, IReadOnlyList<int> promptTokenIds, int ma
     /// <summary>When it arrived, was first scheduled and produced its first and latest tokens.</summary>
     public RequestTimeline Timeline { get; } = new();
 
+    /// <summary>The prompt's own logprobs are wanted (prompt_logprobs, echo with logprobs): every prompt position is
+    /// computed one per step with its logits returned, and the prefix cache is not used for it.</summary>
+    public bool WantsPromptLogits { get; init; }
+
+    /// <summary>The most tokens the next step may compute for it: one per step while its prompt logits are wanted.</summary>
+    internal int ChunkCap => WantsPromptLogits && ComputedTokenCount < PromptTokenCount ? 1 : int.MaxValue;
+
     /// <summary>Admission order; the latest arrival is preempted first.</summary>
     public long ArrivalOrder { get; internal set; }
 

@@ -126,7 +126,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
             var request = _running[i];
-            var count = Math.Min(request.TokenCount - request.ComputedTokenCount, budget);
+            var count = Math.Min(Math.Min(request.TokenCount - request.ComputedTokenCount, budget), request.ChunkCap);
             while (!kv.TryAllocate(request.Id, request.ComputedTokenCount + count))
             {
                 var victim = _running[^1];
@@ -148,9 +148,10 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         while (_waiting.First is { } node && _running.Count < maxNumSeqs && budget > 0)
         {
             var request = node.Value;
-            var hits = kv.GetComputedBlocks(request.TokenSpan);
+            // Cached blocks would skip prompt positions whose logits a prompt-logprobs request needs.
+            var hits = request.WantsPromptLogits ? [] : kv.GetComputedBlocks(request.TokenSpan);
             var computed = hits.Count * BlockPool.BlockSize;
-            var count = Math.Min(request.TokenCount - computed, budget);
+            var count = Math.Min(Math.Min(request.TokenCount - computed, budget), request.WantsPromptLogits ? 1 : int.MaxValue);
             if (!kv.TryAllocate(request.Id, computed + count, hits))
             {
                 return; // First come, first served: nobody overtakes the head of the queue.
@@ -171,7 +172,8 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         var start = request.ComputedTokenCount;
         var tokens = request.TokenIds.Skip(start).Take(count).ToArray();
         var blocks = kv.BlockTable(request.Id).Select(block => block.Id).ToArray();
-        return new ScheduledRequest(request.Id, tokens, start, blocks, IsSampled: start + count == request.TokenCount);
+        // A prompt-logprobs request gets logits at every prompt position; only the last position's are sampled from.
+        return new ScheduledRequest(request.Id, tokens, start, blocks, IsSampled: start + count == request.TokenCount || request.WantsPromptLogits);
     }
 
     private void Preempt(Request request)

@@ -134,6 +134,11 @@ public static class ChatCompletionsEndpoint
 
         var body = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion", new JsonArray(choices.Select((choice, index) => (JsonNode)choice.ToJson(answer, index)).ToArray()));
         body["usage"] = ResponseJson.Usage(answer.PromptTokens, choices.Sum(choice => choice.Last?.CompletionTokens ?? 0));
+        if (answer.Settings.ReturnPromptLogprobs && choices[0].PromptLogprobs is { } promptLogprobs)
+        {
+            body["prompt_logprobs"] = ResponseJson.PromptLogprobs(answer.Model, promptLogprobs);
+        }
+
         if (answer.Settings.ReturnTokenIds)
         {
             body["prompt_token_ids"] = ResponseJson.Ids(answer.Prompt);
@@ -152,8 +157,11 @@ public static class ChatCompletionsEndpoint
 
         public GenerationChunk? Last { get; private set; }
 
+        public IReadOnlyList<Engine.Core.PromptTokenLogprob>? PromptLogprobs { get; private set; }
+
         public void Add(GenerationChunk chunk)
         {
+            PromptLogprobs ??= chunk.PromptLogprobs;
             _reasoning.Append(chunk.Reasoning);
             _content.Append(chunk.Content);
             _tokens.AddRange(chunk.Tokens);

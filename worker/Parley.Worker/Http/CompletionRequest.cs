@@ -18,7 +18,14 @@ public sealed record CompletionRequest(IReadOnlyList<IReadOnlyList<int>> Prompts
         ArgumentNullException.ThrowIfNull(request);
         var settings = GenerationSettings.Read(request, model, chat: false);
         var addSpecialTokens = request.Bool("add_special_tokens") ?? true;
-        return new CompletionRequest(ReadPrompts(request.Node("prompt"), model, addSpecialTokens), request.Bool("echo") ?? false, settings);
+        var echo = request.Bool("echo") ?? false;
+        if (echo && settings.Sampling.Logprobs is { } logprobs)
+        {
+            // vLLM's echo with logprobs scores the prompt too (the first token has none).
+            settings = settings with { Sampling = settings.Sampling with { PromptLogprobs = Math.Max(settings.Sampling.PromptLogprobs ?? 0, logprobs) } };
+        }
+
+        return new CompletionRequest(ReadPrompts(request.Node("prompt"), model, addSpecialTokens), echo, settings);
     }
 
     /// <summary>A request's prompts: one prompt, or a batch of them (a list of strings or of token-id lists).</summary>

@@ -68,6 +68,11 @@ public static class CompletionsEndpoint
             var text = (started[index] ? "" : answer.Prefixes[index]) + chunk.Reasoning + chunk.Content;
             started[index] = true;
             var logprobs = answer.Settings.ReturnLogprobs ? ResponseJson.CompletionLogprobs(answer.Model, chunk.Tokens, offsets[index], answer.Settings.TokensAsIds) : null;
+            if (logprobs is not null && first[index] && answer.Prefixes[index].Length > 0 && chunk.PromptLogprobs is { } prompt)
+            {
+                logprobs = ResponseJson.Concat(ResponseJson.EchoedPrompt(answer.Model, answer.Prompts[index], prompt, answer.Settings.TokensAsIds), logprobs);
+            }
+
             offsets[index] += ResponseJson.CodePoints(chunk.Reasoning + chunk.Content);
             var choice = Choice(index, text, logprobs, chunk);
             if (answer.Settings.ReturnTokenIds)
@@ -101,8 +106,10 @@ public static class CompletionsEndpoint
         var texts = answer.Prefixes.Select(prefix => new StringBuilder(prefix)).ToArray();
         var tokens = answer.Prefixes.Select(_ => new List<GeneratedToken>()).ToArray();
         var last = new GenerationChunk?[answer.Prefixes.Count];
+        var promptLogprobs = new IReadOnlyList<Engine.Core.PromptTokenLogprob>?[answer.Prefixes.Count];
         await foreach (var (index, chunk) in chunks.ConfigureAwait(false))
         {
+            promptLogprobs[index] ??= chunk.PromptLogprobs;
             texts[index].Append(chunk.Reasoning).Append(chunk.Content);
             tokens[index].AddRange(chunk.Tokens);
             last[index] = chunk;
@@ -113,7 +120,17 @@ public static class CompletionsEndpoint
             var logprobs = answer.Settings.ReturnLogprobs
                 ? ResponseJson.CompletionLogprobs(answer.Model, tokens[index], ResponseJson.CodePoints(answer.Prefixes[index]), answer.Settings.TokensAsIds)
                 : null;
+            if (logprobs is not null && answer.Prefixes[index].Length > 0 && promptLogprobs[index] is { } prompt)
+            {
+                logprobs = ResponseJson.Concat(ResponseJson.EchoedPrompt(answer.Model, answer.Prompts[index], prompt, answer.Settings.TokensAsIds), logprobs);
+            }
+
             var choice = Choice(index, texts[index].ToString(), logprobs, last[index]);
+            if (answer.Settings.ReturnPromptLogprobs && promptLogprobs[index] is { } asked)
+            {
+                choice["prompt_logprobs"] = ResponseJson.PromptLogprobs(answer.Model, asked);
+            }
+
             if (answer.Settings.ReturnTokenIds)
             {
                 choice["prompt_token_ids"] = ResponseJson.Ids(answer.Prompts[index]);

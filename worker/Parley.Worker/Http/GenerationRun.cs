@@ -25,8 +25,9 @@ public sealed record GeneratedToken(int Id, float Logprob, IReadOnlyList<Engine.
 /// <param name="StopReason">The stop string or stop token id that ended it, if one did.</param>
 /// <param name="CompletionTokens">Tokens generated so far.</param>
 /// <param name="ToolCalls">Tool-call deltas read from the answer since the previous chunk.</param>
+/// <param name="PromptLogprobs">On a request's first chunk, when asked: prompt tokens 1, 2, ... with their logprobs.</param>
 public sealed record GenerationChunk(string Reasoning, string Content, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason, object? StopReason, int CompletionTokens,
-    IReadOnlyList<ToolCallDelta> ToolCalls);
+    IReadOnlyList<ToolCallDelta> ToolCalls, IReadOnlyList<Engine.Core.PromptTokenLogprob>? PromptLogprobs = null);
 
 /// <summary>Runs requests through the engine.</summary>
 public sealed class GenerationRun(ServedModel model, WorkerOptions options, WorkerMetrics metrics)
@@ -52,6 +53,7 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
         var toolParser = settings.ToolCalls?.CreateParser();
         var calls = new List<ToolCallDelta>();
         var calledTools = false;
+        IReadOnlyList<Engine.Core.PromptTokenLogprob>? promptLogprobs = null;
         var pending = new List<GeneratedToken>();
         string reasoning = "", content = "";
         var generated = 0;
@@ -64,6 +66,7 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
                 generated++;
                 RecordLatency(clock.Elapsed, ref lastTokenAt, generated);
                 pending.Add(new GeneratedToken(token.TokenId, token.Logprob, token.TopLogprobs));
+                promptLogprobs ??= token.PromptLogprobs;
                 // A stop token (EOS or a stop_token_ids entry) ends the text without adding its own, as in vLLM.
                 var delta = token.FinishReason == FinishReason.Stop && !settings.IncludeStopStringInOutput && IsStopToken(token.TokenId, settings)
                     ? new OutputDelta("", "", null)
@@ -100,7 +103,8 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
 
                 if (finish is not null || pending.Count >= options.StreamInterval)
                 {
-                    yield return new GenerationChunk(reasoning, content, pending.ToArray(), finish, stopReason, generated, calls.ToArray());
+                    yield return new GenerationChunk(reasoning, content, pending.ToArray(), finish, stopReason, generated, calls.ToArray(), promptLogprobs);
+                    promptLogprobs = null;
                     pending.Clear();
                     calls.Clear();
                     (reasoning, content) = ("", "");

@@ -42,6 +42,9 @@ public sealed record GenerationSettings
     /// <summary>How the answer is read for tool calls; null when it is plain text.</summary>
     public Tools.ToolCallReading? ToolCalls { get; init; }
 
+    /// <summary>Whether the prompt's own logprobs are returned (prompt_logprobs).</summary>
+    public bool ReturnPromptLogprobs { get; init; }
+
     /// <summary>Whether per-token logprobs are returned (with <see cref="SamplingParameters.Logprobs"/> alternatives).</summary>
     public bool ReturnLogprobs => Sampling.Logprobs is not null;
 
@@ -89,11 +92,11 @@ public sealed record GenerationSettings
             throw ApiException.BadRequest("stream_options can only be given when stream is true.", "stream_options");
         }
 
-        if (request.Node("prompt_logprobs") is { } promptLogprobs && promptLogprobs.GetValueKind() != System.Text.Json.JsonValueKind.Null)
+        if (request.Int("prompt_logprobs", 0, model.MaxLogprobs) is { } promptLogprobs)
         {
-            throw ApiException.BadRequest(stream
-                ? "prompt_logprobs cannot be used with stream: true (the prompt's logprobs come with the whole answer)."
-                : "prompt_logprobs is not supported by this worker yet; use echo with logprobs on /v1/completions for the sampled tokens.", "prompt_logprobs");
+            sampling = stream
+                ? throw ApiException.BadRequest("prompt_logprobs cannot be used with stream: true (the prompt's logprobs come with the whole answer).", "prompt_logprobs")
+                : sampling with { PromptLogprobs = promptLogprobs };
         }
 
         if (StructuredOutputRequest.Read(request) is var (constraint, field))
@@ -109,6 +112,7 @@ public sealed record GenerationSettings
             IncludeStopStringInOutput = request.Bool("include_stop_str_in_output") ?? false,
             SkipSpecialTokens = request.Bool("skip_special_tokens") ?? true,
             Stream = stream,
+            ReturnPromptLogprobs = sampling.PromptLogprobs is not null,
             IncludeUsage = request.Bool("stream_options", "include_usage") ?? false,
             ContinuousUsage = request.Bool("stream_options", "continuous_usage_stats") ?? false,
             ReturnTokenIds = request.Bool("return_token_ids") ?? false,

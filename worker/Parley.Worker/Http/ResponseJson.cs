@@ -58,6 +58,88 @@ public static class ResponseJson
         };
     }
 
+    /// <summary>vLLM's prompt_logprobs: null for the first prompt token (nothing predicts it), then for each later one
+    /// {"id": {"logprob", "rank", "decoded_token"}} with the prompt token and the top alternatives at its position.</summary>
+    public static JsonArray PromptLogprobs(ServedModel model, IReadOnlyList<Engine.Core.PromptTokenLogprob> logprobs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(logprobs);
+        var list = new JsonArray { null };
+        foreach (var position in logprobs)
+        {
+            var entries = new JsonObject { [Key(position.TokenId)] = PromptEntry(model, position.TokenId, position.Logprob, position.Rank) };
+            for (var i = 0; i < position.TopLogprobs.Count; i++)
+            {
+                var top = position.TopLogprobs[i];
+                entries[Key(top.TokenId)] ??= PromptEntry(model, top.TokenId, top.Logprob, i + 1);
+            }
+
+            list.Add(entries);
+        }
+
+        return list;
+    }
+
+    /// <summary>Legacy logprobs of an echoed prompt: its tokens, their logprobs (the first null), their top
+    /// alternatives (the token itself among them) and code-point offsets from 0.</summary>
+    public static JsonObject EchoedPrompt(ServedModel model, IReadOnlyList<int> prompt, IReadOnlyList<Engine.Core.PromptTokenLogprob> logprobs, bool asIds)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(logprobs);
+        var offsets = new JsonArray();
+        var offset = 0;
+        foreach (var id in prompt)
+        {
+            offsets.Add(offset);
+            offset += CodePoints(Text(model, id));
+        }
+
+        var tokenLogprobs = new JsonArray { null };
+        var tops = new JsonArray { null };
+        foreach (var position in logprobs)
+        {
+            tokenLogprobs.Add(position.Logprob);
+            tops.Add(new JsonObject(position.TopLogprobs.Prepend(new Engine.Sampling.TokenLogprob(position.TokenId, position.Logprob))
+                .DistinctBy(top => Name(model, top.TokenId, asIds))
+                .Select(top => KeyValuePair.Create(Name(model, top.TokenId, asIds), (JsonNode?)top.Logprob))));
+        }
+
+        return new JsonObject
+        {
+            ["tokens"] = new JsonArray(prompt.Select(id => (JsonNode)Name(model, id, asIds)).ToArray()),
+            ["token_logprobs"] = tokenLogprobs,
+            ["top_logprobs"] = tops,
+            ["text_offset"] = offsets,
+        };
+    }
+
+    /// <summary>Legacy logprobs of two stretches of text, one after the other.</summary>
+    public static JsonObject Concat(JsonObject first, JsonObject second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var joined = new JsonObject();
+        foreach (var (key, value) in first)
+        {
+            var list = (JsonArray)value!.DeepClone();
+            foreach (var item in second[key]!.AsArray())
+                list.Add(item?.DeepClone());
+            joined[key] = list;
+        }
+
+        return joined;
+    }
+
+    private static string Key(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static JsonObject PromptEntry(ServedModel model, int id, float logprob, int rank) => new()
+    {
+        ["logprob"] = logprob,
+        ["rank"] = rank,
+        ["decoded_token"] = Text(model, id),
+    };
+
     /// <summary>A list of token ids.</summary>
     public static JsonArray Ids(IEnumerable<int> ids) => new(ids.Select(id => (JsonNode)id).ToArray());
 
