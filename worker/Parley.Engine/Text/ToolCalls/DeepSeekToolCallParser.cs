@@ -13,7 +13,7 @@ using System.Text;
 
 namespace Parley.Engine.Text.ToolCalls;
 
-internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
+internal sealed class DeepSeekToolCallParser(bool isV31) : NamedCallToolCallParser
 {
     public const string CallsBegin = "<｜tool▁calls▁begin｜>";
     public const string CallsEnd = "<｜tool▁calls▁end｜>";
@@ -28,11 +28,8 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
     private readonly MarkerWatch _callsBegin = new(CallsBegin);
     private readonly MarkerWatch _fieldEnd = new(Separator, "\n");
     private readonly MarkerWatch _callEnd = new(CallEnd);
-    private readonly StringBuilder _held = new();
     private readonly StringBuilder _field = new();
-    private readonly StringBuilder _dropped = new();
     private readonly Queue<string> _tail = new();
-    private JsonValueScanner _arguments = new();
     private State _state = State.Content;
     private string _name = "";
     private string _literal = "";
@@ -60,7 +57,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
             case State.Content:
                 if (_callsBegin.Feed(c, Content) is not null)
                 {
-                    _held.Clear().Append(CallsBegin);
+                    Held.Clear().Append(CallsBegin);
                     _blockCallCount = 0;
                     StartBlockMarker();
                 }
@@ -82,7 +79,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
                 ReadCallTail(c);
                 break;
             case State.DropToCallEnd:
-                if (_callEnd.Feed(c, _dropped.Clear()) is not null)
+                if (_callEnd.Skip(c))
                 {
                     StartBlockMarker();
                 }
@@ -104,12 +101,26 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         {
             Reject();
         }
-        else if (_state == State.Arguments && !_arguments.IsCompleteAtEnd)
+        else if (_state == State.Arguments)
         {
-            MarkMalformed();
+            EndArguments();
         }
 
         CloseCall();
+    }
+
+    protected override void ForgetPartialMarkup()
+    {
+        _fieldEnd.TakeHeld();
+        _isCallBegun = false;
+    }
+
+    protected override void ResumeContent() => _state = State.Content;
+
+    protected override void OnCallAnnounced()
+    {
+        _blockCallCount++;
+        _isCallBegun = false;
     }
 
     private void StartBlockMarker()
@@ -124,7 +135,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
     {
         if (_literalMatchedCount == 0 && JsonValueScanner.IsWhitespace(c))
         {
-            _held.Append(c);
+            Held.Append(c);
             return;
         }
 
@@ -139,13 +150,13 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
 
             // The block stops without its closing marker: read on as content, from the letters taken for a marker.
             _state = State.Content;
-            ReadAll(_literal.AsSpan(0, _literalMatchedCount));
+            Reread(_literal.AsSpan(0, _literalMatchedCount));
             Read(c);
             return;
         }
 
         _literal = option;
-        _held.Append(c);
+        Held.Append(c);
         if (++_literalMatchedCount < _literal.Length)
         {
             return;
@@ -159,7 +170,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
 
         if (_blockCallCount > 0)
         {
-            _held.Clear().Append(CallBegin); // A later call that proves malformed gives back only its own text.
+            Held.Clear().Append(CallBegin); // A later call that proves malformed gives back only its own text.
         }
 
         _isCallBegun = true;
@@ -184,7 +195,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
     // V3: the type ("function") up to the separator, then the name up to a newline. V3.1: the name up to the separator.
     private void ReadField(char c)
     {
-        _held.Append(c);
+        Held.Append(c);
         var checkedCount = _field.Length;
         var terminator = _fieldEnd.Feed(c, _field);
         var expected = _state == State.Name && !isV31 ? "\n" : Separator;
@@ -204,7 +215,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
         {
             if (!(_state == State.Type ? char.IsAsciiLetter(_field[i]) : IsNameCharacter(_field[i])))
             {
-                _held.Length--;
+                Held.Length--;
                 RejectAndReread(c);
                 return;
             }
@@ -247,49 +258,30 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
 
     private void StartArguments()
     {
-        _arguments = new JsonValueScanner();
+        ExpectArguments(_name);
         _state = State.Arguments;
     }
 
     private void ReadArguments(char c)
     {
-        var step = _arguments.Feed(c);
-        if (!IsCallOpen && step is JsonStep.Inside or JsonStep.Completed)
+        switch (ReadCallArguments(c))
         {
-            OpenCall(_name);
-            _blockCallCount++;
-            _isCallBegun = false;
-        }
-
-        switch (step)
-        {
-            case JsonStep.Leading:
-                _held.Append(c);
-                break;
-            case JsonStep.Inside:
-                AppendArguments(c);
-                break;
-            case JsonStep.Completed:
-                AppendArguments(c);
+            case ArgumentsOutcome.Completed:
                 StartTail();
                 break;
-            case JsonStep.EndedBefore:
+            case ArgumentsOutcome.EndedBefore:
                 StartTail();
                 Read(c);
                 break;
-            case JsonStep.Invalid when IsCallOpen:
-                MarkMalformed();
+            case ArgumentsOutcome.Broken:
                 DropToCallEnd(c);
-                break;
-            case JsonStep.Invalid:
-                RejectAndReread(c);
                 break;
         }
     }
 
+    // The call is closed; what remains of its markup is matched letter by letter.
     private void StartTail()
     {
-        CloseCall();
         _tail.Clear();
         if (!isV31)
         {
@@ -331,7 +323,7 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
     {
         if (_literalMatchedCount == 0 && JsonValueScanner.IsWhitespace(c))
         {
-            _held.Append(c);
+            Held.Append(c);
             return null;
         }
 
@@ -340,40 +332,13 @@ internal sealed class DeepSeekToolCallParser(bool isV31) : MarkupToolCallParser
             return false;
         }
 
-        _held.Append(c);
+        Held.Append(c);
         return ++_literalMatchedCount == _literal.Length ? true : null;
-    }
-
-    private void ReadAll(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            Read(c);
-        }
     }
 
     private void DropToCallEnd(char c)
     {
         _state = State.DropToCallEnd;
         Read(c);
-    }
-
-    private void RejectAndReread(char? c)
-    {
-        Reject();
-        _state = State.Content;
-        if (c is { } next)
-        {
-            Read(next);
-        }
-    }
-
-    private void Reject()
-    {
-        Content.Append(_held);
-        _held.Clear();
-        _fieldEnd.TakeHeld();
-        _isCallBegun = false;
-        MarkMalformed();
     }
 }

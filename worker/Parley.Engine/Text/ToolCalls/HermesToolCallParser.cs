@@ -16,7 +16,6 @@ internal sealed class HermesToolCallParser : MarkupToolCallParser
 
     private readonly MarkerWatch _startTag = new(StartTag);
     private readonly MarkerWatch _endTag = new(EndTag);
-    private readonly System.Text.StringBuilder _dropped = new();
     private State _state = State.Content;
     private int _endTagMatchedCount;
 
@@ -60,7 +59,7 @@ internal sealed class HermesToolCallParser : MarkupToolCallParser
                 ReadEndTag(c);
                 break;
             case State.DropToEndTag:
-                _state = _endTag.Feed(c, _dropped.Clear()) is not null ? State.AfterCall : State.DropToEndTag;
+                _state = _endTag.Skip(c) ? State.AfterCall : State.DropToEndTag;
                 break;
             case State.AfterCall when JsonValueScanner.IsWhitespace(c):
                 break;
@@ -98,14 +97,10 @@ internal sealed class HermesToolCallParser : MarkupToolCallParser
 
         // No closing tag after a complete call: what follows is content, from the letters taken for the tag (which
         // may begin the next call's "<tool_call>").
-        var taken = EndTag[.._endTagMatchedCount];
+        var taken = EndTag.AsSpan(0, _endTagMatchedCount);
         _endTagMatchedCount = 0;
         _state = State.Content;
-        foreach (var letter in taken)
-        {
-            Read(letter);
-        }
-
+        Reread(taken);
         Read(c);
     }
 }

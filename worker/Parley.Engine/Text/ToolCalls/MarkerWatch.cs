@@ -12,7 +12,21 @@ internal sealed class MarkerWatch(params string[] markers)
 
     /// <summary>Reads one character; text known not to be a marker goes to <paramref name="released"/>.</summary>
     /// <returns>The marker this character completed, or null.</returns>
-    public string? Feed(char c, StringBuilder released)
+    public string? Feed(char c, StringBuilder released) => Watch(c, released);
+
+    /// <summary>Reads one character of text that is being dropped (the rest of a broken call).</summary>
+    /// <returns>True when this character completed a marker.</returns>
+    public bool Skip(char c) => Watch(c, released: null) is not null;
+
+    /// <summary>Gives up what is held (the text ended without completing a marker).</summary>
+    public string TakeHeld()
+    {
+        var held = _held.ToString();
+        _held.Clear();
+        return held;
+    }
+
+    private string? Watch(char c, StringBuilder? released)
     {
         _held.Append(c);
         foreach (var marker in markers)
@@ -31,17 +45,9 @@ internal sealed class MarkerWatch(params string[] markers)
             start++;
         }
 
-        released.Append(_held, 0, start);
+        released?.Append(_held, 0, start);
         _held.Remove(0, start);
         return null;
-    }
-
-    /// <summary>Gives up what is held (the text ended without completing a marker).</summary>
-    public string TakeHeld()
-    {
-        var held = _held.ToString();
-        _held.Clear();
-        return held;
     }
 
     private bool CouldStartMarker(int start)

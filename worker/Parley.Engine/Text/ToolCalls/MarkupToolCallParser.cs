@@ -65,6 +65,15 @@ internal abstract class MarkupToolCallParser : IToolCallParser
     /// <summary>The answer has ended: release held content, close or give up an unfinished call.</summary>
     protected abstract void End();
 
+    /// <summary>Reads again, as the state now says, letters that were taken for markup that then did not come.</summary>
+    protected void Reread(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            Read(c);
+        }
+    }
+
     /// <summary>A new id for a call, in the form this family's clients accept.</summary>
     protected virtual string NewCallId() => ToolCallIds.OpenAi();
 

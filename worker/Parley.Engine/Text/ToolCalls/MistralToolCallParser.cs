@@ -9,17 +9,14 @@ using System.Text;
 
 namespace Parley.Engine.Text.ToolCalls;
 
-internal sealed class MistralToolCallParser : MarkupToolCallParser
+internal sealed class MistralToolCallParser : NamedCallToolCallParser
 {
     public const string ToolCallsMarker = "[TOOL_CALLS]";
     public const string ArgsMarker = "[ARGS]";
 
     private readonly MarkerWatch _callsMarker = new(ToolCallsMarker);
     private readonly MarkerWatch _argsMarker = new(ArgsMarker);
-    private readonly StringBuilder _held = new();
     private readonly StringBuilder _name = new();
-    private readonly StringBuilder _dropped = new();
-    private JsonValueScanner _arguments = new();
     private int _nameCheckedCount;
     private State _state = State.Content;
 
@@ -51,10 +48,10 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 break;
             case State.AfterMarker when JsonValueScanner.IsWhitespace(c):
             case State.ListElement when JsonValueScanner.IsWhitespace(c):
-                _held.Append(c);
+                Held.Append(c);
                 break;
             case State.AfterMarker when c == '[':
-                _held.Append(c);
+                Held.Append(c);
                 _state = State.ListElement;
                 break;
             case State.AfterMarker:
@@ -64,8 +61,8 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 Read(c);
                 break;
             case State.ListElement:
-                StartCallObject(_held.ToString(), "arguments");
-                _held.Clear();
+                StartCallObject(Held.ToString(), "arguments");
+                Held.Clear();
                 _state = State.ListCall;
                 Read(c);
                 break;
@@ -88,7 +85,7 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
                 Read(c);
                 break;
             case State.DropToMarker:
-                if (_callsMarker.Feed(c, _dropped.Clear()) is not null)
+                if (_callsMarker.Skip(c))
                 {
                     Hold(ToolCallsMarker, State.AfterMarker);
                 }
@@ -110,17 +107,21 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
         {
             Reject();
         }
-        else if (_state == State.Arguments && !_arguments.IsCompleteAtEnd)
+        else if (_state == State.Arguments)
         {
-            MarkMalformed();
+            EndArguments();
         }
 
         CloseCall();
     }
 
+    protected override void ForgetPartialMarkup() => _argsMarker.TakeHeld();
+
+    protected override void ResumeContent() => _state = State.Content;
+
     private void Hold(string markup, State next)
     {
-        _held.Clear().Append(markup);
+        Held.Clear().Append(markup);
         _state = next;
     }
 
@@ -166,17 +167,17 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
             _name.Append(_argsMarker.TakeHeld());
             if (IsName(_name))
             {
-                _arguments = new JsonValueScanner();
+                ExpectArguments(_name.ToString());
                 _state = State.Arguments;
                 Read(c);
                 return;
             }
         }
 
-        _held.Append(c);
+        Held.Append(c);
         if (_argsMarker.Feed(c, _name) is not null)
         {
-            _arguments = new JsonValueScanner();
+            ExpectArguments(_name.ToString());
             _state = _name.Length > 0 ? State.Arguments : State.Name;
             if (_state == State.Name)
             {
@@ -190,7 +191,7 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
         {
             if (!IsNameCharacter(_name[_nameCheckedCount]))
             {
-                _held.Length--;
+                Held.Length--;
                 RejectAndReread(c);
                 return;
             }
@@ -199,57 +200,20 @@ internal sealed class MistralToolCallParser : MarkupToolCallParser
 
     private void ReadArguments(char c)
     {
-        var step = _arguments.Feed(c);
-        if (!IsCallOpen && step is JsonStep.Inside or JsonStep.Completed)
+        switch (ReadCallArguments(c))
         {
-            OpenCall(_name.ToString());
-        }
-
-        switch (step)
-        {
-            case JsonStep.Leading:
-                _held.Append(c);
-                break;
-            case JsonStep.Inside:
-                AppendArguments(c);
-                break;
-            case JsonStep.Completed:
-                AppendArguments(c);
-                CloseCall();
+            case ArgumentsOutcome.Completed:
                 _state = State.AfterCall;
                 break;
-            case JsonStep.EndedBefore:
-                CloseCall();
+            case ArgumentsOutcome.EndedBefore:
                 _state = State.AfterCall;
                 Read(c);
                 break;
-            case JsonStep.Invalid when IsCallOpen:
-                MarkMalformed();
+            case ArgumentsOutcome.Broken:
                 _state = State.DropToMarker;
                 Read(c);
                 break;
-            case JsonStep.Invalid:
-                RejectAndReread(c);
-                break;
         }
-    }
-
-    private void RejectAndReread(char? c)
-    {
-        Reject();
-        _state = State.Content;
-        if (c is { } next)
-        {
-            Read(next);
-        }
-    }
-
-    private void Reject()
-    {
-        Content.Append(_held);
-        _held.Clear();
-        _argsMarker.TakeHeld();
-        MarkMalformed();
     }
 
     private static bool IsName(StringBuilder text)
