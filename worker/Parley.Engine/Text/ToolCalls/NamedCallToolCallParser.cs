@@ -1,7 +1,8 @@
 // The part shared by families that write a call's name in markup and its arguments as a bare JSON value after it
 // (DeepSeek; Mistral's tokenizer v11 and later forms). From the first marker of a call until the call is announced, its
 // markup is held, so a call that proves malformed before then goes back to content whole (see MarkupToolCallParser).
-// The call is announced at the first character of its arguments: until then a wrong character costs nothing.
+// The call is announced at the first character of its arguments, when its name is known and its arguments can start
+// streaming; a call that breaks after that can only be closed, as a stream cannot take back what it sent.
 using System.Text;
 
 namespace Parley.Engine.Text.ToolCalls;
@@ -14,7 +15,7 @@ internal enum ArgumentsOutcome
     /// <summary>The character completed the arguments; the call is closed.</summary>
     Completed,
 
-    /// <summary>The arguments ended before the character (a number does); the call is closed; read it again.</summary>
+    /// <summary>The arguments ended before the character (a number does); the call is closed; the family reads the character again.</summary>
     EndedBefore,
 
     /// <summary>Not arguments, and the call was never announced: its markup is content, and the character was read again.</summary>
