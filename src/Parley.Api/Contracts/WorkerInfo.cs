@@ -47,4 +47,13 @@ public sealed record WorkerInfo
     /// <summary>Memory the worker holds on the GPU (weights, activations, KV cache, runtime), in bytes.</summary>
     [JsonPropertyName("gpu_memory_used_bytes")]
     public long? GpuMemoryUsedBytes { get; init; }
+
+    /// <summary>Whether the model's chat template shows it a tools list (so it can choose to call tools); the
+    /// operator turns Open WebUI's builtin tools off when it does not.</summary>
+    [JsonPropertyName("template_renders_tools")]
+    public bool? TemplateRendersTools { get; init; }
+
+    /// <summary>The tool-call parser answers are read with (vLLM's name), or null when there is none.</summary>
+    [JsonPropertyName("tool_call_parser")]
+    public string? ToolCallParser { get; init; }
 }

@@ -12,6 +12,9 @@ public sealed class MeasuredStatus
     /// <summary>GPU memory the worker uses, in bytes.</summary>
     public long? GpuMemoryUsedBytes { get; set; }
 
+    /// <summary>Whether the model's chat template shows it tools; false turns Open WebUI's builtin tools off.</summary>
+    public bool? TemplateRendersTools { get; set; }
+
     /// <summary>When the worker was last asked.</summary>
     public DateTime? ObservedAt { get; set; }
 }

@@ -89,10 +89,12 @@ public static class UiDeployment
     ];
 
     // Open WebUI sends its ~26 builtin tools with every chat; a model whose template never shows it tools cannot call
-    // them and would only read thousands of tokens of definitions, so they are turned off for it. A user's own
-    // DEFAULT_MODEL_METADATA in spec.ui.env wins.
+    // them and would only read thousands of tokens of definitions, so they are turned off for it. What the running
+    // worker reports about its template (status.measured) wins over the catalog, which knows only its own models. A
+    // user's own DEFAULT_MODEL_METADATA in spec.ui.env wins over both.
     private static IEnumerable<V1EnvVar> BuiltinTools(BuildContext context) =>
-        context.Plan.Model.TemplateRendersTools || context.Ui.Env?.Any(variable => variable.Name == BuiltinToolsSwitch) == true
+        (context.Chat.Status?.Measured?.TemplateRendersTools ?? context.Plan.Model.TemplateRendersTools)
+            || context.Ui.Env?.Any(variable => variable.Name == BuiltinToolsSwitch) == true
             ? []
             : [new() { Name = BuiltinToolsSwitch, Value = "{\"capabilities\":{\"builtin_tools\":false}}" }];
 

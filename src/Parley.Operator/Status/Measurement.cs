@@ -16,9 +16,11 @@ public static class Measurement
             KvCacheTokens = info.KvCacheTokens,
             MaxModelLen = info.MaxModelLen,
             GpuMemoryUsedBytes = info.GpuMemoryUsedBytes,
+            TemplateRendersTools = info.TemplateRendersTools,
         };
         var unchanged = previous is not null && previous.KvCacheTokens == measured.KvCacheTokens
-            && previous.MaxModelLen == measured.MaxModelLen && previous.GpuMemoryUsedBytes == measured.GpuMemoryUsedBytes;
+            && previous.MaxModelLen == measured.MaxModelLen && previous.GpuMemoryUsedBytes == measured.GpuMemoryUsedBytes
+            && previous.TemplateRendersTools == measured.TemplateRendersTools;
         measured.ObservedAt = unchanged ? previous!.ObservedAt : now;
         return measured;
     }

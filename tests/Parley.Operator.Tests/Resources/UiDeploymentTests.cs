@@ -88,6 +88,19 @@ public class UiDeploymentTests
         }
     }
 
+    [Theory]
+    [InlineData("Qwen/Qwen3-0.6B", false, true)]
+    [InlineData("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", true, false)]
+    public void Build_WhatTheWorkerReportsAboutItsTemplate_WinsOverTheCatalog(string model, bool measured, bool metadataExpected)
+    {
+        var chat = TestChats.Chat(model);
+        chat.Status = new Parley.Api.Status.ChatDeploymentStatus { Measured = new Parley.Api.Status.MeasuredStatus { TemplateRendersTools = measured } };
+
+        var env = UiDeployment.Build(TestChats.Context(chat, "a100-80gb"))!.Spec.Template.Spec.Containers.Single().Env;
+
+        env.Any(variable => variable.Name == UiDeployment.BuiltinToolsSwitch).Should().Be(metadataExpected);
+    }
+
     [Fact]
     public void Build_KeepsTheUsersOwnModelMetadata()
     {

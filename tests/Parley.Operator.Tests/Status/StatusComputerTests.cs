@@ -136,6 +136,20 @@ public class StatusComputerTests
     }
 
     [Fact]
+    public void Compute_RecordsWhetherTheTemplateShowsTools_AndAChangeIsANewObservation()
+    {
+        var chat = TestChats.Chat();
+        var context = TestChats.Context(chat);
+        var report = new Parley.Api.Contracts.WorkerInfo { Model = "m", MaxModelLen = 4096, KvCacheTokens = 1024, TemplateRendersTools = true };
+
+        chat.Status = Compute(context, new Observed(null, null), report: report);
+        var changed = StatusComputer.Compute(new StatusInputs(context, new Observed(null, null), StepDownState.None, report with { TemplateRendersTools = false }, Now.AddHours(1)));
+
+        chat.Status.Measured!.TemplateRendersTools.Should().BeTrue();
+        (changed.Measured!.TemplateRendersTools, changed.Measured.ObservedAt).Should().Be((false, Now.AddHours(1)));
+    }
+
+    [Fact]
     public void Compute_TheSameInputsTwice_GivesTheSameStatus()
     {
         var context = TestChats.Context(TestChats.Chat());

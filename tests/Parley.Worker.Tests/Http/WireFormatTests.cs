@@ -164,6 +164,7 @@ public sealed class WireFormatTests : IAsyncLifetime
         info.Device.Should().Be("cpu");
         info.KvCacheTokens.Should().BeGreaterThanOrEqualTo(256).And.Subject.Should().Match(tokens => tokens % 16 == 0);
         info.ServedModelName.Should().Be(RunningWorker.ModelName);
+        (info.TemplateRendersTools, info.ToolCallParser).Should().Be((false, null), "the tiny model's ChatML template shows no tools");
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public static class InfoEndpoints
             BlockSize = BlockPool.BlockSize,
             GpuMemoryUtilization = options.GpuMemoryUtilization,
             GpuMemoryUsedBytes = model.Device == "cuda" ? model.DeviceMemoryBytes : null,
+            TemplateRendersTools = model.Tools.TemplateRendersTools,
+            ToolCallParser = model.Tools.Format?.Name,
         };
     }
 }

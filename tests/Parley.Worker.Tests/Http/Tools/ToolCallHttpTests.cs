@@ -114,6 +114,14 @@ public sealed class ToolCallHttpTests : IAsyncLifetime
         (await titled)["choices"]![0]!["message"]!["role"]!.GetValue<string>().Should().Be("assistant");
     }
 
+    [Fact]
+    public async Task Info_ReportsTheTemplatesToolSupport_ForTheOperator()
+    {
+        var info = await _worker.Http.GetFromJsonAsync<Parley.Api.Contracts.WorkerInfo>(new Uri(Parley.Api.Contracts.WorkerInfo.Path, UriKind.Relative));
+
+        (info!.TemplateRendersTools, info.ToolCallParser).Should().Be((true, "hermes"));
+    }
+
     private static JsonObject Request(JsonObject settings)
     {
         settings["model"] = RunningWorker.ModelName;
