@@ -17,6 +17,10 @@ internal sealed class GbnfParser
     private readonly Dictionary<string, RuleNode> _rules = [];
     private readonly Dictionary<int, (string Name, GrammarNode Body)> _bodies = [];
     private int _position;
+    private int _groupDepth;
+
+    // The parser recurses per group: a grammar nesting thousands of them would overflow the stack and end the process.
+    private const int MaxGroupDepth = 100;
 
     private GbnfParser(string text, GrammarBuilder builder)
     {
@@ -155,9 +159,15 @@ internal sealed class GbnfParser
         if (c == '(')
         {
             _position++;
+            if (++_groupDepth > MaxGroupDepth)
+            {
+                throw Error($"groups nest deeper than {MaxGroupDepth}");
+            }
+
             SkipSpace();
             var group = ParseAlternatives();
             Expect(")");
+            _groupDepth--;
             return group;
         }
 

@@ -9,6 +9,11 @@ internal sealed class GrammarBuilder
     private readonly List<List<int[]>?> _rules = [];
     private readonly Dictionary<ByteSet, int> _classIndex = [];
     private readonly List<ByteSet> _classes = [];
+    private int _symbolCount;
+
+    /// <summary>The most symbols a grammar may lower to. Counted repetition expands (a{n}, maxLength, minItems), so a
+    /// request with a count in the millions would otherwise take minutes and gigabytes; this keeps one compile small.</summary>
+    public const int MaxSymbols = 250_000;
 
     /// <summary>A rule to be defined later; its node may be used (recursively) before then.</summary>
     public RuleNode Declare()
@@ -73,7 +78,7 @@ internal sealed class GrammarBuilder
         switch (node)
         {
             case ByteClassNode leaf:
-                symbols.Add(ClassIndex(leaf.Set));
+                Emit(symbols, ClassIndex(leaf.Set));
                 break;
             case SequenceNode sequence:
                 foreach (var item in sequence.Items)
@@ -86,17 +91,28 @@ internal sealed class GrammarBuilder
                 Append(choice.Options[0], symbols);
                 break;
             case ChoiceNode choice:
-                symbols.Add(Grammar.Call(Rule(choice).RuleId));
+                Emit(symbols, Grammar.Call(Rule(choice).RuleId));
                 break;
             case RepeatNode repeat:
                 AppendRepeat(repeat, symbols);
                 break;
             case RuleNode rule:
-                symbols.Add(Grammar.Call(rule.RuleId));
+                Emit(symbols, Grammar.Call(rule.RuleId));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown grammar node {node.GetType().Name}.");
         }
+    }
+
+    private void Emit(List<int> symbols, int symbol)
+    {
+        if (++_symbolCount > MaxSymbols)
+        {
+            throw new ConstraintException(
+                $"The constraint is too large: it expands to more than {MaxSymbols:N0} grammar symbols. Lower a count in it ({{m,n}} in a pattern, maxLength, minItems or maxItems).");
+        }
+
+        symbols.Add(symbol);
     }
 
     private void AppendRepeat(RepeatNode repeat, List<int> symbols)
@@ -112,7 +128,7 @@ internal sealed class GrammarBuilder
         {
             var star = Declare();
             Define(star, GrammarNode.Choice(GrammarNode.Sequence(unit, star), GrammarNode.Empty));
-            symbols.Add(Grammar.Call(star.RuleId));
+            Emit(symbols, Grammar.Call(star.RuleId));
             return;
         }
 

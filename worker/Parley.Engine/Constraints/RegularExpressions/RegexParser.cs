@@ -28,6 +28,9 @@ internal sealed class RegexParser
     private int _position;
     private int _groupDepth;
 
+    // The parser recurses per group: a request nesting thousands of them would overflow the stack and end the process.
+    private const int MaxGroupDepth = 100;
+
     private RegexParser(string pattern, Func<CodePointSet, GrammarNode> characters)
     {
         _pattern = pattern;
@@ -189,7 +192,11 @@ internal sealed class RegexParser
             }
         }
 
-        _groupDepth++;
+        if (++_groupDepth > MaxGroupDepth)
+        {
+            throw Error($"groups nest deeper than {MaxGroupDepth}");
+        }
+
         var body = ParseAlternation();
         _groupDepth--;
         if (Peek() != ')')
