@@ -97,22 +97,11 @@ public sealed class ChoicesTests : IAsyncLifetime
     private static List<string> Texts(JsonObject answer, string field) =>
         answer["choices"]!.AsArray().Select(choice => choice![field]!["content"]!.GetValue<string>()).ToList();
 
-    private async Task<JsonObject> PostAsync(string path, JsonObject body)
+    private Task<JsonObject> PostAsync(string path, JsonObject body)
     {
         body.Remove("stream_options");
-        using var response = await _worker.Http.PostAsync(new Uri(path, UriKind.Relative), JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!.AsObject();
+        return _worker.PostJsonAsync(path, body);
     }
 
-    private async Task<List<JsonObject>> StreamAsync(string path, JsonObject body)
-    {
-        using var response = await _worker.Http.PostAsync(new Uri(path, UriKind.Relative), JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line["data: ".Length..]).ToList();
-        events[^1].Should().Be("[DONE]");
-        return events.SkipLast(1).Select(data => JsonNode.Parse(data)!.AsObject()).ToList();
-    }
+    private Task<List<JsonObject>> StreamAsync(string path, JsonObject body) => _worker.StreamJsonAsync(path, body);
 }

@@ -226,21 +226,7 @@ public sealed class VllmWireTests : IAsyncLifetime
         return _worker.Http.SendAsync(request);
     }
 
-    private async Task<JsonObject> PostAsync(string path, JsonObject body)
-    {
-        using var response = await SendAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!.AsObject();
-    }
+    private Task<JsonObject> PostAsync(string path, JsonObject body) => _worker.PostJsonAsync(path, body);
 
-    private async Task<List<JsonObject>> StreamAsync(string path, JsonObject body)
-    {
-        using var response = await SendAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line["data: ".Length..]).ToList();
-        events[^1].Should().Be("[DONE]");
-        return events.SkipLast(1).Select(data => JsonNode.Parse(data)!.AsObject()).ToList();
-    }
+    private Task<List<JsonObject>> StreamAsync(string path, JsonObject body) => _worker.StreamJsonAsync(path, body);
 }

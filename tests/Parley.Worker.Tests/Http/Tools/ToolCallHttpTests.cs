@@ -139,23 +139,7 @@ public sealed class ToolCallHttpTests : IAsyncLifetime
         schema.Evaluate(document.RootElement).IsValid.Should().BeTrue(arguments);
     }
 
-    private async Task<JsonObject> PostAsync(JsonObject body)
-    {
-        using var response = await _worker.Http.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!.AsObject();
-    }
+    private Task<JsonObject> PostAsync(JsonObject body) => _worker.PostJsonAsync("/v1/chat/completions", body);
 
-    private async Task<List<JsonObject>> StreamAsync(JsonObject body)
-    {
-        using var response = await _worker.Http.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
-        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line["data: ".Length..]).ToList();
-        events[^1].Should().Be("[DONE]");
-        var chunks = events.SkipLast(1).Select(data => JsonNode.Parse(data)!.AsObject()).ToList();
-        chunks.Should().NotContain(chunk => chunk.ContainsKey("error"), text);
-        return chunks;
-    }
+    private Task<List<JsonObject>> StreamAsync(JsonObject body) => _worker.StreamJsonAsync("/v1/chat/completions", body);
 }
