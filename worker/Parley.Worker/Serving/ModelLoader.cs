@@ -36,8 +36,9 @@ public static class ModelLoader
 
         // --tokenizer replaces the model's tokenizer files, and with them the chat template they carry, as in vLLM.
         var tokenizerFolder = options.Tokenizer ?? folder;
-        var tokenizer = Tokenizer.FromTokenizerJson(ReadJson(tokenizerFolder, "tokenizer.json") ?? throw new FileNotFoundException($"{tokenizerFolder} has no tokenizer.json."));
-        var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile));
+        var tokenizerJson = ReadJson(tokenizerFolder, "tokenizer.json") ?? throw new FileNotFoundException($"{tokenizerFolder} has no tokenizer.json.");
+        var tokenizer = Tokenizer.FromTokenizerJson(tokenizerJson);
+        var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile)).WithPostProcessor(tokenizerJson);
         var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
         var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
         var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
