@@ -261,7 +261,7 @@ public sealed class InferenceEngine : IDisposable
         _steps++;
         StepCompleted?.Invoke(new EngineStep(batch.TokenCount, plan.Scheduled.Count));
         var sampled = Sample(plan);
-        var completed = sampled.Keys.Where(id => _live[id].Sampler.Matcher?.IsTerminated == true).ToHashSet(StringComparer.Ordinal);
+        var completed = CompletedByConstraint(sampled.Keys);
         foreach (var delta in _scheduler.Update(plan, new ModelOutput(sampled.ToDictionary(pair => pair.Key, pair => pair.Value.TokenId), completed)))
         {
             if (!_live.TryGetValue(delta.RequestId, out var live) || delta.NewTokenId is not { } token)
@@ -270,7 +270,9 @@ public sealed class InferenceEngine : IDisposable
             }
 
             var (_, logprob, top) = sampled[delta.RequestId];
-            live.Writer.TryWrite(new TokenEvent(token, logprob, top, delta.FinishReason, live.TakePromptLogprobs()));
+            // Prompt logprobs ride on the first token only (output tokens survive preemption, so this is once).
+            var promptLogprobs = live.Request.OutputTokenCount == 1 ? live.PromptLogprobs : null;
+            live.Writer.TryWrite(new TokenEvent(token, logprob, top, delta.FinishReason, promptLogprobs));
             if (delta.FinishReason is not null)
             {
                 Complete(live, null);
@@ -324,6 +326,19 @@ public sealed class InferenceEngine : IDisposable
         }
 
         return sampled;
+    }
+
+    // Requests whose output constraint is now complete; null (no allocation) on the usual step where none is.
+    private HashSet<string>? CompletedByConstraint(IEnumerable<string> sampledIds)
+    {
+        HashSet<string>? completed = null;
+        foreach (var id in sampledIds)
+        {
+            if (_live[id].Sampler.Matcher?.IsTerminated == true)
+                (completed ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
+        }
+
+        return completed;
     }
 
     private static PromptTokenLogprob PromptLogprob(ReadOnlySpan<float> logits, int token, int top)
@@ -380,14 +395,5 @@ public sealed class InferenceEngine : IDisposable
         /// preemption overwrites, never appends); null when not asked for.</summary>
         public PromptTokenLogprob[]? PromptLogprobs { get; } = parameters.PromptLogprobs is null ? null : new PromptTokenLogprob[request.PromptTokenCount - 1];
 
-        /// <summary>The prompt logprobs, once: they ride on the request's first token.</summary>
-        public PromptTokenLogprob[]? TakePromptLogprobs()
-        {
-            var taken = PromptLogprobs is null || _promptLogprobsSent ? null : PromptLogprobs;
-            _promptLogprobsSent = true;
-            return taken;
-        }
-
-        private bool _promptLogprobsSent;
     }
 }

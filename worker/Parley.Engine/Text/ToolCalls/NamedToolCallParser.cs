@@ -1,8 +1,6 @@
 // With a named tool_choice the whole answer is the function's arguments (decoding kept it to the parameters schema):
 // the first piece opens the call with its id and name, every piece streams on as arguments.
-using Parley.Engine.Text.ToolCalls;
-
-namespace Parley.Worker.Http.Tools;
+namespace Parley.Engine.Text.ToolCalls;
 
 /// <summary>Reads an answer constrained to one named function's arguments.</summary>
 public sealed class NamedToolCallParser(string function) : IToolCallParser
@@ -14,7 +12,7 @@ public sealed class NamedToolCallParser(string function) : IToolCallParser
         ArgumentNullException.ThrowIfNull(text);
         if (_opened && text.Length == 0)
             return ToolParse.Empty;
-        var delta = _opened ? new ToolCallDelta(0, null, null, text) : new ToolCallDelta(0, ToolCallId.New(), function, text.TrimStart());
+        var delta = _opened ? new ToolCallDelta(0, null, null, text) : new ToolCallDelta(0, ToolCallIds.OpenAi(), function, text.TrimStart());
         _opened = true;
         return new ToolParse("", [delta]);
     }

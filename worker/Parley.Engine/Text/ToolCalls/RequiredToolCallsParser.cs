@@ -2,17 +2,14 @@
 // call is sent when its object closes, name and whole arguments at once: a call is never half-announced.
 using System.Text;
 using System.Text.Json;
-using Parley.Engine.Text.ToolCalls;
 
-namespace Parley.Worker.Http.Tools;
+namespace Parley.Engine.Text.ToolCalls;
 
 /// <summary>Reads an answer constrained to a list of calls.</summary>
 public sealed class RequiredToolCallsParser : IToolCallParser
 {
-    private readonly StringBuilder _element = new();
-    private int _depth;
-    private bool _inString;
-    private bool _escaped;
+    private readonly StringBuilder _call = new();
+    private JsonValueScanner? _scanner;
     private int _calls;
 
     public ToolParse Append(string text)
@@ -21,31 +18,17 @@ public sealed class RequiredToolCallsParser : IToolCallParser
         List<ToolCallDelta>? calls = null;
         foreach (var c in text)
         {
-            if (_depth >= 2 || (_depth == 1 && c == '{'))
-                _element.Append(c);
-            if (_inString)
-            {
-                (_escaped, _inString) = (!_escaped && c == '\\', _escaped || c != '"');
+            // Between calls only the list's own '[', ',', ']' and whitespace come; a '{' opens the next call.
+            if (_scanner is null && c != '{')
                 continue;
-            }
-
-            switch (c)
+            _scanner ??= new JsonValueScanner();
+            _call.Append(c);
+            if (_scanner.Feed(c) == JsonStep.Completed)
             {
-                case '"':
-                    _inString = true;
-                    break;
-                case '{' or '[':
-                    _depth++;
-                    break;
-                case '}' or ']':
-                    _depth--;
-                    if (_depth == 1 && c == '}')
-                        (calls ??= []).Add(Call(_element.ToString()));
-                    break;
+                (calls ??= []).Add(Call(_call.ToString()));
+                _call.Clear();
+                _scanner = null;
             }
-
-            if (_depth <= 1 && c is '}')
-                _element.Clear();
         }
 
         return calls is null ? ToolParse.Empty : new ToolParse("", calls);
@@ -59,6 +42,6 @@ public sealed class RequiredToolCallsParser : IToolCallParser
         using var call = JsonDocument.Parse(json);
         var root = call.RootElement;
         var arguments = root.TryGetProperty("parameters", out var parameters) ? parameters.GetRawText() : "{}";
-        return new ToolCallDelta(_calls++, ToolCallId.New(), root.GetProperty("name").GetString()!, arguments);
+        return new ToolCallDelta(_calls++, ToolCallIds.OpenAi(), root.GetProperty("name").GetString()!, arguments);
     }
 }
