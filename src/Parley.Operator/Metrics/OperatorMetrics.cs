@@ -21,7 +21,17 @@ public sealed class OperatorMetrics
         StepDowns = factory.CreateGauge("parley_tuning_step_downs", "Plan step-downs after GPU out-of-memory, per ChatDeployment.", "namespace", "name");
         IsLeader = factory.CreateGauge("parley_leader", "1 while this instance holds the leader lease.");
         ApplyTotal = factory.CreateCounter("parley_apply_total", "Owned objects applied, by kind and outcome: created, updated, unchanged or deleted.", "kind", "outcome");
+
+        // Every result series exists at zero from the start, so rate() and the dashboards see a first reconcile as a rise
+        // and not as a series that appears from nowhere.
+        foreach (var result in ReconcileResults)
+        {
+            ReconcileTotal.WithLabels(result);
+        }
     }
+
+    /// <summary>The values of parley_reconcile_total's result label.</summary>
+    public static IReadOnlyList<string> ReconcileResults { get; } = ["success", "requeue", "error"];
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
     public Counter ReconcileTotal { get; }
