@@ -8,7 +8,7 @@ using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Testing;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Operator.Bench;
 
@@ -35,7 +35,7 @@ internal static class BenchRun
     public static async Task<BenchResult> RunAsync(int count, int workers)
     {
         // Enough history that a watch resumed during the run is not answered 410 (each ChatDeployment makes about 20 events).
-        await using var api = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions { HistoryLimit = 100_000 });
+        await using var api = await InMemoryKubernetesApi.StartAsync(new InMemoryKubernetesOptions { HistoryLimit = 100_000 });
         foreach (var node in Manifests.ReadAll<V1Node>(File.ReadAllText(RepositoryPaths.Of("samples", "nodes", "mixed.yaml")), "Node"))
         {
             api.Store.Upsert("nodes", Manifests.ToJson(node).AsObject());
@@ -68,7 +68,7 @@ internal static class BenchRun
             operatorProcess.SyncedWorkingSet, figures);
     }
 
-    private static async Task SettleAsync(FakeKubernetesApi api)
+    private static async Task SettleAsync(InMemoryKubernetesApi api)
     {
         var (writes, since) = (api.WriteCount, Stopwatch.StartNew());
         while (since.Elapsed < Quiet)

@@ -9,7 +9,7 @@ using Parley.Operator.Cli;
 using Parley.Operator.Metrics;
 using Parley.Operator.Runtime;
 using Parley.Testing;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Testing.Operator;
 
@@ -19,9 +19,9 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task Run)> _operators = [];
 
-    private OperatorHarness(FakeKubernetesApi api) => Api = api;
+    private OperatorHarness(InMemoryKubernetesApi api) => Api = api;
 
-    public FakeKubernetesApi Api { get; }
+    public InMemoryKubernetesApi Api { get; }
 
     public IKubernetes Client { get; private set; } = null!;
 
@@ -39,9 +39,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     };
 
     public static async Task<OperatorHarness> StartAsync(string nodesFile, ControllerOptions? options = null, bool startOperator = true,
-        FakeKubernetesOptions? apiOptions = null)
+        InMemoryKubernetesOptions? apiOptions = null)
     {
-        var harness = new OperatorHarness(await FakeKubernetesApi.StartAsync(apiOptions));
+        var harness = new OperatorHarness(await InMemoryKubernetesApi.StartAsync(apiOptions));
         harness.Client = harness.Api.CreateClient();
         harness.SeedNodes(nodesFile);
         if (startOperator)

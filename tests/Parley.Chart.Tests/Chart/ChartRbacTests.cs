@@ -97,7 +97,7 @@ public class ChartRbacTests
     public void Rules_ADeniedRequest_IsReported()
     {
         var rules = RenderedChart.Render().Single<V1ClusterRole>("ClusterRole").Rules;
-        var record = new Parley.Testing.FakeKubernetes.RequestRecord("DELETE", "/api/v1/nodes/gpu-0", "", 200);
+        var record = new Parley.LocalCluster.Api.RequestRecord("DELETE", "/api/v1/nodes/gpu-0", "", 200);
 
         RbacRules.Allows(rules, RbacRequest.From(record)!).Should().BeFalse();
     }

@@ -1,7 +1,7 @@
 // Kubernetes RBAC's matching, enough to ask "would the API server allow this request?" of the chart's rules: a request
 // path and method become (apiGroup, resource[/subresource], verb, name), as the API server's request-info resolver does.
 using k8s.Models;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Chart.Tests.Chart;
 

@@ -6,7 +6,7 @@ using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Operator.Metrics;
 using Parley.Operator.Resources;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Operator.Tests.Integration;
 
@@ -73,7 +73,7 @@ public class CacheReadTests
         // The Secrets watch hangs for 2 s after the first list, so the Secret below stays out of the cache until the
         // informer lists again.
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false,
-            apiOptions: new FakeKubernetesOptions { HangLimit = TimeSpan.FromSeconds(2) });
+            apiOptions: new InMemoryKubernetesOptions { HangLimit = TimeSpan.FromSeconds(2) });
         harness.Api.Faults.HangNext("WATCH", "/api/v1/secrets");
         var metrics = new OperatorMetrics();
         var host = harness.StartOperator(OperatorHarness.FastOptions() with { ResyncPeriod = NoResync }, metrics);

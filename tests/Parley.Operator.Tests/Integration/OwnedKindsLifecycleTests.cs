@@ -4,7 +4,7 @@ using Parley.Api.Serialization;
 using Parley.Operator.Kinds;
 using Parley.Operator.Reconciliation;
 using Parley.Operator.Tests.Kinds;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Operator.Tests.Integration;
 

@@ -3,7 +3,7 @@ using Parley.Api.Serialization;
 using Parley.Operator.Kinds;
 using Parley.Operator.Reconciliation;
 using Parley.Operator.Resources;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Operator.Tests.Kinds;
 

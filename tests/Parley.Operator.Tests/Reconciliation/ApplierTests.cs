@@ -6,7 +6,7 @@ using Parley.Operator.Metrics;
 using Parley.Operator.Reconciliation;
 using Parley.Operator.Runtime;
 using Parley.Operator.Tests.Logging;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Operator.Tests.Reconciliation;
 
@@ -15,7 +15,7 @@ public class ApplierTests
     [Fact]
     public async Task Apply_CreateThenSameThenChanged_LogsAndCountsEachOutcome()
     {
-        await using var server = await FakeKubernetesApi.StartAsync();
+        await using var server = await InMemoryKubernetesApi.StartAsync();
         using var client = server.CreateClient();
         var metrics = new OperatorMetrics();
         var logger = new RecordingLogger();
@@ -41,7 +41,7 @@ public class ApplierTests
     [Fact]
     public async Task DeleteIfOwned_AnObjectNotThere_IsNeitherLoggedNorCounted()
     {
-        await using var server = await FakeKubernetesApi.StartAsync();
+        await using var server = await InMemoryKubernetesApi.StartAsync();
         using var client = server.CreateClient();
         var metrics = new OperatorMetrics();
         var logger = new RecordingLogger();
@@ -56,7 +56,7 @@ public class ApplierTests
     [Fact]
     public async Task Apply_AfterAHandEditReachedTheCache_RestoresTheObject()
     {
-        await using var server = await FakeKubernetesApi.StartAsync();
+        await using var server = await InMemoryKubernetesApi.StartAsync();
         using var client = server.CreateClient();
         var caches = new OwnedCaches();
         var cache = new ObjectCache<V1ConfigMap>();

@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Autorest;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -22,7 +22,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task FailNext_FailsOnlyMatchingRequests_ThenServesNormally()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         api.Faults.FailNext("POST", "/configmaps", statusCode: 503, count: 2);
 
@@ -39,7 +39,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task HangNext_SurfacesAsAClientTimeout_AndIsLoggedWithoutAStatus()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
         api.Faults.HangNext("GET");
@@ -55,7 +55,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task HangNext_PastTheHangLimit_Answers504()
     {
-        await using var api = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions { HangLimit = TimeSpan.FromMilliseconds(200) });
+        await using var api = await InMemoryKubernetesApi.StartAsync(new InMemoryKubernetesOptions { HangLimit = TimeSpan.FromMilliseconds(200) });
         using var client = api.CreateClient();
         api.Faults.HangNext();
 
@@ -67,7 +67,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task DropWatches_EndsTheClientsEnumerationWithoutAnException()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
@@ -84,7 +84,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task DropWatches_WithAbort_SurfacesAsAnIOException()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
@@ -102,7 +102,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task DropWatchesAfterEventCount_EndsEachWatchAfterThatManyEvents()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         for (var i = 0; i < 5; i++)
@@ -123,7 +123,7 @@ public sealed class FaultInjectorTests
     [Fact]
     public async Task FailNext_OnWatch_FailsOnlyTheWatchRequest()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         api.Faults.FailNext("WATCH", statusCode: 500);
@@ -141,7 +141,7 @@ public sealed class FaultInjectorTests
 
     private static async Task<RetryOutcome> CreateWithRetriesAsync(int seed)
     {
-        await using var api = await FakeKubernetesApi.StartAsync(new FakeKubernetesOptions { FaultSeed = seed });
+        await using var api = await InMemoryKubernetesApi.StartAsync(new InMemoryKubernetesOptions { FaultSeed = seed });
         using var client = api.CreateClient();
         api.Faults.FailFraction(0.4, method: "POST");
         var attempts = 0;

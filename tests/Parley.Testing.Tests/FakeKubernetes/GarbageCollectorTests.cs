@@ -1,6 +1,6 @@
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -10,7 +10,7 @@ public sealed class GarbageCollectorTests
     [Fact]
     public async Task Delete_OfAnOwner_DeletesOwnedObjectsRecursively_AndKeepsOthers()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var chat = await client.CustomObjects.CreateNamespacedCustomObjectAsync<TestChat>(Chat("chat"), "parley.dev", "v1alpha1", Namespace, "chatdeployments");
         var worker = await client.AppsV1.CreateNamespacedDeploymentAsync(WithOwner(Deployment("chat-worker"), chat), Namespace);
@@ -28,7 +28,7 @@ public sealed class GarbageCollectorTests
     [Fact]
     public async Task Delete_OfAnOwner_MarksAnOwnedObjectWithFinalizers_InsteadOfRemovingIt()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var owner = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), Namespace);
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("held", OwnerReference(owner), "example.com/hold"), Namespace);
@@ -43,7 +43,7 @@ public sealed class GarbageCollectorTests
     [Fact]
     public async Task Delete_WithOrphanPropagation_KeepsDependents_AndRemovesTheirOwnerReference()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var owner = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), Namespace);
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("dependent", OwnerReference(owner)), Namespace);
@@ -58,7 +58,7 @@ public sealed class GarbageCollectorTests
     [Fact]
     public async Task Delete_OfOneOfTwoOwners_KeepsTheDependent()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var first = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("first"), Namespace);
         var second = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("second"), Namespace);

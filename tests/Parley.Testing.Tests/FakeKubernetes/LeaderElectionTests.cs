@@ -1,6 +1,6 @@
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -10,7 +10,7 @@ public sealed class LeaderElectionTests
     [Fact]
     public async Task LeaderElector_WithALeaseLock_AcquiresTheLease()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var config = new LeaderElectionConfig(new LeaseLock(client, Namespace, "parley-operator", "replica-a"))

@@ -1,6 +1,6 @@
 using k8s;
 using k8s.Models;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -10,7 +10,7 @@ public sealed class ObjectDefaultsTests
     [Fact]
     public async Task Create_OfASecretWithStringData_StoresItBase64EncodedInData()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var secret = new V1Secret
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -11,7 +11,7 @@ public sealed class ObjectDeletionTests
     [Fact]
     public async Task Delete_WithoutFinalizers_RemovesTheObject()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -25,7 +25,7 @@ public sealed class ObjectDeletionTests
     [Fact]
     public async Task Delete_WithFinalizers_SetsDeletionTimestamp_ThenClearingFinalizersRemovesIt()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var chats = new GenericClient(api.CreateClient(), "parley.dev", "v1alpha1", "chatdeployments");
         var chat = Chat("chat");
         chat.Metadata.Finalizers = ["parley.dev/retain-ui-data"];
@@ -47,7 +47,7 @@ public sealed class ObjectDeletionTests
     [Fact]
     public async Task Patch_ThatRemovesTheLastFinalizer_RemovesAnObjectBeingDeleted()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings", owner: null, "example.com/a", "example.com/b"), Namespace);
         await client.CoreV1.DeleteNamespacedConfigMapAsync("settings", Namespace);
@@ -64,7 +64,7 @@ public sealed class ObjectDeletionTests
     [Fact]
     public async Task Update_ThatAddsAFinalizerToAnObjectBeingDeleted_Returns422()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings", owner: null, "example.com/a"), Namespace);
         await client.CoreV1.DeleteNamespacedConfigMapAsync("settings", Namespace);
@@ -78,7 +78,7 @@ public sealed class ObjectDeletionTests
     [Fact]
     public async Task Delete_WithUidPrecondition_WhenTheUidDiffers_Returns409()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
 

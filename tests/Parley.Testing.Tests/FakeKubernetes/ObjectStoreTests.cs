@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -11,7 +11,7 @@ public sealed class ObjectStoreTests
     [Fact]
     public async Task Upsert_SeedsAClusterScopedNode_WithStatus_ThatTheClientLists()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         api.Store.Upsert(new V1Node
         {
@@ -31,7 +31,7 @@ public sealed class ObjectStoreTests
     [Fact]
     public async Task Update_MarksADeploymentAvailable_AndWatchesSeeIt()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
@@ -50,7 +50,7 @@ public sealed class ObjectStoreTests
     [Fact]
     public async Task Delete_HonoursFinalizers_LikeTheApi()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         api.Store.Upsert("configmaps", JsonNode.Parse("""{"metadata":{"name":"held","namespace":"default","finalizers":["example.com/hold"]}}""")!.AsObject());
 
         var deleted = api.Store.Delete("configmaps", Namespace, "held");
@@ -64,7 +64,7 @@ public sealed class ObjectStoreTests
     [Fact]
     public async Task Resolve_OfAnAmbiguousPlural_PrefersTheCoreGroup()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
 
         api.Resources.Resolve("events").Group.Should().BeEmpty();
         api.Resources.Resolve("events.events.k8s.io").Group.Should().Be("events.k8s.io");

@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -11,7 +11,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Create_WithAModelIdAsLabelValue_Returns422NamingTheField()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var deployment = Deployment("worker", new() { ["parley.dev/model"] = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B" });
 
@@ -26,7 +26,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Create_WithAnInvalidPodTemplateLabel_Returns422NamingTheTemplate()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var deployment = Deployment("worker");
         deployment.Spec.Template.Metadata.Labels["bad key!"] = "x";
@@ -42,7 +42,7 @@ public sealed class ObjectValidatorTests
     [InlineData("UPPER")]
     public async Task Create_WithANameThatIsNotADnsSubdomain_Returns422(string name)
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var status = await RefusalAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(name), Namespace), HttpStatusCode.UnprocessableEntity);
@@ -53,7 +53,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Create_WithADottedName_IsAcceptedForAConfigMap_ButNotForAService()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var service = new V1Service { Metadata = new V1ObjectMeta { Name = "chat.worker" }, Spec = new V1ServiceSpec() };
 
@@ -66,7 +66,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Create_WithAServiceNameOver63Characters_Returns422()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var service = new V1Service { Metadata = new V1ObjectMeta { Name = new string('a', 64) }, Spec = new V1ServiceSpec() };
 
@@ -78,7 +78,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Patch_WithAnUnparseableQuantity_Returns400_AsATypedServerDoes()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -93,7 +93,7 @@ public sealed class ObjectValidatorTests
     [Fact]
     public async Task Create_WithValidQuantitiesInAClaim_Succeeds()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var claim = new V1PersistentVolumeClaim
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -10,7 +10,7 @@ public sealed class RequestLogTests
     [Fact]
     public async Task WriteCount_CountsOnlySuccessfulWrites()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
@@ -30,7 +30,7 @@ public sealed class RequestLogTests
     [Fact]
     public async Task Clear_ForgetsEarlierRequests()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         // A short timeout: a server that mistook watch=false for a watch would otherwise keep this list open for 100 s.
         using var client = api.CreateClient(TimeSpan.FromSeconds(5));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("seed"), Namespace);
@@ -45,7 +45,7 @@ public sealed class RequestLogTests
     [Fact]
     public async Task Watch_IsLoggedWhenItsStreamStarts()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("seed"), Namespace);

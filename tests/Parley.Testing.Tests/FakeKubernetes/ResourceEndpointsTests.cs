@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -11,7 +11,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Create_AssignsServerMetadata_AndGetReturnsIt()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
@@ -29,7 +29,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Create_BumpsTheGlobalResourceVersionAcrossKinds()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var first = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), Namespace);
@@ -42,7 +42,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task List_WithLabelSelector_ReturnsOnlyMatchingObjects()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("a", new() { ["tier"] = "gpu", ["team"] = "chat" }), Namespace);
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("b", new() { ["tier"] = "cpu" }), Namespace);
@@ -64,7 +64,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task List_SetsKindOnItems_AndTheCurrentResourceVersion()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), Namespace);
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("b"), "other");
@@ -80,7 +80,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Create_WhenNameIsTaken_Returns409AlreadyExists()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("taken"), Namespace);
 
@@ -94,7 +94,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Get_WhenMissing_Returns404NotFound()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var status = await RefusalAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("missing", Namespace), HttpStatusCode.NotFound);
@@ -106,7 +106,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Get_OfAnUnregisteredResource_Returns404_UntilItIsRegistered()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
 
         var status = await RefusalAsync(() => client.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets"), HttpStatusCode.NotFound);
@@ -120,7 +120,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Update_WithStaleResourceVersion_Returns409Conflict()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var stale = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
         var fresh = await client.AppsV1.ReadNamespacedDeploymentAsync("worker", Namespace);
@@ -138,7 +138,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Update_WithoutResourceVersion_Returns422()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
 
@@ -150,7 +150,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Update_ThatChangesSpec_BumpsGeneration_AndKeepsUidAndCreationTimestamp()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -171,7 +171,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Update_ThatChangesNothing_KeepsTheResourceVersion()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -184,7 +184,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task UpdateStatus_ChangesOnlyStatus_AndDoesNotBumpGeneration()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -200,7 +200,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Update_OfTheMainResource_IgnoresStatus()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
         created.Status = new V1DeploymentStatus { AvailableReplicas = 1 };
@@ -217,7 +217,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task Create_OfAKindWithStatusSubresource_DropsStatus()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var chat = Chat("chat");
         chat.Status = new TestChatStatus { Phase = "Ready" };
@@ -230,7 +230,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task MergePatch_ChangesOnlyTheGivenFields()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker", new() { ["keep"] = "me", ["drop"] = "me" }), Namespace);
 
@@ -246,7 +246,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task MergePatch_WithStaleResourceVersion_Returns409()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -259,7 +259,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task MergePatch_OfStatus_ChangesOnlyStatus()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.CustomObjects.CreateNamespacedCustomObjectAsync<TestChat>(Chat("chat"), "parley.dev", "v1alpha1", Namespace, "chatdeployments");
 
@@ -274,7 +274,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task JsonPatch_AppliesAddReplaceRemoveAndTest()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker", new() { ["old"] = "x" }), Namespace);
 
@@ -297,7 +297,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task JsonPatch_WhenTestFails_Returns422_AndChangesNothing()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         var created = await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
 
@@ -310,7 +310,7 @@ public sealed class ResourceEndpointsTests
     [Fact]
     public async Task GenericClient_CreatesReadsListsAndDeletesCustomResources()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var chats = new GenericClient(api.CreateClient(), "parley.dev", "v1alpha1", "chatdeployments");
 
         var created = await chats.CreateNamespacedAsync(Chat("chat"), Namespace);

@@ -1,6 +1,6 @@
 using k8s.Models;
 using k8s;
-using Parley.Testing.FakeKubernetes;
+using Parley.LocalCluster.Api;
 using static Parley.Testing.Tests.FakeKubernetes.TestObjects;
 
 namespace Parley.Testing.Tests.FakeKubernetes;
@@ -10,7 +10,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_StreamsAddedModifiedAndDeleted()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("worker"), Namespace);
@@ -38,7 +38,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_FromAResourceVersion_ReplaysLaterEvents_ForTheWatchedNamespaceAndLabels()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("before", new() { ["owned"] = "yes" }), Namespace);
@@ -65,7 +65,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_OfCustomResources_WithGenericClient_StreamsEvents()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var chats = new GenericClient(api.CreateClient(), "parley.dev", "v1alpha1", "chatdeployments");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await chats.CreateNamespacedAsync(Chat("chat"), Namespace);
@@ -86,8 +86,8 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_FromAResourceVersionOlderThanTheHistory_ReportsA410ExpiredKubernetesException_AndEnds()
     {
-        var options = new FakeKubernetesOptions { HistoryLimit = 3 };
-        await using var api = await FakeKubernetesApi.StartAsync(options);
+        var options = new InMemoryKubernetesOptions { HistoryLimit = 3 };
+        await using var api = await InMemoryKubernetesApi.StartAsync(options);
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         for (var i = 0; i < 5; i++)
@@ -115,8 +115,8 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_FromAResourceVersionInsideTheHistory_IsNotExpired()
     {
-        var options = new FakeKubernetesOptions { HistoryLimit = 3 };
-        await using var api = await FakeKubernetesApi.StartAsync(options);
+        var options = new InMemoryKubernetesOptions { HistoryLimit = 3 };
+        await using var api = await InMemoryKubernetesApi.StartAsync(options);
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         for (var i = 0; i < 5; i++)
@@ -143,7 +143,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_WithTimeoutSeconds_EndsTheEnumeration()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
@@ -161,7 +161,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task Watch_ThatEndsBeforeItsFirstEvent_SurfacesAsHttpRequestException()
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
+        await using var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
@@ -180,7 +180,7 @@ public sealed class WatchStreamTests
     [Fact]
     public async Task DisposeAsync_EndsOpenWatches()
     {
-        var api = await FakeKubernetesApi.StartAsync();
+        var api = await InMemoryKubernetesApi.StartAsync();
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
