@@ -53,7 +53,7 @@ public static partial class Validation
     {
         if (model is null || string.IsNullOrWhiteSpace(model.Source))
         {
-            errors.Add(new("spec.model.source", "is required: set a Hugging Face id such as deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, hf://org/name or pvc://claim/path."));
+            errors.Add(new("spec.model.source", "is required: set a Hugging Face id such as deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, hf://org/name, pvc://claim/path, demo or a local folder /path."));
             return;
         }
 
@@ -65,9 +65,13 @@ public static partial class Validation
         {
             errors.Add(new("spec.model.source", $"'{model.Source}' has a '.' or '..' segment: a path on a claim must stay inside the claim."));
         }
+        else if (model.Source.StartsWith('/') && model.Source.Split('/').Any(segment => segment is "." or ".."))
+        {
+            errors.Add(new("spec.model.source", $"'{model.Source}' has a '.' or '..' segment: give the folder's absolute path without them."));
+        }
         else if (!ModelSource.TryParse(model.Source, out _))
         {
-            errors.Add(new("spec.model.source", $"'{model.Source}' is not a model source: use org/name, hf://org/name or pvc://claim/path."));
+            errors.Add(new("spec.model.source", $"'{model.Source}' is not a model source: use org/name, hf://org/name, pvc://claim/path, demo or an absolute folder path."));
         }
 
         if (model.ChatTemplate is { Inline: not null, ConfigMapRef: not null })

@@ -20,12 +20,12 @@ public static class ModelResolver
         refusal = null;
         if (!ModelSource.TryParse(model.Source, out var source))
         {
-            refusal = new(ConditionReasons.InvalidSpec, $"spec.model.source '{model.Source}' is not org/name, hf://org/name or pvc://claim/path.");
+            refusal = new(ConditionReasons.InvalidSpec, $"spec.model.source '{model.Source}' is not org/name, hf://org/name, pvc://claim/path, demo or an absolute folder path.");
             return null;
         }
 
         var key = source.Kind == ModelSourceKind.HuggingFace ? source.Id : source.ShortName;
-        var catalogued = ModelCatalog.Find(key);
+        var catalogued = source.Kind == ModelSourceKind.Demo ? ModelCatalog.Demo : ModelCatalog.Find(key);
         var architecture = ApplyOverrides(catalogued, key, model.Architecture, out refusal);
         if (architecture is null)
         {

@@ -7,8 +7,9 @@ namespace Parley.Api.Spec;
 public sealed class ModelSpec
 {
     /// <summary>
-    /// Where the checkpoint comes from: <c>hf://org/name</c>, <c>pvc://claim/path</c>, or a plain Hugging Face id such as
-    /// <c>deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B</c>.
+    /// Where the checkpoint comes from: <c>hf://org/name</c>, <c>pvc://claim/path</c>, a plain Hugging Face id such as
+    /// <c>deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B</c>, <c>demo</c> (the worker's built-in random model), or an absolute
+    /// folder path (<c>/path</c>, <c>file:///path</c>) on the machine the worker runs on, for <c>parley-operator dev</c>.
     /// </summary>
     [Required]
     [RegularExpression(ModelSource.Pattern)]

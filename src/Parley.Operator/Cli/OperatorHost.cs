@@ -85,7 +85,7 @@ public sealed class OperatorHost : IDisposable
         _informers = [.. _informers, .. OwnedInformers(OwnedKinds.All.Where(kind => kind.Watching == Watching.WhenInstalled && kind.IsWatched(crdInstalled)))];
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout, MaxResponseContentBufferSize = WorkerInfoClient.MaxReportBytes };
         var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, new OwnedReader(Api, _ownedCaches),
-            new WorkerInfoClient(http, _options.WorkerInfoPort, _options.WorkerInfoTimeout), _options.Defaults with { ServiceMonitorAvailable = crdInstalled },
+            new WorkerInfoClient(http, _options.PodAddress ?? WorkerInfoClient.PodIpAddress(_options.WorkerInfoPort), _options.WorkerInfoTimeout), _options.Defaults with { ServiceMonitorAvailable = crdInstalled },
             _clock, new ApplyLog(_loggers.CreateLogger<Applier>(), _metrics));
         Task WorkAsync(CancellationToken stopTaking, CancellationToken abort) =>
             _controller.RunAsync(reconciler, () => HasSynced, () => _chats.Cache.List().Select(ObjectKeys.KeyOf), stopTaking, abort);

@@ -1,4 +1,4 @@
-// The parley-operator command line: run drives a cluster; plan, render and crd work without one.
+// The parley-operator command line: run drives a cluster; dev runs one on this machine; plan, render and crd work without one.
 using System.CommandLine;
 
 namespace Parley.Operator.Cli;
@@ -20,6 +20,7 @@ public static class ParleyCli
             RenderCommand.Create(),
             CrdCommand.Create(),
             RunCommand.Create(),
+            DevCommand.Create(),
         };
         // ProcessTerminationTimeout null: System.CommandLine installs no signal handlers of its own. Its default cancels and
         // then exits 2 seconds later whatever is still running; `run` handles SIGTERM itself (ShutdownSignals).

@@ -10,7 +10,10 @@ using Parley.Operator.Status;
 namespace Parley.Operator.Reconciliation;
 
 /// <summary>Reads <see cref="WorkerInfo"/> from worker pods.</summary>
-public sealed class WorkerInfoClient(HttpClient http, int port, TimeSpan timeout)
+/// <param name="http">The client every read goes through.</param>
+/// <param name="address">The base URL of a pod's HTTP port; null skips the pod.</param>
+/// <param name="timeout">The limit of one read, headers and body.</param>
+public sealed class WorkerInfoClient(HttpClient http, Func<V1Pod, Uri?> address, TimeSpan timeout)
 {
     /// <summary>The longest answer read: a real report is a few hundred bytes.</summary>
     public const int MaxReportBytes = 64 * 1024;
@@ -19,9 +22,9 @@ public sealed class WorkerInfoClient(HttpClient http, int port, TimeSpan timeout
     public async Task<WorkerInfo?> ReadAsync(IEnumerable<V1Pod> pods, string? apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pods);
-        foreach (var ip in pods.Where(IsReady).Select(pod => pod.Status.PodIP).OfType<string>())
+        foreach (var baseAddress in pods.Where(IsReady).Select(address).OfType<Uri>())
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{ip}:{port}{WorkerInfo.Path}"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, WorkerInfo.Path));
             if (apiKey is not null)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -49,6 +52,10 @@ public sealed class WorkerInfoClient(HttpClient http, int port, TimeSpan timeout
 
         return null;
     }
+
+    /// <summary>A cluster's addressing: the pod's IP and the port every worker serves on; null before the pod has an IP.</summary>
+    public static Func<V1Pod, Uri?> PodIpAddress(int port) =>
+        pod => pod.Status?.PodIP is { } ip ? new Uri($"http://{ip}:{port}") : null;
 
     private async Task<WorkerInfo?> ReadOneAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

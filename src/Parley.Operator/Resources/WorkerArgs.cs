@@ -28,9 +28,14 @@ public static class WorkerArgs
 
         var args = new List<string>
         {
-            WorkerFlags.Model, source.Kind == ModelSourceKind.PersistentVolumeClaim ? $"{ModelVolumePath}/{source.Path}".TrimEnd('/') : source.Id,
+            WorkerFlags.Model, source.Kind switch
+            {
+                ModelSourceKind.PersistentVolumeClaim => $"{ModelVolumePath}/{source.Path}".TrimEnd('/'),
+                ModelSourceKind.LocalFolder => source.Path,
+                _ => source.Id,
+            },
         };
-        if (source.Kind == ModelSourceKind.HuggingFace)
+        if (source.IsOnHub)
         {
             args.AddRange([WorkerFlags.Revision, model.Revision!, WorkerFlags.DownloadDir, ModelCachePath]);
         }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using Parley.Operator.Resources;
 
 namespace Parley.Operator.Runtime;
@@ -37,6 +38,10 @@ public sealed record ControllerOptions
 
     /// <summary>The port worker pods serve <c>/v1/parley/info</c> on.</summary>
     public int WorkerInfoPort { get; init; } = WorkerArgs.Port;
+
+    /// <summary>Where the operator reaches a pod's HTTP port; null means <c>http://{podIP}:{WorkerInfoPort}</c>. A local cluster,
+    /// where every pod is 127.0.0.1 on a port of its own, gives its own map (<c>parley-operator dev</c>).</summary>
+    public Func<V1Pod, Uri?>? PodAddress { get; init; }
 
     /// <summary>How long to wait for a worker's report before trying again on the next reconcile.</summary>
     public TimeSpan WorkerInfoTimeout { get; init; } = TimeSpan.FromSeconds(2);

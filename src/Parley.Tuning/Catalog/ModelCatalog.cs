@@ -66,6 +66,16 @@ public static class ModelCatalog
         (Qwen3_8B, AsGptq(Qwen3_8B, "JunHowie/Qwen3-8B-GPTQ-Int4")),
     ];
 
+    /// <summary>The worker's built-in demo model (<c>model.source: demo</c>), from the TinyModelSpec in the worker's
+    /// Serving/DemoModel.cs (a contract test compares them): a 4-layer Qwen2 with a 259-token byte vocabulary, about 5 MB
+    /// of bf16 weights. Kept out of <see cref="All"/> so that no hub model named "demo" is mistaken for it.</summary>
+    public static ModelArchitecture Demo { get; } = new()
+    {
+        Id = "demo", ModelType = "qwen2", NumHiddenLayers = 4, HiddenSize = 256, NumAttentionHeads = 8, NumKeyValueHeads = 4,
+        IntermediateSize = 512, VocabSize = 259, MaxPositionEmbeddings = 4096, TieWordEmbeddings = false, AttentionBias = true,
+        TemplateRendersTools = false,
+    };
+
     /// <summary>Every catalog entry, unquantized checkpoints first.</summary>
     public static IReadOnlyList<ModelArchitecture> All { get; } = BuildAll();
 
