@@ -9,6 +9,9 @@ public class ModelSourceTests
     [InlineData("pvc://models", ModelSourceKind.PersistentVolumeClaim, "models", "")]
     [InlineData("pvc://models/a/b/", ModelSourceKind.PersistentVolumeClaim, "models", "a/b/")]
     [InlineData("pvc://models/.cache/...x", ModelSourceKind.PersistentVolumeClaim, "models", ".cache/...x")]
+    [InlineData("demo", ModelSourceKind.Demo, "demo", "")]
+    [InlineData("/home/me/models/Qwen2.5-0.5B-Instruct", ModelSourceKind.LocalFolder, "", "/home/me/models/Qwen2.5-0.5B-Instruct")]
+    [InlineData("file:///srv/models/tiny/", ModelSourceKind.LocalFolder, "", "/srv/models/tiny")]
     public void TryParse_AcceptedForms_SplitIntoKindIdAndPath(string text, ModelSourceKind kind, string id, string path)
     {
         ModelSource.TryParse(text, out var source).Should().BeTrue();
@@ -29,9 +32,26 @@ public class ModelSourceTests
     [InlineData("pvc://claim/x\n")]
     [InlineData("org/name\n")]
     [InlineData("pvc://claim/a\u0000b")]
+    [InlineData("Demo")]
+    [InlineData("demo/")]
+    [InlineData("relative/../path/x")]
+    [InlineData("/models/../etc")]
+    [InlineData("/models/with space")]
+    [InlineData("file://relative")]
     public void TryParse_OtherText_IsRejected(string text)
     {
         ModelSource.TryParse(text, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("demo", "demo")]
+    [InlineData("/home/me/models/Qwen2.5-0.5B-Instruct/", "Qwen2.5-0.5B-Instruct")]
+    public void DefaultServedName_OfTheDemoAndOfAFolder_IsTheirShortName(string text, string served)
+    {
+        ModelSource.TryParse(text, out var source).Should().BeTrue();
+
+        source!.DefaultServedName.Should().Be(served);
+        source.IsOnHub.Should().BeFalse();
     }
 
     [Fact]

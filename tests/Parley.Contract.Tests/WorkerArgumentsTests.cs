@@ -66,6 +66,8 @@ public class WorkerArgumentsTests
 
         var first = ModelCatalog.All[0].Id;
         yield return new ChatDeploymentSpec { Model = new ModelSpec { Source = $"pvc://models/{first}", Architecture = null } };
+        yield return new ChatDeploymentSpec { Model = new ModelSpec { Source = ModelSource.DemoName } };
+        yield return new ChatDeploymentSpec { Model = new ModelSpec { Source = $"/models/{ModelCatalog.All[0].ShortName}" } };
         yield return new ChatDeploymentSpec { Model = new ModelSpec { Source = first, ChatTemplate = new ChatTemplateSpec { Inline = "{{ messages }}" } } };
         foreach (var parser in Enum.GetValues<ReasoningParser>())
         {

@@ -98,7 +98,7 @@ public class WorkerInfoClientTests
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private static WorkerInfoClient Client(ScriptedWorker worker, TimeSpan? timeout = null) => new(Http, worker.Port, timeout ?? TimeSpan.FromSeconds(5));
+    private static WorkerInfoClient Client(ScriptedWorker worker, TimeSpan? timeout = null) => new(Http, WorkerInfoClient.PodIpAddress(worker.Port), timeout ?? TimeSpan.FromSeconds(5));
 
     private static V1Pod Pod() => new()
     {
