@@ -1,23 +1,14 @@
 // The body of `parley-operator dev`: start the local cluster, seed it, run the operator in-process, print each
 // ChatDeployment's URLs once a pod behind it answers, and on Ctrl+C stop the operator, then every pod's process.
 using System.Text.Json.Nodes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
-using Parley.Api.Schema;
-using Parley.Api.Serialization;
 using Parley.LocalCluster;
-using Parley.LocalCluster.Kubelet;
-using Parley.Operator.Metrics;
-using Parley.Operator.Resources;
-using Parley.Operator.Runtime;
 
 namespace Parley.Operator.Cli;
 
 /// <summary>Runs ChatDeployments on a local cluster until stopped.</summary>
 public static class DevRun
 {
-    public const string DefaultNamespace = "default";
-
     // How often the cluster is looked at while waiting for a ChatDeployment's first ready pod.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -36,14 +27,11 @@ public static class DevRun
         }, stopping).ConfigureAwait(false);
         try
         {
-            Seed(cluster, chats);
+            LocalOperator.Apply(cluster, chats);
             output.WriteLine($"Kubernetes API (in memory): {cluster.Api.Url}");
-            using var client = cluster.Api.CreateClient();
-            var options = new ControllerOptions { LeaderElection = false, Workers = 2, PodAddress = PodManifest.Address, ShutdownTimeout = TimeSpan.FromSeconds(5) };
-            using var host = new OperatorHost(client, options, loggers, new OperatorMetrics(), TimeProvider.System);
-            var operatorRun = host.RunAsync(stopping);
+            await using var controller = LocalOperator.Start(cluster, loggers);
             await PrintEndpointsAsync(cluster, chats, output, error, stopping).ConfigureAwait(false);
-            await operatorRun.ConfigureAwait(false);
+            await controller.Running.WaitAsync(stopping).ConfigureAwait(false); // until Ctrl+C, or the operator's own failure
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -59,19 +47,6 @@ public static class DevRun
         return 0;
     }
 
-    private static void Seed(LocalClusterHost cluster, IReadOnlyList<JsonObject> chats)
-    {
-        cluster.Api.Store.Upsert("customresourcedefinitions.apiextensions.k8s.io", Manifests.ToJson(CrdGenerator.Generate()).AsObject());
-        foreach (var chat in chats)
-        {
-            var copy = chat.DeepClone().AsObject();
-            var metadata = copy["metadata"] as JsonObject ?? [];
-            metadata["namespace"] ??= DefaultNamespace;
-            copy["metadata"] = metadata;
-            cluster.Api.Store.Upsert("chatdeployments.parley.dev", copy);
-        }
-    }
-
     /// <summary>For each ChatDeployment, waits for a ready pod behind its API Service (the router's, when routing is on)
     /// or else its worker Service, and prints the URLs; prints each new reason it is not ready meanwhile.</summary>
     private static async Task PrintEndpointsAsync(LocalClusterHost cluster, IReadOnlyList<JsonObject> chats, TextWriter output, TextWriter error, CancellationToken stopping)
@@ -79,7 +54,7 @@ public static class DevRun
         foreach (var chat in chats)
         {
             var name = chat["metadata"]!["name"]!.GetValue<string>();
-            var ns = chat["metadata"]!["namespace"]?.GetValue<string>() ?? DefaultNamespace;
+            var ns = chat["metadata"]!["namespace"]?.GetValue<string>() ?? LocalOperator.DefaultNamespace;
             string? lastReason = null;
             Uri? endpoint;
             while ((endpoint = cluster.Services.Find(ns, name) ?? cluster.Services.Find(ns, name + "-worker")) is null)
@@ -96,7 +71,7 @@ public static class DevRun
             output.WriteLine($"ChatDeployment {ns}/{name} is serving.");
             output.WriteLine($"  Chat page: {endpoint}");
             output.WriteLine($"  API:       {new Uri(endpoint, "/v1")}");
-            if (ApiKey(cluster, ns, name) is { } key)
+            if (LocalOperator.ApiKey(cluster, ns, name) is { } key)
             {
                 output.WriteLine($"  API key:   {key}");
             }
@@ -104,15 +79,6 @@ public static class DevRun
 
         output.WriteLine("Press Ctrl+C to stop.");
         output.Flush();
-    }
-
-    /// <summary>The key the workers require (from the Secret their environment names), or null when they require none.</summary>
-    private static string? ApiKey(LocalClusterHost cluster, string ns, string name)
-    {
-        var worker = cluster.Api.Store.Get<V1Deployment>(ns, name + "-worker");
-        return worker?.Spec.Template.Spec.Containers[0] is not { } container
-            ? null
-            : ContainerEnvironment.Resolve(cluster.Api.Store, ns, "", container).FirstOrDefault(pair => pair.Key == WorkerEnvironment.ApiKeyVariable).Value;
     }
 
     private static string? ReadyMessage(LocalClusterHost cluster, string ns, string name)
