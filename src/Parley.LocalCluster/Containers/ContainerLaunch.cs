@@ -12,6 +12,9 @@ namespace Parley.LocalCluster.Containers;
 public sealed record ContainerLaunch(
     string Namespace, string PodName, IReadOnlyDictionary<string, string> PodLabels, V1Container Container, IReadOnlyList<KeyValuePair<string, string>> Environment)
 {
+    /// <summary>Mount paths of ConfigMap and Secret volumes and the local folders that hold their files.</summary>
+    public IReadOnlyDictionary<string, string> Mounts { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The label whose value names the program: worker, router or ui.</summary>
     public const string ComponentLabel = "app.kubernetes.io/component";
 

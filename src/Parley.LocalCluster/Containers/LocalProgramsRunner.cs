@@ -16,7 +16,7 @@ public sealed class LocalProgramsRunner(LocalProgramsOptions options) : IContain
     public ContainerStart Start(ContainerLaunch launch)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var arguments = launch.Container.Args ?? [];
+        var arguments = Kubelet.ConfigVolumes.Rewrite(launch.Container.Args ?? [], launch.Mounts);
         var port = FreeLoopbackPort.Next();
         return launch.Component switch
         {

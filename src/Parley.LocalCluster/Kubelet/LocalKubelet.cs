@@ -83,6 +83,11 @@ public sealed class LocalKubelet : IAsyncDisposable
             await pod.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (Directory.Exists(_options.VolumeRoot))
+        {
+            Directory.Delete(_options.VolumeRoot, recursive: true);
+        }
+
         _stopping.Dispose();
     }
 
@@ -139,7 +144,10 @@ public sealed class LocalKubelet : IAsyncDisposable
         var container = template.Spec.Containers[0];
         var grace = TimeSpan.FromSeconds(template.Spec.TerminationGracePeriodSeconds ?? 30);
         var pod = new LocalPod(ns, name, deployment.Metadata.Name, hash, _runner, _options,
-            () => new ContainerLaunch(ns, name, labels, container, ContainerEnvironment.Resolve(_store, ns, name, container)),
+            () => new ContainerLaunch(ns, name, labels, container, ContainerEnvironment.Resolve(_store, ns, name, container))
+            {
+                Mounts = ConfigVolumes.Write(_store, ns, template.Spec, container, Path.Combine(_options.VolumeRoot, ns, name)),
+            },
             grace < _options.MaxGracePeriod ? grace : _options.MaxGracePeriod);
         _pods[Key(ns, name)] = pod;
         pod.Start();

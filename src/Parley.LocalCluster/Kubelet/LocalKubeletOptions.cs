@@ -19,6 +19,9 @@ public sealed record LocalKubeletOptions
     /// <summary>The first restart delay after a container exits; it doubles per restart up to <see cref="MaxRestartBackoff"/>.</summary>
     public TimeSpan RestartBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Where pods' ConfigMap and Secret volumes are written, one folder per pod; removed when the kubelet stops.</summary>
+    public string VolumeRoot { get; init; } = Path.Combine(Path.GetTempPath(), $"parley-local-{Guid.NewGuid():N}");
+
     /// <summary>The restart delay cap: a kubelet's is 5 minutes; a local one stays small so a fixed bug shows at once.</summary>
     public TimeSpan MaxRestartBackoff { get; init; } = TimeSpan.FromSeconds(3);
 }

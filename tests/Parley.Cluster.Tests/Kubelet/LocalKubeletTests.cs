@@ -99,6 +99,27 @@ public sealed class LocalKubeletTests : IAsyncLifetime
         status.Ready.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task ChatTemplateOnAConfigMapVolume_IsReadFromTheVolumesLocalFolder()
+    {
+        const string template = "0123456789"; // ten byte tokens in the demo's byte-level vocabulary, whatever the messages
+        WorkerObjects.Create(_cluster.Api.Store, replicas: 1);
+        _cluster.Api.Store.Upsert(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "chat-template", NamespaceProperty = WorkerObjects.Namespace }, Data = new Dictionary<string, string> { ["chat_template.jinja"] = template } });
+        _cluster.Api.Store.Update("deployments.apps", WorkerObjects.Namespace, WorkerObjects.Name, deployment =>
+        {
+            var spec = deployment["spec"]!["template"]!["spec"]!;
+            spec["volumes"] = JsonNode.Parse("""[{ "name": "chat-template", "configMap": { "name": "chat-template" } }]""");
+            var container = spec["containers"]![0]!;
+            container["volumeMounts"] = JsonNode.Parse("""[{ "name": "chat-template", "mountPath": "/etc/parley/chat-template", "readOnly": true }]""");
+            container["args"]!.AsArray().Add("--chat-template");
+            container["args"]!.AsArray().Add("/etc/parley/chat-template/chat_template.jinja");
+        });
+
+        await Eventually.HoldsAsync(() => ReadyPods() is [{ Spec.Volumes.Count: 1 }], Describe);
+
+        (await ChatThroughServiceAsync(body => body["usage"]!["prompt_tokens"]!.GetValue<int>())).Should().Be(template.Length);
+    }
+
     private List<V1Pod> Pods() =>
         _cluster.Api.Store.List("pods", WorkerObjects.Namespace).Select(json => k8s.KubernetesJson.Deserialize<V1Pod>(json.ToJsonString())).ToList();
 
@@ -125,7 +146,10 @@ public sealed class LocalKubeletTests : IAsyncLifetime
         }
     }
 
-    private async Task<string?> ChatThroughServiceAsync()
+    private Task<string?> ChatThroughServiceAsync() =>
+        ChatThroughServiceAsync(body => body["choices"]?[0]?["message"]?["content"]?.GetValue<string>());
+
+    private async Task<T> ChatThroughServiceAsync<T>(Func<JsonNode, T> read)
     {
         using var http = _cluster.CreateServiceClient(TimeSpan.FromSeconds(60));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{WorkerObjects.Name}.{WorkerObjects.Namespace}.svc:8000/v1/chat/completions"))
@@ -136,7 +160,7 @@ public sealed class LocalKubeletTests : IAsyncLifetime
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.Should().BeTrue(body);
-        return JsonNode.Parse(body)?["choices"]?[0]?["message"]?["content"]?.GetValue<string>();
+        return read(JsonNode.Parse(body)!);
     }
 
     private string Describe() =>
