@@ -26,21 +26,25 @@ public sealed class LocalOperator : IAsyncDisposable
     private LocalOperator(CancellationTokenSource stopping, OperatorHost host, k8s.Kubernetes client, Task run) =>
         (_stopping, _host, _client, _run) = (stopping, host, client, run);
 
-    /// <summary>The controller options of a local cluster: one instance, pods reached at their loopback ports.</summary>
-    public static ControllerOptions Options() => new()
+    /// <summary>The controller options of <paramref name="cluster"/>: one instance, pods reached at their loopback ports.</summary>
+    public static ControllerOptions Options(LocalClusterHost cluster)
     {
-        LeaderElection = false,
-        Workers = 2,
-        PodAddress = PodManifest.Address,
-        ShutdownTimeout = TimeSpan.FromSeconds(5),
-    };
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new()
+        {
+            LeaderElection = false,
+            Workers = 2,
+            PodAddress = PodManifest.Address,
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        };
+    }
 
-    /// <summary>Starts the operator; <paramref name="options"/> defaults to <see cref="Options"/>.</summary>
+    /// <summary>Starts the operator; <paramref name="options"/> defaults to <see cref="Options(LocalClusterHost)"/>.</summary>
     public static LocalOperator Start(LocalClusterHost cluster, ILoggerFactory loggers, ControllerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var client = cluster.Api.CreateClient();
-        var host = new OperatorHost(client, options ?? Options(), loggers, new OperatorMetrics(), TimeProvider.System);
+        var host = new OperatorHost(client, options ?? Options(cluster), loggers, new OperatorMetrics(), TimeProvider.System);
         var stopping = new CancellationTokenSource();
         return new LocalOperator(stopping, host, client, host.RunAsync(stopping.Token));
     }

@@ -1,0 +1,85 @@
+// One ChatDeployment end to end on the local cluster: the operator in-process, its pods as processes, and an HTTP
+// client that carries the deployment's API key to whatever serves its API (the router's Service when routing is on,
+// else the worker Service).
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Api.Serialization;
+using Parley.LocalCluster;
+using Parley.LocalCluster.Kubelet;
+using Parley.Operator.Cli;
+
+namespace Parley.Cluster.Tests.EndToEnd;
+
+internal sealed class ChatCluster : IAsyncDisposable
+{
+    public const string Namespace = LocalOperator.DefaultNamespace;
+
+    private readonly LocalOperator _operator;
+
+    private ChatCluster(LocalClusterHost cluster, LocalOperator controller, string name)
+    {
+        Cluster = cluster;
+        _operator = controller;
+        Name = name;
+        Http = cluster.CreateServiceClient(TimeSpan.FromSeconds(60));
+    }
+
+    public LocalClusterHost Cluster { get; }
+    public string Name { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>The pods of the worker Deployment, running or stopping.</summary>
+    public IReadOnlyList<LocalPod> Workers => Cluster.Kubelet.Pods.Where(pod => pod.Deployment == Name + "-worker").ToList();
+
+    public static async Task<ChatCluster> StartAsync(string chatYaml, LocalClusterOptions? options = null)
+    {
+        var chat = YamlJson.ParseDocuments(chatYaml).OfType<JsonObject>().Single();
+        var cluster = await LocalClusterHost.StartAsync(options);
+        LocalOperator.Apply(cluster, [chat]);
+        return new ChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance), chat["metadata"]!["name"]!.GetValue<string>());
+    }
+
+    /// <summary>The URL of the API Service (routing on) or else the worker Service, as a client inside the cluster names it.</summary>
+    public Uri ApiUrl => new($"http://{(Cluster.Api.Store.Get<V1Service>(Namespace, Name) is null ? Name + "-worker" : Name)}.{Namespace}.svc:8000/v1/");
+
+    /// <summary>Sends one chat completion; the response is returned whatever its status.</summary>
+    public async Task<HttpResponseMessage> ChatAsync(IEnumerable<(string Role, string Content)> messages, int maxTokens = 4, bool isStream = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ApiUrl, "chat/completions"))
+        {
+            Content = JsonContent.Create(new
+            {
+                model = "demo",
+                messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray(),
+                max_tokens = maxTokens,
+                stream = isStream,
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
+        return await Http.SendAsync(request, isStream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+    }
+
+    /// <summary>The worker's counter of finished requests, read from its /metrics at its loopback port.</summary>
+    public async Task<double> FinishedRequestsAsync(LocalPod worker)
+    {
+        var metrics = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{worker.State.Port}/metrics"));
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith("vllm:request_success_total{", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public JsonNode? Status => Cluster.Api.Store.Get("chatdeployments.parley.dev", Namespace, Name)?["status"];
+
+    public string Describe() =>
+        $"status: {Status?.ToJsonString()} | pods: {string.Join("; ", Cluster.Kubelet.Pods.Select(pod => $"{pod.Name}: {pod.State}"))}";
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _operator.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
