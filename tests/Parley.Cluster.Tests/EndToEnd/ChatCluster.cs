@@ -71,6 +71,46 @@ internal sealed class ChatCluster : IAsyncDisposable
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Whether a router pod of this ChatDeployment is ready.</summary>
+    public bool RouterIsReady => Cluster.Kubelet.Pods.Any(pod => pod.Deployment == Name + "-router" && pod.State.IsReady);
+
+    /// <summary>The replicas the worker Deployment asks for (what the operator or its autoscaler set).</summary>
+    public int? WorkerReplicas => Cluster.Api.Store.Get<V1Deployment>(Namespace, Name + "-worker")?.Spec.Replicas;
+
+    public JsonObject? ChatDeployment => Cluster.Api.Store.Get("chatdeployments.parley.dev", Namespace, Name);
+
+    /// <summary>Sends streamed chat requests one after another until <paramref name="stop"/>; failures are load too.</summary>
+    public async Task KeepChattingAsync(string client, CancellationToken stop)
+    {
+        for (var turn = 0; !stop.IsCancellationRequested; turn++)
+        {
+            try
+            {
+                using var response = await ChatAsync([("user", $"{client} turn {turn}")], maxTokens: 64, isStream: true);
+                await response.Content.ReadAsStringAsync(stop);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // under load or stopping: keep going until told to stop
+            }
+        }
+    }
+
+    /// <summary>The worker whose /metrics shows a request running.</summary>
+    public async Task<LocalPod> WorkerRunningARequestAsync()
+    {
+        foreach (var worker in Workers.Where(pod => pod.State.IsReady))
+        {
+            var metrics = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{worker.State.Port}/metrics"));
+            if (metrics.Split('\n').Any(line => line.StartsWith("vllm:num_requests_running", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal)))
+            {
+                return worker;
+            }
+        }
+
+        throw new InvalidOperationException($"No worker runs a request: {Describe()}");
+    }
+
     public JsonNode? Status => Cluster.Api.Store.Get("chatdeployments.parley.dev", Namespace, Name)?["status"];
 
     public string Describe() =>
