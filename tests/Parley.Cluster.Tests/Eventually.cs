@@ -7,10 +7,13 @@ internal static class Eventually
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; throws with <paramref name="describe"/>'s account when the deadline passes.</summary>
-    public static async Task HoldsAsync(Func<bool> condition, Func<string> describe)
+    public static Task HoldsAsync(Func<bool> condition, Func<string> describe) => HoldsAsync(() => Task.FromResult(condition()), describe);
+
+    /// <summary>Polls <paramref name="condition"/> (which may ask a server) until it holds; throws with <paramref name="describe"/>'s account when the deadline passes.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> describe)
     {
         var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -34,10 +34,10 @@ internal sealed class ChatCluster : IAsyncDisposable
     /// <summary>The pods of the worker Deployment, running or stopping.</summary>
     public IReadOnlyList<LocalPod> Workers => Cluster.Kubelet.Pods.Where(pod => pod.Deployment == Name + "-worker").ToList();
 
-    public static async Task<ChatCluster> StartAsync(string chatYaml, LocalClusterOptions? options = null)
+    public static async Task<ChatCluster> StartAsync(string chatYaml)
     {
         var chat = YamlJson.ParseDocuments(chatYaml).OfType<JsonObject>().Single();
-        var cluster = await LocalClusterHost.StartAsync(options);
+        var cluster = await LocalClusterHost.StartAsync();
         LocalOperator.Apply(cluster, [chat]);
         return new ChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance), chat["metadata"]!["name"]!.GetValue<string>());
     }
@@ -46,7 +46,9 @@ internal sealed class ChatCluster : IAsyncDisposable
     public Uri ApiUrl => new($"http://{(Cluster.Api.Store.Get<V1Service>(Namespace, Name) is null ? Name + "-worker" : Name)}.{Namespace}.svc:8000/v1/");
 
     /// <summary>Sends one chat completion; the response is returned whatever its status.</summary>
-    public async Task<HttpResponseMessage> ChatAsync(IEnumerable<(string Role, string Content)> messages, int maxTokens = 4, bool isStream = false)
+    /// <param name="ignoreEos">Keep generating past the end-of-text token (vLLM's ignore_eos): the demo model, drawing from 259
+    /// tokens at random, otherwise ends a long answer after a few hundred tokens.</param>
+    public async Task<HttpResponseMessage> ChatAsync(IEnumerable<(string Role, string Content)> messages, int maxTokens = 4, bool isStream = false, bool ignoreEos = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ApiUrl, "chat/completions"))
         {
@@ -56,6 +58,7 @@ internal sealed class ChatCluster : IAsyncDisposable
                 messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray(),
                 max_tokens = maxTokens,
                 stream = isStream,
+                ignore_eos = ignoreEos,
             }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
@@ -69,6 +72,27 @@ internal sealed class ChatCluster : IAsyncDisposable
         return metrics.Split('\n')
             .Where(line => line.StartsWith("vllm:request_success_total{", StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>How many ready workers the router knows of, from its load report (it learns them from EndpointSlices, a
+    /// moment after the kubelet publishes them).</summary>
+    public async Task<int> WorkersReadyAtRouterAsync() =>
+        (await RouterLoadAsync())?["backends"]?.AsArray().Count(backend => backend?["ready"]?.GetValue<bool>() == true) ?? 0;
+
+    /// <summary>The router's load report, or null while no router is ready.</summary>
+    public async Task<JsonNode?> RouterLoadAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{Name}.{Namespace}.svc:8000{Parley.Api.Contracts.RouterLoad.Path}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
+        try
+        {
+            using var response = await Http.SendAsync(request);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether a router pod of this ChatDeployment is ready.</summary>
@@ -96,19 +120,13 @@ internal sealed class ChatCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The worker whose /metrics shows a request running.</summary>
+    /// <summary>The worker the router has a request in flight on, from its load report.</summary>
     public async Task<LocalPod> WorkerRunningARequestAsync()
     {
-        foreach (var worker in Workers.Where(pod => pod.State.IsReady))
-        {
-            var metrics = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{worker.State.Port}/metrics"));
-            if (metrics.Split('\n').Any(line => line.StartsWith("vllm:num_requests_running", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal)))
-            {
-                return worker;
-            }
-        }
-
-        throw new InvalidOperationException($"No worker runs a request: {Describe()}");
+        var load = await RouterLoadAsync();
+        var pod = load?["backends"]?.AsArray().FirstOrDefault(backend => backend?["in_flight"]?.GetValue<int>() > 0)?["pod"]?.GetValue<string>();
+        return Workers.SingleOrDefault(worker => worker.Name == pod)
+            ?? throw new InvalidOperationException($"The router has no request in flight: {load?.ToJsonString()} | {Describe()}");
     }
 
     public JsonNode? Status => Cluster.Api.Store.Get("chatdeployments.parley.dev", Namespace, Name)?["status"];
