@@ -1,3 +1,4 @@
+using Parley.Operator.Autoscaling;
 using Parley.Operator.Resources;
 
 namespace Parley.Operator.Runtime;
@@ -37,6 +38,15 @@ public sealed record ControllerOptions
 
     /// <summary>The port worker pods serve <c>/v1/parley/info</c> on.</summary>
     public int WorkerInfoPort { get; init; } = WorkerArgs.Port;
+
+    /// <summary>How often the autoscaler reads each autoscaled ChatDeployment's router load and decides its replicas.</summary>
+    public TimeSpan AutoscaleInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where the operator reaches a Service (the router's load report); tests and local runs map it to loopback.</summary>
+    public ServiceAddress ServiceAddress { get; init; } = ServiceAddresses.ClusterDns;
+
+    /// <summary>How long to wait for a router's load report before keeping the replica count until the next interval.</summary>
+    public TimeSpan RouterLoadTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to wait for a worker's report before trying again on the next reconcile.</summary>
     public TimeSpan WorkerInfoTimeout { get; init; } = TimeSpan.FromSeconds(2);

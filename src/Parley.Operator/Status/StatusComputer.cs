@@ -26,6 +26,8 @@ public static class StatusComputer
             Conditions = conditions.Conditions,
             ObservedGeneration = chat.Metadata.Generation,
             Measured = chat.Status?.Measured,
+            // The replica count the autoscaler chose stays, so a spec fixed later resumes from it.
+            Autoscaling = chat.Status?.Autoscaling,
         };
     }
 
@@ -59,11 +61,20 @@ public static class StatusComputer
             ObservedGeneration = chat.Metadata.Generation,
             Tuning = tuning,
             Measured = report is null ? chat.Status?.Measured : Measurement.From(report, chat.Status?.Measured, now),
-            Endpoints = new EndpointsStatus { Api = WorkerService.ApiUrl(context), Ui = UiService.Url(context) },
+            Endpoints = new EndpointsStatus { Api = ApiService.Url(context), Ui = UiService.Url(context) },
             Replicas = observed.Worker?.Status?.Replicas ?? 0,
             ReadyReplicas = observed.Worker?.Status?.ReadyReplicas ?? 0,
+            Autoscaling = inputs.Autoscaling is { } autoscaling ? WithCurrent(autoscaling, observed) : null,
         };
     }
+
+    private static AutoscalingStatus WithCurrent(AutoscalingStatus autoscaling, Observed observed) => new()
+    {
+        CurrentReplicas = observed.Worker?.Status?.Replicas ?? 0,
+        DesiredReplicas = autoscaling.DesiredReplicas,
+        LastScaleTime = autoscaling.LastScaleTime,
+        LastDecision = autoscaling.LastDecision,
+    };
 
     public static string PlanSummary(TuningPlan plan)
     {
