@@ -51,14 +51,13 @@ public sealed record ScaleRecommendation(int Replicas, string Reason, bool IsIdl
         if (current > 0 && Math.Abs(requests / ((double)current * target) - 1) <= Tolerance)
         {
             wanted = current;
-            reason = $"{figures} are within {Tolerance:P0} of {current} replica{(current == 1 ? "" : "s")} at {target} per replica";
+            reason = $"{figures} are within {Percent(Tolerance)} of {current} replica{(current == 1 ? "" : "s")} at {target} per replica";
         }
 
         if (load.HighestKvCacheUsage is { } kv && kv > settings.KvCacheUsageHigh && current > 0 && wanted <= current)
         {
             wanted = current + 1;
-            reason = $"a ready worker's KV cache is {kv.ToString("P0", CultureInfo.InvariantCulture)} full, above kvCacheUsageHigh " +
-                $"{settings.KvCacheUsageHigh.ToString("P0", CultureInfo.InvariantCulture)} ({figures})";
+            reason = $"a ready worker's KV cache is {Percent(kv)} full, above kvCacheUsageHigh {Percent(settings.KvCacheUsageHigh)} ({figures})";
         }
 
         if (current == 0 && load.Held > 0)
@@ -80,6 +79,8 @@ public sealed record ScaleRecommendation(int Replicas, string Reason, bool IsIdl
             ? new ScaleRecommendation(floor, $"{reason}, raised to {(settings.MinReplicas == 0 ? "1 until the idle time passes" : $"minReplicas {settings.MinReplicas}")}.")
             : new ScaleRecommendation(wanted, reason + ".");
     }
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     private static string Figures(LoadSample load)
     {

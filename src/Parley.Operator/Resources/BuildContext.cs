@@ -1,6 +1,7 @@
 // Everything a resource builder reads: the ChatDeployment, its spec with defaults applied, the plan and the images.
 using Parley.Api;
 using Parley.Api.Spec;
+using Parley.Operator.Autoscaling;
 using Parley.Tuning;
 
 namespace Parley.Operator.Resources;
@@ -41,10 +42,17 @@ public sealed record BuildContext(ChatDeployment Chat, ChatDeploymentSpec Spec, 
     /// when that is unset too, the Deployment's replicas to whoever else scales it).</summary>
     public int? AutoscaledReplicas { get; init; }
 
+    /// <summary>The context outside a reconcile (render, tests): an autoscaled worker gets the count in its status, or
+    /// the count a new ChatDeployment starts with.</summary>
     public static BuildContext For(ChatDeployment chat, TuningPlan plan, OperatorDefaults defaults)
     {
         ArgumentNullException.ThrowIfNull(chat);
-        return new(chat, Api.Defaults.Apply(chat.Spec), plan, defaults);
+        ArgumentNullException.ThrowIfNull(plan);
+        var spec = Api.Defaults.Apply(chat.Spec);
+        var autoscaled = spec.Worker?.Autoscaling is { } autoscaling
+            ? chat.Status?.Autoscaling?.DesiredReplicas ?? AutoscalingSettings.From(autoscaling, plan.MaxNumSeqs).InitialReplicas
+            : (int?)null;
+        return new(chat, spec, plan, defaults) { AutoscaledReplicas = autoscaled };
     }
 
     public string Namespace => ResourceNames.Namespace(Chat);
