@@ -52,7 +52,7 @@ public static class AutoscaleState
 
     private static ScaleDecision? Woken(ChatDeployment chat, AutoscalingSettings settings, int current, DateTime? lastScaleTime)
     {
-        if (current != 0 || WakeRequestedAt(chat) is not { } requested || (lastScaleTime is { } last && requested <= last.ToUniversalTime()))
+        if (current != 0 || WakeRequestedAt(chat) is not { } requested || (lastScaleTime is { } last && requested <= DateTime.SpecifyKind(last, DateTimeKind.Utc)))
         {
             return null;
         }
