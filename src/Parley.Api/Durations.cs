@@ -16,7 +16,8 @@ public static partial class Durations
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
-        if (text is null || !WholeRegex().IsMatch(text))
+        // .NET's '$' also matches before a final newline; the API server's pattern does not, so neither does this.
+        if (text is null || text.EndsWith('\n') || !WholeRegex().IsMatch(text))
         {
             return false;
         }
