@@ -112,7 +112,10 @@ public sealed class ChatDeploymentReconciler(
         }
 
         var report = Observed.IsAvailable(observed.Worker) ? await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) : null;
-        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime) { Autoscaling = autoscaling });
+        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime) {
+            Autoscaling = autoscaling,
+            GpuMismatch = GpuPlacement.Mismatch(pods, node => nodes.Get(node), plan.Gpu.Product),
+        });
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         if (scaled is not null)
         {

@@ -47,10 +47,12 @@ public static class StatusComputer
                 ? (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(chat)} to download and load the model and pass its readiness probe.")
                 : (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(chat)} to become available.");
         var degraded = stepDown.DegradedMessage;
+        var degradedReason = degraded is not null ? ConditionReasons.OutOfMemoryRepeatedly : ConditionReasons.GpuMismatch;
+        degraded ??= inputs.GpuMismatch;
         var conditions = new ConditionSet(chat.Status?.Conditions, chat.Metadata.Generation, now)
             .Set(ConditionTypes.Ready, ready, reason, message)
             .Set(ConditionTypes.Progressing, !ready, ready ? ConditionReasons.AsExpected : ConditionReasons.RollingOut, ready ? "Rolled out." : message)
-            .Set(ConditionTypes.Degraded, degraded is not null, degraded is null ? ConditionReasons.AsExpected : ConditionReasons.OutOfMemoryRepeatedly, degraded ?? "")
+            .Set(ConditionTypes.Degraded, degraded is not null, degraded is null ? ConditionReasons.AsExpected : degradedReason, degraded ?? "")
             .Set(ConditionTypes.TuningApplied, true, stepDown.StepDowns > 0 ? ConditionReasons.SteppedDown : ConditionReasons.Planned, PlanSummary(context.Plan));
         var tuning = Tuning(context.Plan, stepDown.StepDowns);
         tuning.LastOutOfMemoryAt = stepDown.LastOutOfMemoryAt;

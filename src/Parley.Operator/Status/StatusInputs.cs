@@ -15,4 +15,7 @@ public sealed record StatusInputs(BuildContext Context, Observed Observed, StepD
 {
     /// <summary>The autoscaling state this reconcile applied (currentReplicas is filled from <see cref="Observed"/>); null without autoscaling.</summary>
     public AutoscalingStatus? Autoscaling { get; init; }
+
+    /// <summary>Why a worker pod runs on a GPU other than the plan's (<see cref="GpuPlacement"/>); null when none does.</summary>
+    public string? GpuMismatch { get; init; }
 }
