@@ -34,5 +34,6 @@ public static class ConditionReasons
     public const string WaitingForUi = "WaitingForUi";
     public const string RollingOut = "RollingOut";
     public const string Serving = "Serving";
+    public const string ScaledToZero = "ScaledToZero";
     public const string AsExpected = "AsExpected";
 }

@@ -38,10 +38,14 @@ public static class StatusComputer
         ArgumentNullException.ThrowIfNull(inputs);
         var (context, observed, stepDown, report, now) = inputs;
         var chat = context.Chat;
-        var workerReady = Observed.IsAvailable(observed.Worker);
+        // Scaled to zero is a resting state, not a rollout: the router holds the next request and wakes a worker.
+        var atZero = inputs.Autoscaling?.DesiredReplicas == 0;
+        var workerReady = atZero || Observed.IsAvailable(observed.Worker);
         var uiReady = !context.IsUiEnabled || Observed.IsAvailable(observed.Ui);
         var ready = workerReady && uiReady;
-        var (reason, message) = ready
+        var (reason, message) = ready && atZero
+            ? (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {context.Spec.Model.ServedName} and wakes one.")
+            : ready
             ? (ConditionReasons.Serving, $"{context.Spec.Model.ServedName} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context.")
             : !workerReady
                 ? (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(chat)} to download and load the model and pass its readiness probe.")
