@@ -5,6 +5,7 @@
 //   without any request and with nothing held or in flight.
 // Every result carries a sentence with the figures it came from: it becomes the Event and status.autoscaling.lastDecision.
 using System.Globalization;
+using Parley.Api;
 
 namespace Parley.Operator.Autoscaling;
 
@@ -34,7 +35,8 @@ public sealed record ScaleRecommendation(int Replicas, string Reason, bool IsIdl
         var figures = Figures(load);
         if (settings is { MinReplicas: 0, ScaleToZeroAfter: { } idleLimit } && load.IsIdle && now - lastActivity >= idleLimit)
         {
-            return new ScaleRecommendation(0, $"no request for {Parley.Api.Durations.Format(now - lastActivity)} (scaleToZeroAfter {Parley.Api.Durations.Format(idleLimit)}) and nothing held or in flight.", IsIdle: true);
+            var idle = Durations.Format(now - lastActivity);
+            return new ScaleRecommendation(0, $"no request for {idle} (scaleToZeroAfter {Durations.Format(idleLimit)}) and nothing held or in flight.", IsIdle: true);
         }
 
         var floor = Math.Max(settings.MinReplicas, 1);

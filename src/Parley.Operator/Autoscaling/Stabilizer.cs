@@ -1,7 +1,10 @@
 // Stabilization windows, as the HPA's behavior section has them: recommendations are remembered with their time;
 // scaling up goes at once to the highest recommendation of the short up window, scaling down only to the highest
 // recommendation over scaleDownDelay, so a replica is removed only after the load has been lower for that long.
-// One per ChatDeployment, kept in memory by the autoscaler: after an operator restart the windows start empty, as the HPA's do.
+// One per ChatDeployment, kept in memory by the autoscaler: after an operator restart the windows start empty, as the
+// HPA's do.
+using Parley.Api;
+
 namespace Parley.Operator.Autoscaling;
 
 /// <summary>Turns recommendations into scaling decisions for one ChatDeployment.</summary>
@@ -35,7 +38,7 @@ public sealed class Stabilizer
         {
             var up = Highest(now, AutoscalingSettings.ScaleUpWindow);
             var reason = up > recommendation.Replicas
-                ? $"{recommendation.Reason} The highest recommendation of the last {Api.Durations.Format(AutoscalingSettings.ScaleUpWindow)} was {up}."
+                ? $"{recommendation.Reason} The highest recommendation of the last {Durations.Format(AutoscalingSettings.ScaleUpWindow)} was {up}."
                 : recommendation.Reason;
             return new ScaleDecision(current, up, reason);
         }
@@ -44,7 +47,7 @@ public sealed class Stabilizer
         return down == recommendation.Replicas
             ? new ScaleDecision(current, down, recommendation.Reason)
             : new ScaleDecision(current, down, $"{recommendation.Reason} Held at {down}: the highest recommendation of the last " +
-                $"{Api.Durations.Format(settings.ScaleDownDelay)} (scaleDownDelay).");
+                $"{Durations.Format(settings.ScaleDownDelay)} (scaleDownDelay).");
     }
 
     private int Highest(DateTimeOffset now, TimeSpan window) =>

@@ -1,7 +1,8 @@
 // One ChatDeployment, level-based and idempotent:
 //   read -> deletion (finalizer) -> validate -> defaults and node inventory, once -> plan -> step down after GPU OOM ->
-//   autoscaling state (the loop's decision, a wake request) -> build the desired objects -> create or update only what differs -> delete what is no longer wanted -> compute status
-//   once (a pure function of the gathered inputs) -> write it only when it changed -> record the decisions as Events.
+//   autoscaling state (the loop's decision, a wake request) -> build the desired objects -> create or update only what
+//   differs -> delete what is no longer wanted -> compute status once (a pure function of the gathered inputs) -> write
+//   it only when it changed -> record the decisions as Events.
 // A spec the types could not read, or whose objects the API server rejects, ends as Ready=False with the reason and an
 // Event; a ChatDeployment deleted while it was being reconciled ends quietly.
 using System.Text.Json.Nodes;
@@ -112,10 +113,12 @@ public sealed class ChatDeploymentReconciler(
         }
 
         var report = Observed.IsAvailable(observed.Worker) ? await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) : null;
-        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime) {
+        var inputs = new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime)
+        {
             Autoscaling = autoscaling,
             GpuMismatch = GpuPlacement.Mismatch(pods, node => nodes.Get(node), plan.Gpu.Product),
-        });
+        };
+        var status = StatusComputer.Compute(inputs);
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
         if (scaled is not null)
         {

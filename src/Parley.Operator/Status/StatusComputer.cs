@@ -43,13 +43,7 @@ public static class StatusComputer
         var workerReady = atZero || Observed.IsAvailable(observed.Worker);
         var uiReady = !context.IsUiEnabled || Observed.IsAvailable(observed.Ui);
         var ready = workerReady && uiReady;
-        var (reason, message) = ready && atZero
-            ? (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {context.Spec.Model.ServedName} and wakes one.")
-            : ready
-            ? (ConditionReasons.Serving, $"{context.Spec.Model.ServedName} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context.")
-            : !workerReady
-                ? (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(chat)} to download and load the model and pass its readiness probe.")
-                : (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(chat)} to become available.");
+        var (reason, message) = ReadyReason(context, atZero, workerReady, uiReady);
         var degraded = stepDown.DegradedMessage;
         var degradedReason = degraded is not null ? ConditionReasons.OutOfMemoryRepeatedly : ConditionReasons.GpuMismatch;
         degraded ??= inputs.GpuMismatch;
@@ -71,6 +65,18 @@ public static class StatusComputer
             Replicas = observed.Worker?.Status?.Replicas ?? 0,
             ReadyReplicas = observed.Worker?.Status?.ReadyReplicas ?? 0,
             Autoscaling = inputs.Autoscaling is { } autoscaling ? WithCurrent(autoscaling, observed) : null,
+        };
+    }
+
+    private static (string Reason, string Message) ReadyReason(BuildContext context, bool atZero, bool workerReady, bool uiReady)
+    {
+        var served = context.Spec.Model.ServedName;
+        return (workerReady, uiReady) switch
+        {
+            (true, true) when atZero => (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {served} and wakes one."),
+            (true, true) => (ConditionReasons.Serving, $"{served} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context."),
+            (false, _) => (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(context.Chat)} to download and load the model and pass its readiness probe."),
+            _ => (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(context.Chat)} to become available."),
         };
     }
 
