@@ -84,7 +84,7 @@ public sealed partial class Autoscaler(
         var load = LoadSample.From(report);
         var lastActivity = Later(load.LastRequestAt, status.LastScaleTime is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null) ?? now;
         var recommendation = ScaleRecommendation.For(settings, current, load, lastActivity, now);
-        var decision = _stabilizers.GetOrAdd(key, _ => new Stabilizer()).Decide(settings, current, recommendation, now);
+        var decision = _stabilizers.GetOrAdd(key, _ => new Stabilizer(current, now)).Decide(settings, current, recommendation, now);
         if (decision.IsChange)
         {
             pending.Offer(key, decision);

@@ -1,8 +1,9 @@
 // Stabilization windows, as the HPA's behavior section has them: recommendations are remembered with their time;
 // scaling up goes at once to the highest recommendation of the short up window, scaling down only to the highest
 // recommendation over scaleDownDelay, so a replica is removed only after the load has been lower for that long.
-// One per ChatDeployment, kept in memory by the autoscaler: after an operator restart the windows start empty, as the
-// HPA's do.
+// One per ChatDeployment, kept in memory by the autoscaler. The history before an operator restart is lost, so a new
+// stabilizer starts as if the current count had just been recommended: the first scale-down after a restart waits a full
+// scaleDownDelay instead of acting on one reading (an empty window would let a single quiet reading remove replicas).
 using Parley.Api;
 
 namespace Parley.Operator.Autoscaling;
@@ -10,7 +11,10 @@ namespace Parley.Operator.Autoscaling;
 /// <summary>Turns recommendations into scaling decisions for one ChatDeployment.</summary>
 public sealed class Stabilizer
 {
-    private readonly List<(DateTimeOffset At, int Replicas)> _recommendations = [];
+    private readonly List<(DateTimeOffset At, int Replicas)> _recommendations;
+
+    /// <summary>A stabilizer for a ChatDeployment at <paramref name="current"/> replicas, first seen at <paramref name="now"/>.</summary>
+    public Stabilizer(int current, DateTimeOffset now) => _recommendations = [(now, current)];
 
     /// <summary>Recommendations remembered (for tests of the pruning).</summary>
     public int RecommendationCount => _recommendations.Count;

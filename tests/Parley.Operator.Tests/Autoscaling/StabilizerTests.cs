@@ -12,7 +12,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_HigherRecommendation_ScalesUpAtOnce()
     {
-        var decision = new Stabilizer().Decide(Settings, current: 1, Recommend(4), T0);
+        var decision = new Stabilizer(0, T0.AddHours(-1)).Decide(Settings, current: 1, Recommend(4), T0);
 
         decision.Desired.Should().Be(4);
         decision.Sentence.Should().Be("Scaled from 1 to 4: recommended 4.");
@@ -21,7 +21,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_ScaleUp_GoesToTheHighestRecommendationOfTheUpWindow()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         stabilizer.Decide(Settings, current: 1, Recommend(6), T0); // not applied, say: the current count stays 1
         var decision = stabilizer.Decide(Settings, current: 1, Recommend(3), T0.AddSeconds(5));
 
@@ -32,7 +32,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_ScaleUp_ForgetsRecommendationsOlderThanTheUpWindow()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         stabilizer.Decide(Settings, current: 1, Recommend(6), T0);
 
         stabilizer.Decide(Settings, current: 1, Recommend(3), T0.AddSeconds(20)).Desired.Should().Be(3);
@@ -41,7 +41,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_LowerRecommendation_WaitsForScaleDownDelay()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         stabilizer.Decide(Settings, current: 4, Recommend(4), T0);
 
         var early = stabilizer.Decide(Settings, current: 4, Recommend(1), T0.AddMinutes(1));
@@ -57,7 +57,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_ScaleDown_GoesToTheHighestRecommendationInTheWindow()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         stabilizer.Decide(Settings, current: 5, Recommend(5), T0);
         stabilizer.Decide(Settings, current: 5, Recommend(3), T0.AddMinutes(3));
 
@@ -68,9 +68,24 @@ public class StabilizerTests
     }
 
     [Fact]
+    public void Decide_ANewStabilizer_WaitsAFullScaleDownDelayBeforeScalingDown()
+    {
+        var stabilizer = new Stabilizer(current: 3, T0);
+
+        stabilizer.Decide(Settings, current: 3, Recommend(1), T0.AddSeconds(5)).IsChange.Should().BeFalse("after a restart the load before it is unknown");
+        stabilizer.Decide(Settings, current: 3, Recommend(1), T0.AddMinutes(5).AddSeconds(1)).Desired.Should().Be(1);
+    }
+
+    [Fact]
+    public void Decide_ANewStabilizer_ScalesUpAtOnce()
+    {
+        new Stabilizer(current: 1, T0).Decide(Settings, current: 1, Recommend(3), T0.AddSeconds(5)).Desired.Should().Be(3);
+    }
+
+    [Fact]
     public void Decide_IdleToZero_IsNotDelayedByScaleDownDelay()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         stabilizer.Decide(Settings, current: 3, Recommend(3), T0);
 
         var decision = stabilizer.Decide(Settings, current: 3, new ScaleRecommendation(0, "idle.", IsIdle: true), T0.AddSeconds(10));
@@ -82,7 +97,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_SameRecommendation_IsNoChange()
     {
-        var decision = new Stabilizer().Decide(Settings, current: 2, Recommend(2), T0);
+        var decision = new Stabilizer(0, T0.AddHours(-1)).Decide(Settings, current: 2, Recommend(2), T0);
 
         decision.IsChange.Should().BeFalse();
         decision.Sentence.Should().Be("Kept 2: recommended 2.");
@@ -91,7 +106,7 @@ public class StabilizerTests
     [Fact]
     public void Decide_KeepsOnlyTheLongestWindowOfHistory()
     {
-        var stabilizer = new Stabilizer();
+        var stabilizer = new Stabilizer(0, T0.AddHours(-1));
         for (var i = 0; i < 100; i++)
         {
             stabilizer.Decide(Settings, current: 2, Recommend(2), T0.AddSeconds(10 * i));

@@ -32,7 +32,7 @@ public class AutoscalingTests
         },
     };
 
-    private sealed record Cluster(OperatorHarness Harness, RouterLoadStub Router, ShiftedClock Clock) : IAsyncDisposable
+    private sealed record Cluster(OperatorHarness Harness, RouterLoadStub Router, ShiftedClock Clock, Parley.Operator.Cli.OperatorHost Operator) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -62,9 +62,10 @@ public class AutoscalingTests
         var router = await RouterLoadStub.StartAsync();
         var clock = new ShiftedClock();
         var harness = await OperatorHarness.StartAsync("rtx3060.yaml", startOperator: false);
-        harness.StartOperator(OperatorHarness.FastOptions() with { AutoscaleInterval = TimeSpan.FromMilliseconds(100), ServiceAddress = router.Address }, clock: clock);
+        var host = harness.StartOperator(OperatorHarness.FastOptions() with { AutoscaleInterval = TimeSpan.FromMilliseconds(100), ServiceAddress = router.Address },
+            clock: clock);
         await harness.ApplyAsync(chat);
-        var cluster = new Cluster(harness, router, clock);
+        var cluster = new Cluster(harness, router, clock, host);
         await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Autoscaling?.DesiredReplicas == 1, "the autoscaler to start");
         router.ApiKey = Encoding.UTF8.GetString(harness.Api.Store.Get<V1Secret>(Ns, "r1-credentials")!.Data["api-key"]);
         return cluster;
@@ -85,6 +86,23 @@ public class AutoscalingTests
         status.DesiredReplicas.Should().Be(3);
         status.LastDecision.Should().Be(scaled.Message);
         status.LastScaleTime.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task OperatorRestart_KeepsTheChosenCount()
+    {
+        await using var cluster = await StartAsync(Chat());
+        cluster.Router.Load = new RouterLoad { Held = 0, InFlight = 6 };
+        await cluster.WorkerAtAsync(3);
+        cluster.Router.Load = new RouterLoad { Held = 0, InFlight = 0 }; // lower, but a new operator's window starts empty
+
+        await cluster.Harness.StopOperatorAsync(cluster.Operator);
+        cluster.Harness.StartOperator(OperatorHarness.FastOptions() with { AutoscaleInterval = TimeSpan.FromMilliseconds(100), ServiceAddress = cluster.Router.Address },
+            clock: cluster.Clock);
+        await cluster.LoopSeesAsync();
+
+        cluster.WorkerReplicas().Should().Be(3, "the count lives in status.autoscaling, and scaling down still waits for scaleDownDelay");
+        cluster.Harness.Chat(Ns, "r1")!.Status!.Autoscaling!.DesiredReplicas.Should().Be(3);
     }
 
     [Fact]
