@@ -45,7 +45,9 @@ public static class RouterApp
         services.AddSingleton(new HttpMessageInvoker(WorkerConnections()));
         services.AddSingleton<ProxyEndpoint>();
         services.AddHostedService(s => new WorkerScraper(s.GetRequiredService<BackendPool>(), new HttpClient(WorkerConnections()), s.GetRequiredService<TimeProvider>()));
-        if (options.DiscoversBackends)
+        // EndpointSlices are watched, and held requests wake the ChatDeployment, unless the caller brought its own source.
+        var discovers = source is null && options.DiscoversBackends;
+        if (discovers)
         {
             services.AddSingleton(_ => kubernetes ?? KubernetesClient(options));
             services.AddHostedService(s => new ChatDeploymentWaker(
@@ -53,7 +55,7 @@ public static class RouterApp
                 s.GetRequiredService<TimeProvider>(), s.GetRequiredService<ILogger<ChatDeploymentWaker>>()));
         }
 
-        services.AddSingleton(s => source ?? (options.DiscoversBackends
+        services.AddSingleton(s => source ?? (discovers
             ? new EndpointSliceSource(s.GetRequiredService<IKubernetes>(), options.Namespace!, options.WorkerService!, s.GetRequiredService<ILogger<EndpointSliceSource>>())
             : new FixedBackendSource(options.Backends)));
         services.AddHostedService<BackendDiscovery>();

@@ -76,7 +76,8 @@ public sealed class ReplicaChooser(RoutingPolicy policy, double loadFactor)
         var backend = ready[(int)((Interlocked.Increment(ref _turn) - 1) % ready.Count)];
         if (backend == excluded)
         {
-            backend = ready[(int)(Interlocked.Increment(ref _turn) - 1) % ready.Count] is var next && next != excluded ? next : ready.First(b => b != excluded);
+            // A retry skips the failed replica and takes the one after it.
+            backend = ready[(int)((Interlocked.Increment(ref _turn) - 1) % ready.Count)] is var next && next != excluded ? next : ready.First(b => b != excluded);
         }
 
         return new ReplicaChoice(backend, RouteDecision.RoundRobin, IsAffinityHit: false, "round-robin");
