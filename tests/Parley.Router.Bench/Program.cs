@@ -5,7 +5,7 @@
 //       the workers' vllm:prefix_cache_hits_total / vllm:prefix_cache_queries_total deltas give each policy's hit rate,
 //       printed with time to first token side by side.
 //   (b) router overhead: S concurrent streams straight to one worker, then through a router in front of that worker alone,
-//       R rounds each; the router's added time to first token per request and added gap per streamed event.
+//       R rounds each, alternating; the router's added time to first token per request and added gap per streamed event.
 // Run from the repository root (2 cores: each part stays under about 3 minutes at the defaults):
 //   dotnet build -c Release tests/Parley.Router.Bench
 //   dotnet run -c Release --no-build --project tests/Parley.Router.Bench -- [--part affinity|overhead|both]
@@ -89,8 +89,18 @@ async Task MeasureOverheadAsync()
     using var routed = Client(router.Url);
     await RunStreamsAsync(direct, 1); // warm both paths: JIT, connection pools
     await RunStreamsAsync(routed, 1);
-    var (directFirst, directGaps) = await RunStreamsAsync(direct, rounds);
-    var (routedFirst, routedGaps) = await RunStreamsAsync(routed, rounds);
+    // Rounds alternate between the paths, so that load from elsewhere on the machine falls on both alike.
+    List<double> directFirst = [], directGaps = [], routedFirst = [], routedGaps = [];
+    for (var round = 0; round < rounds; round++)
+    {
+        var (first, gaps) = await RunStreamsAsync(direct, 1);
+        directFirst.AddRange(first);
+        directGaps.AddRange(gaps);
+        (first, gaps) = await RunStreamsAsync(routed, 1);
+        routedFirst.AddRange(first);
+        routedGaps.AddRange(gaps);
+    }
+
     Console.WriteLine($"    {"path",-8} {"TTFT",-32} {"gap between events",-32}");
     Console.WriteLine($"    {"direct",-8} {Percentiles.Milliseconds(directFirst),-32} {Percentiles.Milliseconds(directGaps),-32}");
     Console.WriteLine($"    {"router",-8} {Percentiles.Milliseconds(routedFirst),-32} {Percentiles.Milliseconds(routedGaps),-32}");

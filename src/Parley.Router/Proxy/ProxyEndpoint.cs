@@ -36,7 +36,16 @@ public sealed partial class ProxyEndpoint(
     {
         ArgumentNullException.ThrowIfNull(context);
         counters.Arrived();
-        var key = await RequestBodyKey.ReadAsync(context).ConfigureAwait(false); // buffers the body for a retry, whatever the policy
+        ulong? key;
+        try
+        {
+            key = await RequestBodyKey.ReadAsync(context).ConfigureAwait(false); // buffers the body for a retry, whatever the policy
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while sending its body
+        }
+
         var wasHeld = false;
         ReplicaChoice? choice;
         while ((choice = chooser.Choose(pool.Snapshot, key)) is null)
