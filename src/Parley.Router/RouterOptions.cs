@@ -43,13 +43,16 @@ public sealed record RouterOptions
     /// <summary>Whether backends come from EndpointSlices (and held requests wake the ChatDeployment).</summary>
     public bool DiscoversBackends => Backends.Count == 0;
 
+    /// <summary>The longest wait a timer takes (int.MaxValue milliseconds is 24.8 days).</summary>
+    public static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(24);
+
     /// <summary>A sentence naming what is wrong, or null when the options can be served.</summary>
     public string? Validate() => this switch
     {
         { Port: < 1 or > 65535 } => $"{RouterFlags.Port} must be between 1 and 65535.",
         { HoldQueueSize: < 0 } => $"{RouterFlags.HoldQueueSize} must be 0 or more.",
-        _ when HoldTimeout < TimeSpan.Zero => $"{RouterFlags.HoldTimeout} must be 0 or more seconds.",
-        _ when StreamIdleTimeout < TimeSpan.Zero => $"{RouterFlags.StreamIdleTimeout} must be 0 or more seconds.",
+        _ when HoldTimeout < TimeSpan.Zero || HoldTimeout > LongestTimeout => $"{RouterFlags.HoldTimeout} must be between 0 and {LongestTimeout.TotalSeconds:0} seconds.",
+        _ when StreamIdleTimeout < TimeSpan.Zero || StreamIdleTimeout > LongestTimeout => $"{RouterFlags.StreamIdleTimeout} must be between 0 and {LongestTimeout.TotalSeconds:0} seconds.",
         { AffinityLoadFactor: < 1 } => $"{RouterFlags.AffinityLoadFactor} must be at least 1 (1 allows no replica above the mean).",
         { DiscoversBackends: true, Namespace: null or "" } => $"{RouterFlags.Namespace} is required without {RouterFlags.Backend}.",
         { DiscoversBackends: true, WorkerService: null or "" } => $"{RouterFlags.WorkerService} is required without {RouterFlags.Backend}.",

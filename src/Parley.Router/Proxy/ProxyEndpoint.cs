@@ -20,13 +20,10 @@ public sealed partial class ProxyEndpoint(
     IHttpForwarder forwarder, HttpMessageInvoker invoker, BackendPool pool, ReplicaChooser chooser, HoldQueue queue,
     RequestCounters counters, RouterMetrics metrics, RouterOptions options, TimeProvider time, ILogger<ProxyEndpoint> logger)
 {
-    /// <summary>The longest timeout a CancellationTokenSource accepts (int.MaxValue ms is 24.8 days): "never" for a stream.</summary>
-    private static readonly TimeSpan NoTimeout = TimeSpan.FromDays(24);
-
     private readonly ForwarderRequestConfig _config = new()
     {
         // YARP's activity timeout resets on every chunk read or written: exactly a stream's idle time.
-        ActivityTimeout = options.StreamIdleTimeout > TimeSpan.Zero ? options.StreamIdleTimeout : NoTimeout,
+        ActivityTimeout = options.StreamIdleTimeout > TimeSpan.Zero ? options.StreamIdleTimeout : RouterOptions.LongestTimeout, // zero: never
         Version = HttpVersion.Version11,
         VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         AllowResponseBuffering = false,

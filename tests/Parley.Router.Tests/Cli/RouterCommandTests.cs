@@ -55,6 +55,7 @@ public class RouterCommandTests
     [InlineData(new[] { "--backend", "http://a:1", "--policy", "random" }, "random")]
     [InlineData(new[] { "--backend", "http://a:1", "--affinity-load-factor", "0.5" }, "--affinity-load-factor")]
     [InlineData(new[] { "--backend", "not a url" }, "--backend")]
+    [InlineData(new[] { "--backend", "http://a:1", "--hold-timeout", "99999999" }, "--hold-timeout")]
     [InlineData(new[] { "--backend", "http://a:1", "--unknown" }, "--unknown")]
     public async Task ACommandLineItCannotServe_ExitsTwoNamingTheProblem(string[] args, string named)
     {
