@@ -29,9 +29,11 @@ public static class ConditionReasons
     public const string Replanned = "Replanned";
     public const string SteppedDown = "SteppedDown";
     public const string OutOfMemoryRepeatedly = "OutOfMemoryRepeatedly";
+    public const string GpuMismatch = "GpuMismatch";
     public const string WaitingForWorker = "WaitingForWorker";
     public const string WaitingForUi = "WaitingForUi";
     public const string RollingOut = "RollingOut";
     public const string Serving = "Serving";
+    public const string ScaledToZero = "ScaledToZero";
     public const string AsExpected = "AsExpected";
 }

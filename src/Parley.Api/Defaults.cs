@@ -15,6 +15,22 @@ public static class Defaults
     public const int TargetConcurrency = 4;
 
     public const string UiStorageSize = "2Gi";
+
+    /// <summary>Requests the router holds while no worker is ready before it answers 503.</summary>
+    public const int HoldQueueSize = 100;
+
+    /// <summary>How long a held request waits: a worker scaled from zero downloads nothing (the cache keeps the model)
+    /// but still loads it, which takes minutes for a large model on a cold node.</summary>
+    public const string HoldTimeout = "5m";
+
+    /// <summary>Scale up above this KV-cache usage: vLLM starts preempting near a full cache.</summary>
+    public const double KvCacheUsageHigh = 0.9;
+
+    /// <summary>The HPA's default scale-down stabilization window.</summary>
+    public const string ScaleDownDelay = "5m";
+
+    /// <summary>Idle time before scaling to zero: long enough that a conversation's pauses do not cost a model load.</summary>
+    public const string ScaleToZeroAfter = "15m";
     public const int UiServicePort = 80;
 
     /// <summary>Returns a copy of <paramref name="spec"/> with every unset optional field filled in; the input is not changed.</summary>
@@ -24,6 +40,7 @@ public static class Defaults
         var copy = KubernetesJson.Deserialize<ChatDeploymentSpec>(KubernetesJson.Serialize(spec));
         ApplyModel(copy.Model);
         copy.Worker = ApplyWorker(copy.Worker ?? new WorkerSpec());
+        copy.Router = ApplyRouter(copy.Router ?? new RouterSpec(), copy.Worker);
         copy.Ui = ApplyUi(copy.Ui ?? new UiSpec());
         copy.Monitoring ??= new MonitoringSpec();
         copy.Monitoring.ServiceMonitor ??= ServiceMonitorMode.Auto;
@@ -50,7 +67,28 @@ public static class Defaults
         worker.Tuning.Mode ??= TuningMode.Auto;
         worker.Tuning.TargetConcurrency ??= TargetConcurrency;
         worker.NetworkPolicy ??= true;
+        if (worker.Autoscaling is { } autoscaling)
+        {
+            autoscaling.MinReplicas ??= 1;
+            autoscaling.KvCacheUsageHigh ??= KvCacheUsageHigh;
+            autoscaling.ScaleDownDelay ??= ScaleDownDelay;
+            if (autoscaling.MinReplicas == 0)
+            {
+                autoscaling.ScaleToZeroAfter ??= ScaleToZeroAfter;
+            }
+        }
+
         return worker;
+    }
+
+    private static RouterSpec ApplyRouter(RouterSpec router, WorkerSpec worker)
+    {
+        // Routing pays off once there is more than one worker to choose from, and autoscaling cannot work without it.
+        router.Enabled ??= worker.Autoscaling is not null || worker.Replicas > 1;
+        router.Replicas ??= 1;
+        router.HoldQueueSize ??= HoldQueueSize;
+        router.HoldTimeout ??= HoldTimeout;
+        return router;
     }
 
     private static UiSpec ApplyUi(UiSpec ui)

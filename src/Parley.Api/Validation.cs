@@ -27,6 +27,7 @@ public static partial class Validation
             ValidateWorker(worker, errors);
         }
 
+        ValidateRouting(chat.Spec?.Worker, chat.Spec?.Router, errors);
         if (chat.Spec?.Ui is { } ui)
         {
             ValidateUi(ui, errors);
@@ -136,6 +137,50 @@ public static partial class Validation
         if (worker.ApiKeySecretRef is { } keyRef && (string.IsNullOrEmpty(keyRef.Name) || string.IsNullOrEmpty(keyRef.Key)))
         {
             errors.Add(new("spec.worker.apiKeySecretRef", "needs both name and key."));
+        }
+    }
+
+    // The same rules as the CEL rules on AutoscalingSpec, WorkerSpec and ChatDeploymentSpec, for CRDs installed before them.
+    private static void ValidateRouting(WorkerSpec? worker, RouterSpec? router, List<ValidationError> errors)
+    {
+        if (worker?.Autoscaling is { } autoscaling)
+        {
+            if (worker.Replicas is not null)
+            {
+                errors.Add(new("spec.worker.replicas",
+                    "cannot be set together with spec.worker.autoscaling: the autoscaler owns the replica count; remove replicas, or remove autoscaling."));
+            }
+
+            if (router?.Enabled == false)
+            {
+                errors.Add(new("spec.router.enabled",
+                    "is false, but spec.worker.autoscaling needs the router (it reports the load and holds requests at zero replicas): remove router.enabled: false, or remove autoscaling."));
+            }
+
+            if (autoscaling is { MinReplicas: { } min, MaxReplicas: { } max } && min > max)
+            {
+                errors.Add(new("spec.worker.autoscaling.minReplicas", $"{min} is more than maxReplicas {max}: lower minReplicas or raise maxReplicas."));
+            }
+
+            if (autoscaling.ScaleToZeroAfter is not null && autoscaling.MinReplicas != 0)
+            {
+                errors.Add(new("spec.worker.autoscaling.scaleToZeroAfter",
+                    "applies only with minReplicas 0: set minReplicas to 0 to let the workers scale to zero, or remove scaleToZeroAfter."));
+            }
+
+            ValidateDuration("spec.worker.autoscaling.scaleDownDelay", autoscaling.ScaleDownDelay, errors);
+            ValidateDuration("spec.worker.autoscaling.scaleToZeroAfter", autoscaling.ScaleToZeroAfter, errors);
+        }
+
+        ValidateDuration("spec.router.holdTimeout", router?.HoldTimeout, errors);
+        ValidateDuration("spec.router.streamIdleTimeout", router?.StreamIdleTimeout, errors);
+    }
+
+    private static void ValidateDuration(string path, string? text, List<ValidationError> errors)
+    {
+        if (text is not null && !Durations.TryParse(text, out _))
+        {
+            errors.Add(new(path, $"{SchemaRules.Quote(text)} is not a duration: write it like 30s, 5m or 1h30m."));
         }
     }
 

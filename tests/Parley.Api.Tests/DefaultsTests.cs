@@ -25,6 +25,48 @@ public class DefaultsTests
     }
 
     [Fact]
+    public void Apply_MinimalSpec_LeavesTheRouterOff()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec { Model = new ModelSpec { Source = "hf://Qwen/Qwen3-8B" } });
+
+        spec.Router!.Enabled.Should().BeFalse("one worker needs no router");
+        spec.Router.Replicas.Should().Be(1);
+        spec.Router.HoldQueueSize.Should().Be(100);
+        spec.Router.HoldTimeout.Should().Be("5m");
+        spec.Worker!.Autoscaling.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(2, false, true)]
+    [InlineData(1, false, false)]
+    [InlineData(null, true, true)]
+    public void Apply_RouterEnabled_DefaultsOnWithAutoscalingOrSeveralReplicas(int? replicas, bool autoscaled, bool expected)
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec
+        {
+            Model = new ModelSpec { Source = "hf://Qwen/Qwen3-8B" },
+            Worker = new WorkerSpec { Replicas = replicas, Autoscaling = autoscaled ? new AutoscalingSpec { MaxReplicas = 2 } : null },
+        });
+
+        spec.Router!.Enabled.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Apply_Autoscaling_FillsItsDefaults_AndScaleToZeroAfterOnlyWithMinZero()
+    {
+        AutoscalingSpec Applied(int? min) => Defaults.Apply(new ChatDeploymentSpec
+        {
+            Model = new ModelSpec { Source = "hf://Qwen/Qwen3-8B" },
+            Worker = new WorkerSpec { Autoscaling = new AutoscalingSpec { MinReplicas = min, MaxReplicas = 3 } },
+        }).Worker!.Autoscaling!;
+
+        var one = Applied(null);
+        (one.MinReplicas, one.KvCacheUsageHigh, one.ScaleDownDelay, one.ScaleToZeroAfter).Should().Be((1, 0.9, "5m", (string?)null));
+        one.TargetInFlightPerReplica.Should().BeNull("it defaults to the plan's maxNumSeqs, which only the operator knows");
+        Applied(0).ScaleToZeroAfter.Should().Be("15m");
+    }
+
+    [Fact]
     public void Apply_KeepsWhatIsSetAndLeavesTheInputUnchanged()
     {
         var input = new ChatDeploymentSpec

@@ -52,10 +52,11 @@ public sealed class OperatorHarness : IAsyncDisposable
         return harness;
     }
 
-    public OperatorHost StartOperator(ControllerOptions options, OperatorMetrics? metrics = null)
+    /// <summary>Starts an operator; <paramref name="clock"/> (default: the system's) is what it reads the time from.</summary>
+    public OperatorHost StartOperator(ControllerOptions options, OperatorMetrics? metrics = null, TimeProvider? clock = null)
     {
         var client = Api.CreateClient();
-        var host = new OperatorHost(client, options, NullLoggerFactory.Instance, metrics ?? new OperatorMetrics(), TimeProvider.System);
+        var host = new OperatorHost(client, options, NullLoggerFactory.Instance, metrics ?? new OperatorMetrics(), clock ?? TimeProvider.System);
         var stop = new CancellationTokenSource();
         _operators.Add((host, stop, Task.Run(() => host.RunAsync(stop.Token))));
         return host;

@@ -64,6 +64,8 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
         }
 
         schema.Required = required.Count > 0 ? required : null;
+        var rules = type.GetCustomAttributes<CelRuleAttribute>().Select(rule => new V1ValidationRule { Rule = rule.Rule, Message = rule.Message }).ToList();
+        schema.XKubernetesValidations = rules.Count > 0 ? rules : null;
         _inProgress.Remove(type);
         return schema;
     }

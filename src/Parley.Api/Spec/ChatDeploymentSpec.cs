@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Parley.Api.Schema;
 
 namespace Parley.Api.Spec;
 
 /// <summary>The desired state of a ChatDeployment. Only <c>model.source</c> is required; everything else has a default.</summary>
+[CelRule("!(has(self.worker) && has(self.worker.autoscaling) && has(self.router) && has(self.router.enabled) && !self.router.enabled)",
+    "worker.autoscaling needs the router (it reports the load and holds requests at zero replicas): remove router.enabled: false, or remove worker.autoscaling.")]
 public sealed class ChatDeploymentSpec
 {
     /// <summary>The model to serve: where its checkpoint comes from and how its prompts are built.</summary>
@@ -11,6 +14,9 @@ public sealed class ChatDeploymentSpec
 
     /// <summary>The inference worker: replicas, image, GPU choice, tuning and pod settings.</summary>
     public WorkerSpec? Worker { get; set; }
+
+    /// <summary>The router in front of the workers: load-aware routing, requests held at zero replicas, the autoscaler's load report.</summary>
+    public RouterSpec? Router { get; set; }
 
     /// <summary>The chat UI (Open WebUI) wired to the worker.</summary>
     public UiSpec? Ui { get; set; }

@@ -1,14 +1,21 @@
 using System.ComponentModel.DataAnnotations;
 using k8s.Models;
+using Parley.Api.Schema;
 
 namespace Parley.Api.Spec;
 
 /// <summary>The inference worker: an OpenAI-compatible server with vLLM's flags, one GPU per pod.</summary>
+[CelRule("!(has(self.replicas) && has(self.autoscaling))",
+    "replicas and autoscaling cannot both be set: the autoscaler owns the replica count; remove replicas, or remove autoscaling.")]
 public sealed class WorkerSpec
 {
     /// <summary>Worker pods; unset means 1 and leaves the Deployment's replicas to an autoscaler once one owns them.</summary>
     [Range(0, 1000)]
     public int? Replicas { get; set; }
+
+    /// <summary>Scale the workers with the load the router reports, between minReplicas and maxReplicas. Replaces
+    /// <c>replicas</c>, and needs the router (on by default with autoscaling).</summary>
+    public AutoscalingSpec? Autoscaling { get; set; }
 
     /// <summary>Worker container image; defaults to the operator's configured worker image.</summary>
     [MinLength(1)]

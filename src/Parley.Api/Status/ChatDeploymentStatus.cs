@@ -23,6 +23,9 @@ public sealed class ChatDeploymentStatus
     /// <summary>Where to reach the API and the UI.</summary>
     public EndpointsStatus? Endpoints { get; set; }
 
+    /// <summary>Worker autoscaling: the replica count chosen, when and why. Only with <c>spec.worker.autoscaling</c>.</summary>
+    public AutoscalingStatus? Autoscaling { get; set; }
+
     /// <summary>Worker pods that exist.</summary>
     public int? Replicas { get; set; }
 

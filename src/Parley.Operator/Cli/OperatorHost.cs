@@ -8,6 +8,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Parley.Api;
+using Parley.Operator.Autoscaling;
 using Parley.Operator.Kinds;
 using Parley.Operator.Metrics;
 using Parley.Operator.Reconciliation;
@@ -84,11 +85,18 @@ public sealed class OperatorHost : IDisposable
         var crdInstalled = await ServiceMonitorsInstalledAsync(stopping).ConfigureAwait(false);
         _informers = [.. _informers, .. OwnedInformers(OwnedKinds.All.Where(kind => kind.Watching == Watching.WhenInstalled && kind.IsWatched(crdInstalled)))];
         using var http = new HttpClient { Timeout = _options.WorkerInfoTimeout, MaxResponseContentBufferSize = WorkerInfoClient.MaxReportBytes };
-        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, new OwnedReader(Api, _ownedCaches),
+        using var routerHttp = new HttpClient { Timeout = _options.RouterLoadTimeout, MaxResponseContentBufferSize = RouterLoadClient.MaxReportBytes };
+        var scaleDecisions = new PendingScaleDecisions();
+        var reader = new OwnedReader(Api, _ownedCaches);
+        var reconciler = new ChatDeploymentReconciler(_chats.Cache, _decodeFailures, _nodes.Cache, reader,
             new WorkerInfoClient(http, _options.PodAddress ?? WorkerInfoClient.PodIpAddress(_options.WorkerInfoPort), _options.WorkerInfoTimeout), _options.Defaults with { ServiceMonitorAvailable = crdInstalled },
-            _clock, new ApplyLog(_loggers.CreateLogger<Applier>(), _metrics));
-        Task WorkAsync(CancellationToken stopTaking, CancellationToken abort) =>
-            _controller.RunAsync(reconciler, () => HasSynced, () => _chats.Cache.List().Select(ObjectKeys.KeyOf), stopTaking, abort);
+            _clock, new ApplyLog(_loggers.CreateLogger<Applier>(), _metrics), scaleDecisions);
+        var autoscaler = new Autoscaler(_chats.Cache, reader, new RouterLoadClient(routerHttp, _options.ServiceAddress, _options.RouterLoadTimeout),
+            scaleDecisions, _controller.Add, _clock, _loggers.CreateLogger<Autoscaler>());
+        // The autoscaler runs where the controller runs: on the leader only, stopping when it stops taking keys.
+        Task WorkAsync(CancellationToken stopTaking, CancellationToken abort) => Task.WhenAll(
+            _controller.RunAsync(reconciler, () => HasSynced, () => _chats.Cache.List().Select(ObjectKeys.KeyOf), stopTaking, abort),
+            autoscaler.RunAsync(_options.AutoscaleInterval, stopTaking));
 
         using var informersStop = new CancellationTokenSource();
         var informers = _informers.Select(i => i.RunAsync(informersStop.Token)).ToList();

@@ -20,12 +20,16 @@ public static class RenderCommand
         var nodes = new Option<FileInfo>("--nodes") { Description = "YAML file with the cluster's Nodes (kubectl get nodes -o yaml).", Required = true };
         var workerImage = new Option<string>("--worker-image") { Description = "Default worker image.", DefaultValueFactory = _ => OperatorDefaults.DefaultWorkerImage };
         var uiImage = new Option<string>("--ui-image") { Description = "Default Open WebUI image.", DefaultValueFactory = _ => OperatorDefaults.DefaultUiImage };
+        var routerImage = new Option<string>("--router-image") { Description = "Default router image.", DefaultValueFactory = _ => OperatorDefaults.DefaultRouterImage };
         var serviceMonitors = new Option<bool>("--service-monitor-crd") { Description = "Render as if the ServiceMonitor CRD were installed." };
-        var command = new Command("render", "Print the objects the operator would apply, as multi-document YAML.") { file, nodes, workerImage, uiImage, serviceMonitors };
+        var command = new Command("render", "Print the objects the operator would apply, as multi-document YAML.") { file, nodes, workerImage, uiImage, routerImage, serviceMonitors };
         command.SetAction(result =>
         {
             var config = result.InvocationConfiguration;
-            var defaults = new OperatorDefaults(result.GetValue(workerImage)!, result.GetValue(uiImage)!, result.GetValue(serviceMonitors));
+            var defaults = new OperatorDefaults(result.GetValue(workerImage)!, result.GetValue(uiImage)!, result.GetValue(serviceMonitors))
+            {
+                RouterImage = result.GetValue(routerImage)!,
+            };
             return Run(result.GetValue(file)!, result.GetValue(nodes)!, defaults, config.Output, config.Error);
         });
         return command;

@@ -24,12 +24,13 @@ public static class RunCommand
         var leaseNamespace = new Option<string>("--lease-namespace") { Description = "Namespace of the leader Lease.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "parley-system" };
         var workerImage = new Option<string>("--worker-image") { DefaultValueFactory = _ => OperatorDefaults.DefaultWorkerImage, Description = "Default worker image." };
         var uiImage = new Option<string>("--ui-image") { DefaultValueFactory = _ => OperatorDefaults.DefaultUiImage, Description = "Default Open WebUI image." };
+        var routerImage = new Option<string>("--router-image") { DefaultValueFactory = _ => OperatorDefaults.DefaultRouterImage, Description = "Default router image." };
         var shutdownTimeout = new Option<int>("--shutdown-timeout-seconds")
         {
             Description = "On SIGTERM, how long reconciles in flight may take to finish before the Lease is handed over; keep it below the pod's terminationGracePeriodSeconds.",
             DefaultValueFactory = _ => (int)ControllerOptions.DefaultShutdownTimeout.TotalSeconds,
         };
-        var command = new Command("run", "Run the operator against a cluster.") { kubeconfig, port, workers, leaderElection, leaseNamespace, workerImage, uiImage, shutdownTimeout };
+        var command = new Command("run", "Run the operator against a cluster.") { kubeconfig, port, workers, leaderElection, leaseNamespace, workerImage, uiImage, routerImage, shutdownTimeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             var config = result.GetValue(kubeconfig) is { } file
@@ -41,7 +42,10 @@ public static class RunCommand
                 LeaderElection = result.GetValue(leaderElection),
                 LeaseNamespace = result.GetValue(leaseNamespace)!,
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
-                Defaults = new OperatorDefaults(result.GetValue(workerImage)!, result.GetValue(uiImage)!, ServiceMonitorAvailable: false),
+                Defaults = new OperatorDefaults(result.GetValue(workerImage)!, result.GetValue(uiImage)!, ServiceMonitorAvailable: false)
+                {
+                    RouterImage = result.GetValue(routerImage)!,
+                },
             };
             return await RunAsync(config, options, result.GetValue(port), cancellationToken).ConfigureAwait(false);
         });

@@ -1,7 +1,8 @@
 // One ChatDeployment, level-based and idempotent:
 //   read -> deletion (finalizer) -> validate -> defaults and node inventory, once -> plan -> step down after GPU OOM ->
-//   build the desired objects -> create or update only what differs -> delete what is no longer wanted -> compute status
-//   once (a pure function of the gathered inputs) -> write it only when it changed -> record the decisions as Events.
+//   autoscaling state (the loop's decision, a wake request) -> build the desired objects -> create or update only what
+//   differs -> delete what is no longer wanted -> compute status once (a pure function of the gathered inputs) -> write
+//   it only when it changed -> record the decisions as Events.
 // A spec the types could not read, or whose objects the API server rejects, ends as Ready=False with the reason and an
 // Event; a ChatDeployment deleted while it was being reconciled ends quietly.
 using System.Text.Json.Nodes;
@@ -10,6 +11,7 @@ using Parley.Api;
 using Parley.Api.Serialization;
 using Parley.Api.Spec;
 using Parley.Api.Status;
+using Parley.Operator.Autoscaling;
 using Parley.Operator.Kinds;
 using Parley.Operator.Planning;
 using Parley.Operator.Resources;
@@ -22,7 +24,7 @@ namespace Parley.Operator.Reconciliation;
 /// <summary>Reconciles ChatDeployments.</summary>
 public sealed class ChatDeploymentReconciler(
     ObjectCache<ChatDeployment> chats, DecodeFailures decodeFailures, ObjectCache<V1Node> nodes, OwnedReader reader, WorkerInfoClient workerInfo, OperatorDefaults defaults, TimeProvider clock,
-    ApplyLog applyLog) : IReconciler
+    ApplyLog applyLog, PendingScaleDecisions? scaleDecisions = null) : IReconciler
 {
     /// <summary>How soon to look again at a ChatDeployment that is still rolling out.</summary>
     public static readonly TimeSpan RolloutRecheck = TimeSpan.FromSeconds(30);
@@ -95,7 +97,8 @@ public sealed class ChatDeploymentReconciler(
 
         var pods = reader.List<V1Pod>(chat.Metadata.NamespaceProperty, Labels.Selector(chat, Labels.WorkerComponent));
         var (plan, stepDown) = StepDown.Replan(spec, inventory, result.Plan!, StepDownState.From(chat.Status, pods));
-        var context = new BuildContext(chat, spec, plan, defaults);
+        var (autoscaling, scaled) = Autoscale(chat, spec, plan);
+        var context = new BuildContext(chat, spec, plan, defaults) { AutoscaledReplicas = autoscaling?.DesiredReplicas };
         Observed observed;
         string? apiKey;
         try
@@ -110,9 +113,32 @@ public sealed class ChatDeploymentReconciler(
         }
 
         var report = Observed.IsAvailable(observed.Worker) ? await workerInfo.ReadAsync(pods, apiKey, cancellationToken).ConfigureAwait(false) : null;
-        var status = StatusComputer.Compute(new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime));
+        var inputs = new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime)
+        {
+            Autoscaling = autoscaling,
+            GpuMismatch = GpuPlacement.Mismatch(pods, node => nodes.Get(node), plan.Gpu.Product),
+        };
+        var status = StatusComputer.Compute(inputs);
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);
+        if (scaled is not null)
+        {
+            await _events.NormalAsync(chat, ScaleDecision.ReasonFor(scaled.Current, scaled.Desired), scaled.Sentence, cancellationToken).ConfigureAwait(false);
+        }
+
         return status.Phase == Phases.Ready ? ReconcileResult.Done : ReconcileResult.After(RolloutRecheck);
+    }
+
+    /// <summary>The autoscaling state this reconcile applies and the scaling it decided, if any; nulls without autoscaling.</summary>
+    private (AutoscalingStatus? State, ScaleDecision? Change) Autoscale(ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan plan)
+    {
+        var pending = scaleDecisions?.Take(ObjectKeys.KeyOf(chat));
+        if (spec.Worker?.Autoscaling is not { } autoscaling)
+        {
+            return (null, null);
+        }
+
+        var settings = AutoscalingSettings.From(autoscaling, plan.MaxNumSeqs);
+        return AutoscaleState.Next(chat, settings, pending, clock.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>Applies the desired objects; returns the Deployments as they now are and the worker's API key.</summary>

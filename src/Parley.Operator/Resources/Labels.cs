@@ -17,8 +17,10 @@ public static class Labels
 
     public const string WorkerComponent = "worker";
     public const string UiComponent = "ui";
+    public const string RouterComponent = "router";
     public const string WorkerAppName = "parley-worker";
     public const string UiAppName = "open-webui";
+    public const string RouterAppName = "parley-router";
     public const string OperatorAppName = "parley-operator";
 
     /// <summary>The labels that select one component's pods; never change them, a Deployment's selector is immutable.</summary>
@@ -27,7 +29,12 @@ public static class Labels
         ArgumentNullException.ThrowIfNull(chat);
         return new()
         {
-            [Name] = component == WorkerComponent ? WorkerAppName : UiAppName,
+            [Name] = component switch
+            {
+                WorkerComponent => WorkerAppName,
+                RouterComponent => RouterAppName,
+                _ => UiAppName,
+            },
             [Instance] = chat.Metadata.Name!,
             [Component] = component,
         };

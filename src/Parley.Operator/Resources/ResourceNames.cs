@@ -9,6 +9,12 @@ public static class ResourceNames
 {
     public static string Worker(ChatDeployment chat) => Of(chat) + "-worker";
     public static string Ui(ChatDeployment chat) => Of(chat) + "-ui";
+
+    /// <summary>The router's Deployment, ServiceAccount, Role and RoleBinding.</summary>
+    public static string Router(ChatDeployment chat) => Of(chat) + "-router";
+
+    /// <summary>The API Service: the ChatDeployment's own name, the address clients use; it selects the router pods.</summary>
+    public static string Api(ChatDeployment chat) => Of(chat);
     public static string UiData(ChatDeployment chat) => Of(chat) + "-ui-data";
     public static string Credentials(ChatDeployment chat) => Of(chat) + "-credentials";
     public static string ChatTemplate(ChatDeployment chat) => Of(chat) + "-chat-template";

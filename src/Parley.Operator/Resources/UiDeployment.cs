@@ -118,7 +118,7 @@ public static class UiDeployment
 
     private static List<V1EnvVar> Settings(BuildContext context) =>
     [
-        new() { Name = "OPENAI_API_BASE_URL", Value = WorkerService.ApiUrl(context) },
+        new() { Name = "OPENAI_API_BASE_URL", Value = ApiService.Url(context) },
         // Without a key Open WebUI lists no models (open-webui#3330): always pass the worker's.
         new() { Name = "OPENAI_API_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = Credentials.ApiKeyReference(context) } },
         new() { Name = "ENABLE_OPENAI_API", Value = "True" },

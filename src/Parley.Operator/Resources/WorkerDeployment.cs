@@ -31,7 +31,7 @@ public static class WorkerDeployment
             },
             Spec = new V1DeploymentSpec
             {
-                Replicas = worker.Replicas,
+                Replicas = context.AutoscaledReplicas ?? worker.Replicas,
                 Selector = new V1LabelSelector { MatchLabels = Labels.Selector(chat, Labels.WorkerComponent) },
                 // No surge: a second pod would wait for a second GPU that a small cluster does not have.
                 Strategy = new V1DeploymentStrategy

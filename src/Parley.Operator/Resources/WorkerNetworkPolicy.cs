@@ -1,4 +1,4 @@
-// Who may reach the worker: the ChatDeployment's UI pod, Prometheus (kube-prometheus-stack labels its pods
+// Who may reach the worker: the ChatDeployment's UI pod and router pods, Prometheus (kube-prometheus-stack labels its pods
 // app.kubernetes.io/name=prometheus) and the Parley operator (it reads /v1/parley/info), in any namespace for the latter two.
 using k8s.Models;
 
@@ -44,6 +44,8 @@ public static class WorkerNetworkPolicy
                                 NamespaceSelector = fromAnyNamespace,
                                 PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Labels.Name] = Labels.OperatorAppName } },
                             },
+                            // The router forwards every request when routing is on; unrelated pods get no way in.
+                            .. Router(context),
                         ],
                         Ports = [port],
                     },
@@ -51,4 +53,8 @@ public static class WorkerNetworkPolicy
             },
         }, chat);
     }
+
+    private static V1NetworkPolicyPeer[] Router(BuildContext context) => context.IsRoutingEnabled
+        ? [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = Labels.Selector(context.Chat, Labels.RouterComponent) } }]
+        : [];
 }

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Parley.Operator.Autoscaling;
 using Parley.Operator.Resources;
 
 namespace Parley.Operator.Runtime;
@@ -42,6 +43,14 @@ public sealed record ControllerOptions
     /// <summary>Where the operator reaches a pod's HTTP port; null means <c>http://{podIP}:{WorkerInfoPort}</c>. A local cluster,
     /// where every pod is 127.0.0.1 on a port of its own, gives its own map (<c>parley-operator dev</c>).</summary>
     public Func<V1Pod, Uri?>? PodAddress { get; init; }
+    /// <summary>How often the autoscaler reads each autoscaled ChatDeployment's router load and decides its replicas.</summary>
+    public TimeSpan AutoscaleInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where the operator reaches a Service (the router's load report); tests and local runs map it to loopback.</summary>
+    public ServiceAddress ServiceAddress { get; init; } = ServiceAddresses.ClusterDns;
+
+    /// <summary>How long to wait for a router's load report before keeping the replica count until the next interval.</summary>
+    public TimeSpan RouterLoadTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to wait for a worker's report before trying again on the next reconcile.</summary>
     public TimeSpan WorkerInfoTimeout { get; init; } = TimeSpan.FromSeconds(2);

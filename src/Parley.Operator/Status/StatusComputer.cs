@@ -26,6 +26,8 @@ public static class StatusComputer
             Conditions = conditions.Conditions,
             ObservedGeneration = chat.Metadata.Generation,
             Measured = chat.Status?.Measured,
+            // The replica count the autoscaler chose stays, so a spec fixed later resumes from it.
+            Autoscaling = chat.Status?.Autoscaling,
         };
     }
 
@@ -36,19 +38,19 @@ public static class StatusComputer
         ArgumentNullException.ThrowIfNull(inputs);
         var (context, observed, stepDown, report, now) = inputs;
         var chat = context.Chat;
-        var workerReady = Observed.IsAvailable(observed.Worker);
+        // Scaled to zero is a resting state, not a rollout: the router holds the next request and wakes a worker.
+        var atZero = inputs.Autoscaling?.DesiredReplicas == 0;
+        var workerReady = atZero || Observed.IsAvailable(observed.Worker);
         var uiReady = !context.IsUiEnabled || Observed.IsAvailable(observed.Ui);
         var ready = workerReady && uiReady;
-        var (reason, message) = ready
-            ? (ConditionReasons.Serving, $"{context.Spec.Model.ServedName} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context.")
-            : !workerReady
-                ? (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(chat)} to download and load the model and pass its readiness probe.")
-                : (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(chat)} to become available.");
+        var (reason, message) = ReadyReason(context, atZero, workerReady, uiReady);
         var degraded = stepDown.DegradedMessage;
+        var degradedReason = degraded is not null ? ConditionReasons.OutOfMemoryRepeatedly : ConditionReasons.GpuMismatch;
+        degraded ??= inputs.GpuMismatch;
         var conditions = new ConditionSet(chat.Status?.Conditions, chat.Metadata.Generation, now)
             .Set(ConditionTypes.Ready, ready, reason, message)
             .Set(ConditionTypes.Progressing, !ready, ready ? ConditionReasons.AsExpected : ConditionReasons.RollingOut, ready ? "Rolled out." : message)
-            .Set(ConditionTypes.Degraded, degraded is not null, degraded is null ? ConditionReasons.AsExpected : ConditionReasons.OutOfMemoryRepeatedly, degraded ?? "")
+            .Set(ConditionTypes.Degraded, degraded is not null, degraded is null ? ConditionReasons.AsExpected : degradedReason, degraded ?? "")
             .Set(ConditionTypes.TuningApplied, true, stepDown.StepDowns > 0 ? ConditionReasons.SteppedDown : ConditionReasons.Planned, PlanSummary(context.Plan));
         var tuning = Tuning(context.Plan, stepDown.StepDowns);
         tuning.LastOutOfMemoryAt = stepDown.LastOutOfMemoryAt;
@@ -59,11 +61,32 @@ public static class StatusComputer
             ObservedGeneration = chat.Metadata.Generation,
             Tuning = tuning,
             Measured = report is null ? chat.Status?.Measured : Measurement.From(report, chat.Status?.Measured, now),
-            Endpoints = new EndpointsStatus { Api = WorkerService.ApiUrl(context), Ui = UiService.Url(context) },
+            Endpoints = new EndpointsStatus { Api = ApiService.Url(context), Ui = UiService.Url(context) },
             Replicas = observed.Worker?.Status?.Replicas ?? 0,
             ReadyReplicas = observed.Worker?.Status?.ReadyReplicas ?? 0,
+            Autoscaling = inputs.Autoscaling is { } autoscaling ? WithCurrent(autoscaling, observed) : null,
         };
     }
+
+    private static (string Reason, string Message) ReadyReason(BuildContext context, bool atZero, bool workerReady, bool uiReady)
+    {
+        var served = context.Spec.Model.ServedName;
+        return (workerReady, uiReady) switch
+        {
+            (true, true) when atZero => (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {served} and wakes one."),
+            (true, true) => (ConditionReasons.Serving, $"{served} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context."),
+            (false, _) => (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(context.Chat)} to download and load the model and pass its readiness probe."),
+            _ => (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(context.Chat)} to become available."),
+        };
+    }
+
+    private static AutoscalingStatus WithCurrent(AutoscalingStatus autoscaling, Observed observed) => new()
+    {
+        CurrentReplicas = observed.Worker?.Status?.Replicas ?? 0,
+        DesiredReplicas = autoscaling.DesiredReplicas,
+        LastScaleTime = autoscaling.LastScaleTime,
+        LastDecision = autoscaling.LastDecision,
+    };
 
     public static string PlanSummary(TuningPlan plan)
     {

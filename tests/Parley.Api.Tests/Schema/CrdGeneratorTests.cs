@@ -83,4 +83,22 @@ public class CrdGeneratorTests
             AssertStructural(items, path + "[]");
         }
     }
+
+    [Fact]
+    public void Generate_CarriesTheCrossFieldRulesAsCel()
+    {
+        var spec = Spec;
+        var worker = spec.Properties["worker"];
+        var autoscaling = worker.Properties["autoscaling"];
+
+        spec.XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Contain("!self.router.enabled");
+        worker.XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Be("!(has(self.replicas) && has(self.autoscaling))");
+        autoscaling.XKubernetesValidations.Select(rule => rule.Rule).Should().BeEquivalentTo(
+            "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+            "!has(self.scaleToZeroAfter) || (has(self.minReplicas) && self.minReplicas == 0)");
+        autoscaling.Required.Should().Equal("maxReplicas");
+        autoscaling.Properties["kvCacheUsageHigh"].Maximum.Should().Be(1);
+        spec.Properties["router"].Properties["holdTimeout"].Pattern.Should().Be(Durations.Pattern);
+        autoscaling.Properties["scaleDownDelay"].Description.Should().EndWith("Default 5m.");
+    }
 }

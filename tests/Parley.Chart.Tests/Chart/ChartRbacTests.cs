@@ -10,7 +10,8 @@ public class ChartRbacTests
     private const string ReleaseNamespace = "parley-system";
 
     // Everything a ChatDeployment can make the operator touch: UI with ingress, an inline template (ConfigMap), a
-    // Service Monitor (the CRD is seeded below), and data not retained (PVC and Secret deleted with it).
+    // Service Monitor (the CRD is seeded below), data not retained (PVC and Secret deleted with it), and the router with
+    // its ServiceAccount, Role and RoleBinding (autoscaling turns routing on).
     private const string FullChat = """
         apiVersion: parley.dev/v1alpha1
         kind: ChatDeployment
@@ -22,6 +23,9 @@ public class ChartRbacTests
             source: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B
             chatTemplate:
               inline: "{% for m in messages %}{{ m.content }}{% endfor %}"
+          worker:
+            autoscaling:
+              maxReplicas: 2
           ui:
             ingress:
               enabled: true
@@ -49,6 +53,7 @@ public class ChartRbacTests
             "create deployments", "update deployments", "create servicemonitors", "create ingresses", "create configmaps",
             "create secrets", "delete secrets", "delete persistentvolumeclaims", "create events", "update chatdeployments/status",
             "patch chatdeployments", "create leases", "update leases", "get customresourcedefinitions",
+            "create serviceaccounts", "create roles", "create rolebindings",
         ]);
     }
 

@@ -9,7 +9,7 @@ namespace Parley.Operator.Tests.Kinds;
 
 public class OwnedKindsTests
 {
-    // Every optional object on: model cache claim, inline template, UI with ingress, ServiceMonitor.
+    // Every optional object on: model cache claim, inline template, UI with ingress, ServiceMonitor, the router (autoscaling).
     internal const string FullChat = """
         apiVersion: parley.dev/v1alpha1
         kind: ChatDeployment
@@ -25,6 +25,8 @@ public class OwnedKindsTests
           worker:
             cache:
               size: 20Gi
+            autoscaling:
+              maxReplicas: 3
           ui:
             ingress:
               enabled: true

@@ -17,6 +17,7 @@ public class DesiredGoldenTests
         { "deepseek-r1-qwen-1.5b.yaml", "h100.yaml" },
         { "llama3-8b-gptq.yaml", "rtx3060.yaml" },
         { "llama3-8b-gptq.yaml", "mixed.yaml" },
+        { "deepseek-r1-qwen-1.5b-autoscaled.yaml", "rtx3060.yaml" },
     };
 
     [Theory]
@@ -60,6 +61,9 @@ public class DesiredGoldenTests
         "NetworkPolicy" => Again<V1NetworkPolicy>(json),
         "Ingress" => Again<V1Ingress>(json),
         "ServiceMonitor" => Again<ServiceMonitor>(json),
+        "ServiceAccount" => Again<V1ServiceAccount>(json),
+        "Role" => Again<V1Role>(json),
+        "RoleBinding" => Again<V1RoleBinding>(json),
         _ => throw new ArgumentException($"No model type for {kind}."),
     };
 

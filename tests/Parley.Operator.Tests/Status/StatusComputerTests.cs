@@ -150,6 +150,23 @@ public class StatusComputerTests
     }
 
     [Fact]
+    public void Compute_AutoscaledToZero_IsReadyWithReasonScaledToZero()
+    {
+        var context = TestChats.Context(TestChats.Chat());
+        var inputs = new StatusInputs(context, new Observed(Deployment(available: 0), Deployment(available: 1)), StepDownState.None, null, Now)
+        {
+            Autoscaling = new AutoscalingStatus { DesiredReplicas = 0, LastDecision = "Scaled from 1 to 0: idle." },
+        };
+
+        var status = StatusComputer.Compute(inputs);
+
+        status.Phase.Should().Be(Phases.Ready);
+        Condition(status, ConditionTypes.Ready).Reason.Should().Be(ConditionReasons.ScaledToZero);
+        status.Autoscaling!.LastDecision.Should().Be("Scaled from 1 to 0: idle.");
+        status.Autoscaling.CurrentReplicas.Should().Be(1, "current replicas come from the Deployment's status");
+    }
+
+    [Fact]
     public void Compute_TheSameInputsTwice_GivesTheSameStatus()
     {
         var context = TestChats.Context(TestChats.Chat());

@@ -1,0 +1,27 @@
+// Router-wide request counts for the load report: the operator's autoscaler reads requests_total's rate and
+// last_request_at (idle scale-to-zero) from here rather than from Prometheus, which a cluster may not run.
+namespace Parley.Router.Load;
+
+/// <summary>Requests received and in flight since the router started.</summary>
+public sealed class RequestCounters(TimeProvider time)
+{
+    private long _total;
+    private int _inFlight;
+    private long _lastArrivalTicks = -1;
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public int InFlightCount => Volatile.Read(ref _inFlight);
+
+    public DateTimeOffset? LastRequestAt => Interlocked.Read(ref _lastArrivalTicks) is var ticks and >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public void Arrived()
+    {
+        Interlocked.Increment(ref _total);
+        Interlocked.Exchange(ref _lastArrivalTicks, time.GetUtcNow().UtcTicks);
+    }
+
+    public void Forwarding() => Interlocked.Increment(ref _inFlight);
+
+    public void Finished() => Interlocked.Decrement(ref _inFlight);
+}

@@ -1,0 +1,39 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Parley.Router.Tests.Hosting;
+
+namespace Parley.Router.Tests.Proxy;
+
+public class StreamIdleTimeoutTests
+{
+    [Fact]
+    public async Task AStreamSilentLongerThanTheIdleTimeout_IsEnded()
+    {
+        var workerReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await FakeUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: one\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.WhenAny(workerReleased.Task, Task.Delay(Timeout.Infinite, context.RequestAborted)); // then silence
+        });
+        await using var router = await RunningRouter.StartAsync([worker], o => o with { StreamIdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = new StringContent("""{"prompt":"p","stream":true}""", Encoding.UTF8, "application/json") };
+        using var response = await router.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a router that never ends the stream fails here
+
+        (await reader.ReadLineAsync(guard.Token)).Should().Be("data: one");
+        try
+        {
+            await reader.ReadToEndAsync(guard.Token); // an OperationCanceledException here means the stream was never ended
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException)
+        {
+            // The router ends a stream it gives up on by aborting it, as the worker would have.
+        }
+
+        workerReleased.SetResult();
+        guard.IsCancellationRequested.Should().BeFalse();
+    }
+}
