@@ -26,7 +26,8 @@ public sealed class LocalOperator : IAsyncDisposable
     private LocalOperator(CancellationTokenSource stopping, OperatorHost host, k8s.Kubernetes client, Task run) =>
         (_stopping, _host, _client, _run) = (stopping, host, client, run);
 
-    /// <summary>The controller options of <paramref name="cluster"/>: one instance, pods reached at their loopback ports.</summary>
+    /// <summary>The controller options of <paramref name="cluster"/>: one instance, pods reached at their loopback ports, and
+    /// Services (the router's load report) at a ready pod's port.</summary>
     public static ControllerOptions Options(LocalClusterHost cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -35,6 +36,7 @@ public sealed class LocalOperator : IAsyncDisposable
             LeaderElection = false,
             Workers = 2,
             PodAddress = PodManifest.Address,
+            ServiceAddress = (ns, service, port) => cluster.Services.Find(ns, service) ?? Autoscaling.ServiceAddresses.ClusterDns(ns, service, port),
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
     }

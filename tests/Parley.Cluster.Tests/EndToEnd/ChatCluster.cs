@@ -34,12 +34,16 @@ internal sealed class ChatCluster : IAsyncDisposable
     /// <summary>The pods of the worker Deployment, running or stopping.</summary>
     public IReadOnlyList<LocalPod> Workers => Cluster.Kubelet.Pods.Where(pod => pod.Deployment == Name + "-worker").ToList();
 
+    /// <summary>The autoscaler's reading interval in these tests: short, so scaling follows load within a second.</summary>
+    public static readonly TimeSpan AutoscaleInterval = TimeSpan.FromMilliseconds(250);
+
     public static async Task<ChatCluster> StartAsync(string chatYaml)
     {
         var chat = YamlJson.ParseDocuments(chatYaml).OfType<JsonObject>().Single();
         var cluster = await LocalClusterHost.StartAsync();
         LocalOperator.Apply(cluster, [chat]);
-        return new ChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance), chat["metadata"]!["name"]!.GetValue<string>());
+        var options = LocalOperator.Options(cluster) with { AutoscaleInterval = AutoscaleInterval };
+        return new ChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance, options), chat["metadata"]!["name"]!.GetValue<string>());
     }
 
     /// <summary>The URL of the API Service (routing on) or else the worker Service, as a client inside the cluster names it.</summary>

@@ -1,5 +1,5 @@
-// spec.worker.replicas on the local cluster: the operator's worker Deployment becomes that many worker processes, and
-// requests through the worker Service reach each of them.
+// spec.worker.replicas on the local cluster, without the router: the operator's worker Deployment becomes that many
+// worker processes, and requests through the worker Service (spread as kube-proxy spreads them) reach each of them.
 namespace Parley.Cluster.Tests.EndToEnd;
 
 public sealed class ReplicasTests
@@ -14,6 +14,8 @@ public sealed class ReplicasTests
             source: demo
           worker:
             replicas: 2
+          router:
+            enabled: false
           ui:
             enabled: false
         """;
