@@ -1,4 +1,4 @@
-// `parley-operator dev -f samples/dev-demo.yaml` end to end: it prints a URL, a chat request through it completes, and
+// `parley-operator dev -f samples/dev-demo*.yaml` end to end: it prints a URL, a chat request through it completes, and
 // SIGTERM (what Ctrl+C's SIGINT also does) stops it with no process left behind.
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,10 +9,12 @@ namespace Parley.Cluster.Tests.Cli;
 
 public sealed class DevCommandTests
 {
-    [Fact]
-    public async Task Dev_WithTheDemoSample_ServesChatAndStopsEveryProcessOnSigterm()
+    [Theory]
+    [InlineData("dev-demo.yaml")]
+    [InlineData("dev-demo-autoscaled.yaml")] // the printed URL is the router's, which holds the request until a worker is ready
+    public async Task Dev_WithADemoSample_ServesChatAndStopsEveryProcessOnSigterm(string sample)
     {
-        await using var dev = DevProcess.Start("-f", RepositoryPaths.Of("samples", "dev-demo.yaml"));
+        await using var dev = DevProcess.Start("-f", RepositoryPaths.Of("samples", sample));
         var api = await dev.WaitForLineAsync("API:");
         var key = await dev.WaitForLineAsync("API key:");
         await dev.WaitForLineAsync("Press Ctrl+C");
