@@ -25,7 +25,6 @@ public sealed class ResourceTable
         new("apps", "v1", "deployments", "Deployment", IsNamespaced: true, HasStatusSubresource: true),
         new("coordination.k8s.io", "v1", "leases", "Lease", IsNamespaced: true),
         new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", IsNamespaced: true),
-        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", IsNamespaced: true),
         new("networking.k8s.io", "v1", "ingresses", "Ingress", IsNamespaced: true, HasStatusSubresource: true),
         new("events.k8s.io", "v1", "events", "Event", IsNamespaced: true),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", IsNamespaced: false, HasStatusSubresource: true),
