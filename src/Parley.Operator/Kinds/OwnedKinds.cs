@@ -36,7 +36,7 @@ public static class OwnedKinds
             (c, q, onError, ct) => c.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: q.LabelSelector,
                 resourceVersion: q.ResourceVersion, timeoutSeconds: q.TimeoutSeconds, onError: onError, cancellationToken: ct)),
         new OwnedKind<ServiceMonitor, ServiceMonitorList>(Watching.WhenInstalled, ReadSource.Cache, Restored + "; only when the Prometheus Operator's CRD is installed",
-            [ResourceNames.Worker],
+            [ResourceNames.Worker, ResourceNames.Router],
             (c, q, ct) => c.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<ServiceMonitorList>(ServiceMonitor.Group, ServiceMonitor.Version,
                 ServiceMonitor.Plural, labelSelector: q.LabelSelector, cancellationToken: ct),
             (c, q, onError, ct) => WatchEvents.Decoded(c.CustomObjects.WatchListCustomObjectForAllNamespacesAsync(ServiceMonitor.Group, ServiceMonitor.Version,

@@ -91,11 +91,11 @@ public class DashboardTests
     }
 
     [Fact]
-    public async Task EveryMetricInEveryDashboard_IsExportedByTheOperatorOrTheWorker()
+    public async Task EveryMetricInEveryDashboard_IsExportedByTheOperatorTheWorkerOrTheRouter()
     {
         var operatorSeries = await ScrapeTheOperatorAsync();
-        var workerSeries = await WorkerScrape.SeriesNamesAsync();
-        var exported = operatorSeries.Union(workerSeries).ToHashSet();
+        var (workerSeries, routerSeries) = await WorkerScrape.SeriesNamesAsync();
+        var exported = operatorSeries.Union(workerSeries).Union(routerSeries).ToHashSet();
 
         foreach (var dashboard in DashboardFile.All())
         {
@@ -103,7 +103,10 @@ public class DashboardTests
         }
 
         DashboardFile.Named("operator.json").MetricNames().Should().BeSubsetOf(operatorSeries, "the operator dashboard reads the operator's live metrics");
-        DashboardFile.Named("chat-serving.json").MetricNames().Should().BeSubsetOf(workerSeries, "the serving dashboard reads the worker's live metrics");
+        DashboardFile.Named("chat-serving.json").MetricNames().Should().BeSubsetOf(workerSeries.Union(routerSeries), "the serving dashboard reads the worker's and the router's live metrics");
+        DashboardFile.Named("chat-serving.json").MetricNames().Should().Contain(
+            ["parley_router_requests_total", "parley_router_held_requests", "parley_router_hold_seconds_bucket", "parley_router_in_flight", "parley_router_affinity_hits_total", "parley_router_retries_total"],
+            "the router row shows every router signal");
     }
 
     /// <summary>Runs the operator against the in-memory API with one planned ChatDeployment and returns the series names of its /metrics.</summary>

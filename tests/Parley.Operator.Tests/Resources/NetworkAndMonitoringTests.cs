@@ -39,7 +39,7 @@ public class NetworkAndMonitoringTests
         chat.Spec.Monitoring = new MonitoringSpec { ServiceMonitor = mode };
         var defaults = OperatorDefaults.Standard with { ServiceMonitorAvailable = crdInstalled };
 
-        var monitor = WorkerServiceMonitor.Build(TestChats.Context(chat, defaults: defaults));
+        var monitor = ServiceMonitors.Worker(TestChats.Context(chat, defaults: defaults));
 
         (monitor is not null).Should().Be(expected);
         if (monitor is not null)

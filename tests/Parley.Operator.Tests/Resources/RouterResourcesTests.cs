@@ -67,6 +67,27 @@ public class RouterResourcesTests
         deployment.Spec.Template.Spec.Containers[0].Image.Should().Be("mine:2");
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void RouterServiceMonitor_ScrapesTheApiService_WhileRoutingIsOn(bool routing, bool expected)
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Router = new RouterSpec { Enabled = routing };
+        chat.Spec.Monitoring = new MonitoringSpec { ServiceMonitor = ServiceMonitorMode.Enabled };
+        var context = TestChats.Context(chat);
+
+        var monitor = ServiceMonitors.Router(context);
+
+        (monitor is not null).Should().Be(expected);
+        if (monitor is not null)
+        {
+            monitor.Metadata.Name.Should().Be("chat-router");
+            monitor.Spec.Selector.MatchLabels.Should().Equal(ApiService.Build(context)!.Spec.Selector, "the router's series carry the API Service's name");
+            monitor.Spec.Endpoints.Single().Port.Should().Be(ApiService.Build(context)!.Spec.Ports.Single().Name);
+        }
+    }
+
     [Fact]
     public void ApiService_IsNamedLikeTheChat_AndSelectsTheRouter()
     {
