@@ -22,13 +22,14 @@ public sealed class DevCommandTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api + "/chat/completions"))
         {
-            Content = JsonContent.Create(new { model = "demo", messages = new[] { new { role = "user", content = "hello" } }, max_tokens = 4 }),
+            Content = JsonContent.Create(new { model = "demo", messages = new[] { new { role = "user", content = "hello" } }, max_tokens = 4, ignore_eos = true }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.Should().BeTrue(body);
-        JsonNode.Parse(body)!["choices"]![0]!["message"]!["content"]!.GetValue<string>().Should().NotBeEmpty();
+        // The demo's random bytes may decode to no text (an unfinished UTF-8 sequence): the token count proves the answer.
+        JsonNode.Parse(body)!["usage"]!["completion_tokens"]!.GetValue<int>().Should().Be(4);
         var children = dev.ChildProcessIds();
         children.Should().NotBeEmpty("the worker runs as a child process of dev");
 
