@@ -70,7 +70,7 @@ public sealed class LocalPod : IAsyncDisposable
     public void Start() => _supervising = Task.Run(SuperviseAsync);
 
     /// <summary>Marks the pod terminating now; the process is stopped by <see cref="Stop"/>.</summary>
-    public void MarkTerminating() => Change(state => state with { IsTerminating = true, IsReady = false });
+    public void MarkTerminating() => Change(state => state with { IsTerminating = true, IsReady = false, ReadySince = null });
 
     /// <summary>Stops the process (SIGTERM, grace period, SIGKILL) in the background; <see cref="HasStopped"/> tells when it is done.</summary>
     public Task Stop()
@@ -109,7 +109,7 @@ public sealed class LocalPod : IAsyncDisposable
             await container.DisposeAsync().ConfigureAwait(false);
         }
 
-        Change(state => state with { Phase = ContainerPhase.Terminated, IsReady = false });
+        Change(state => state with { Phase = ContainerPhase.Terminated, IsReady = false, ReadySince = null });
     }
 
     private async Task SuperviseAsync()
@@ -153,7 +153,7 @@ public sealed class LocalPod : IAsyncDisposable
                 lock (_gate)
                 {
                     _container = container;
-                    _state = _state with { Phase = ContainerPhase.Running, Port = container.Port, IsReady = false, StartedAt = DateTime.UtcNow, WaitingMessage = null };
+                    _state = _state with { Phase = ContainerPhase.Running, Port = container.Port, IsReady = false, ReadySince = null, StartedAt = DateTime.UtcNow, WaitingMessage = null };
                 }
             }
 
@@ -171,7 +171,8 @@ public sealed class LocalPod : IAsyncDisposable
         while (!container.Exited.IsCompleted && !token.IsCancellationRequested)
         {
             var isReady = await AnswersHealthAsync(container.Port, token).ConfigureAwait(false);
-            Change(state => state.IsTerminating ? state : state with { IsReady = isReady });
+            var answeredAt = DateTime.UtcNow;
+            Change(state => state.IsTerminating ? state : state with { IsReady = isReady, ReadySince = isReady ? state.ReadySince ?? answeredAt : null });
             await Task.WhenAny(container.Exited, Task.Delay(_options.ProbeInterval, token)).ConfigureAwait(false);
         }
 
@@ -189,6 +190,7 @@ public sealed class LocalPod : IAsyncDisposable
             WaitingReason = "CrashLoopBackOff",
             WaitingMessage = $"back-off restarting the failed container (exit code {exitCode})",
             IsReady = false,
+            ReadySince = null,
             RestartCount = state.RestartCount + 1,
             LastTermination = new Termination(exitCode, container.StandardErrorTail, exitCode == 0 ? "Completed" : "Error", state.StartedAt ?? finished, finished),
         });

@@ -24,7 +24,12 @@ public sealed record PodState
 
     public int RestartCount { get; init; }
 
+    /// <summary>When the current process was spawned, by the kubelet's clock (UTC, to the microsecond).</summary>
     public DateTime? StartedAt { get; init; }
+
+    /// <summary>When the current process first answered /health with 200, by the kubelet's clock; null while not ready.
+    /// The Pod's Ready condition would say it to the second only, too coarse to time a model load.</summary>
+    public DateTime? ReadySince { get; init; }
 
     /// <summary>How the previous process ended, or null when none has.</summary>
     public Termination? LastTermination { get; init; }
