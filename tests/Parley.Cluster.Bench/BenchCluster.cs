@@ -50,6 +50,8 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>The replicas the operator set on the worker Deployment; read from the raw object, cheap enough to poll.</summary>
     public int? WorkerReplicas => Cluster.Api.Store.Get("deployments.apps", Namespace, WorkerDeployment)?["spec"]?["replicas"]?.GetValue<int>();
 
+    public JsonObject? ChatDeployment => Cluster.Api.Store.Get("chatdeployments.parley.dev", Namespace, Name);
+
     public bool IsRouterReady => Cluster.Kubelet.Pods.Any(pod => pod.Deployment == Name + "-router" && pod.State.IsReady);
 
     public static async Task<BenchCluster> StartAsync(TimeSpan scaleToZeroAfter)

@@ -3,7 +3,8 @@
 // demo model behind the router, autoscaled with minReplicas 0, maxReplicas 1 and a short scaleToZeroAfter. Each round
 // waits until the worker Deployment is at 0 replicas and no worker process is left, sends one streamed chat request
 // through the router, and splits its time to first token into
-//   scale decision   request sent -> worker Deployment spec.replicas 1 (router's wake annotation -> operator)
+//   scale decision   request sent -> worker Deployment spec.replicas 1, split at the router's wake annotation
+//                       (router holds the request and patches the ChatDeployment; the operator's watch scales)
 //   pod start        -> worker process spawned (kubelet sync loop, every 100 ms)
 //   model load       -> worker answers /health 200 (kubelet probe, every 200 ms: Ready up to 200 ms late)
 //   router + prefill -> first token event at the client (EndpointSlice -> router watch -> held request released),
@@ -57,11 +58,11 @@ static async Task<ColdStart> ColdStartAsync(BenchCluster cluster, string prompt)
     using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // ends the watch if the request fails
     var scaled = ScaleWatch.WhenScaledUpAsync(cluster, stop.Token);
     var (sentAt, firstTokenAt) = await FirstTokenRequest.SendAsync(cluster.Http, BenchCluster.ChatUrl, cluster.Authorization, prompt);
-    var scaledAt = await scaled;
+    var (wokenAt, scaledAt) = await scaled;
     var worker = cluster.Workers.Single(pod => pod.State.StartedAt > sentAt).State;
     var workerFirstToken = await WorkerFirstToken.SumAsync(cluster.Http, worker.Port!.Value);
     var warm = await FirstTokenRequest.SendAsync(cluster.Http, BenchCluster.ChatUrl, cluster.Authorization, prompt);
-    return new ColdStart(sentAt, scaledAt, worker.StartedAt!.Value, worker.ReadySince!.Value, firstTokenAt, workerFirstToken, warm.FirstTokenAt - warm.SentAt);
+    return new ColdStart(sentAt, wokenAt, scaledAt, worker.StartedAt!.Value, worker.ReadySince!.Value, firstTokenAt, workerFirstToken, warm.FirstTokenAt - warm.SentAt);
 }
 
 static string LoadAverage() =>
