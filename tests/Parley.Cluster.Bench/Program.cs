@@ -10,7 +10,7 @@
 //   router + prefill -> first token event at the client (EndpointSlice -> router watch -> held request released),
 //                       split by the worker's own time to first token (vllm:time_to_first_token_seconds) from the rest
 // then sends the same request again to the warm worker for comparison.
-// Run from the repository root (2 cores: about 1-2 minutes at the defaults):
+// Run from the repository root (about 40 s at the defaults on 2 busy cores):
 //   dotnet build -c Release tests/Parley.Cluster.Bench
 //   dotnet run -c Release --no-build --project tests/Parley.Cluster.Bench -- [--rounds 5] [--scale-to-zero-after 3]
 // The router and worker processes are the parley-router.dll and parley-worker.dll built next to the bench.
@@ -20,6 +20,7 @@ using Parley.Cluster.Bench;
 using Parley.LocalCluster.Kubelet;
 
 var rounds = Number("--rounds", 5);
+ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1, "--rounds");
 var scaleToZeroAfter = TimeSpan.FromSeconds(Number("--scale-to-zero-after", 3));
 var kubelet = new LocalKubeletOptions();
 Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()} at start; {DateTime.UtcNow:u}");

@@ -41,6 +41,19 @@ public sealed class LocalKubeletTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadyWorker_RecordsWhenItsProcessStartedAndWhenItFirstAnsweredHealth()
+    {
+        var before = DateTime.UtcNow;
+        WorkerObjects.Create(_cluster.Api.Store, replicas: 1);
+
+        await Eventually.HoldsAsync(() => ReadyPods().Count == 1, Describe);
+
+        var state = _cluster.Kubelet.Pods.Single().State;
+        state.StartedAt.Should().BeAfter(before);
+        state.ReadySince.Should().BeOnOrAfter(state.StartedAt!.Value, "a process answers /health only once it runs").And.BeOnOrBefore(DateTime.UtcNow);
+    }
+
+    [Fact]
     public async Task ScaleDown_ToOne_StopsOneProcessAndRemovesItsSlice()
     {
         WorkerObjects.Create(_cluster.Api.Store, replicas: 2);
