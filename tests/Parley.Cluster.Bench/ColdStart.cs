@@ -6,7 +6,8 @@
 namespace Parley.Cluster.Bench;
 
 /// <summary>A request at zero workers, timed from send to first token, with the warm request after it.</summary>
-/// <param name="WokenAt">When the router's wake annotation was seen changed on the ChatDeployment.</param>
+/// <param name="WokenAt">When the router's wake annotation was seen changed on the ChatDeployment; after
+/// <paramref name="ScaledAt"/> when the operator's periodic load reading scaled first.</param>
 /// <param name="ScaledAt">When the worker Deployment's spec.replicas was seen at 1: the router's wake annotation, the
 /// operator's watch and its write.</param>
 /// <param name="ProcessStartedAt">When the kubelet stand-in spawned the worker process (its own record, after its

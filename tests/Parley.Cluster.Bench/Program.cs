@@ -4,7 +4,8 @@
 // waits until the worker Deployment is at 0 replicas and no worker process is left, sends one streamed chat request
 // through the router, and splits its time to first token into
 //   scale decision   request sent -> worker Deployment spec.replicas 1, split at the router's wake annotation
-//                       (router holds the request and patches the ChatDeployment; the operator's watch scales)
+//                       (router holds the request and patches the ChatDeployment; the operator's watch scales;
+//                       negative when the operator's periodic load reading scaled before the annotation arrived)
 //   pod start        -> worker process spawned (kubelet sync loop, every 100 ms)
 //   model load       -> worker answers /health 200 (kubelet probe, every 200 ms: Ready up to 200 ms late)
 //   router + prefill -> first token event at the client (EndpointSlice -> router watch -> held request released),
@@ -57,9 +58,10 @@ static async Task WaitForZeroAsync(BenchCluster cluster)
 static async Task<ColdStart> ColdStartAsync(BenchCluster cluster, string prompt)
 {
     using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // ends the watch if the request fails
+    var woken = ScaleWatch.WhenWokenAsync(cluster, stop.Token);
     var scaled = ScaleWatch.WhenScaledUpAsync(cluster, stop.Token);
     var (sentAt, firstTokenAt) = await FirstTokenRequest.SendAsync(cluster.Http, BenchCluster.ChatUrl, cluster.Authorization, prompt);
-    var (wokenAt, scaledAt) = await scaled;
+    var (wokenAt, scaledAt) = (await woken, await scaled);
     var worker = cluster.Workers.Single(pod => pod.State.StartedAt > sentAt).State;
     var workerFirstToken = await WorkerFirstToken.SumAsync(cluster.Http, worker.Port!.Value);
     var warm = await FirstTokenRequest.SendAsync(cluster.Http, BenchCluster.ChatUrl, cluster.Authorization, prompt);
