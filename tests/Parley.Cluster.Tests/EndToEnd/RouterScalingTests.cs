@@ -31,7 +31,7 @@ public sealed class RouterScalingTests
                 autoscaling:
                   minReplicas: 0
                   maxReplicas: 2
-                  scaleToZeroAfter: 1s
+                  scaleToZeroAfter: 5s
             """, "    holdTimeout: 2m"));
         await Eventually.HoldsAsync(() => chat.RouterIsReady && chat.WorkerReplicas == 0 && chat.Workers.Count == 0, chat.Describe);
 
