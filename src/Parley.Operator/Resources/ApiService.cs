@@ -14,24 +14,7 @@ public static class ApiService
     public static V1Service? Build(BuildContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.IsRoutingEnabled)
-        {
-            return null;
-        }
-
-        var chat = context.Chat;
-        return Ownership.Own(new V1Service
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = ResourceNames.Api(chat), NamespaceProperty = context.Namespace, Labels = Labels.For(chat, Labels.RouterComponent) },
-            Spec = new V1ServiceSpec
-            {
-                Type = "ClusterIP",
-                Selector = Labels.Selector(chat, Labels.RouterComponent),
-                Ports = [new V1ServicePort { Name = "http", Port = Port, TargetPort = "http", Protocol = "TCP" }],
-            },
-        }, chat);
+        return context.IsRoutingEnabled ? ComponentService.Build(context, ResourceNames.Api(context.Chat), Labels.RouterComponent, Port) : null;
     }
 
     /// <summary>The in-cluster base URL of the OpenAI-compatible API: the router's Service when routing is on, else the worker's.</summary>

@@ -9,19 +9,7 @@ public static class WorkerService
     public static V1Service Build(BuildContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var chat = context.Chat;
-        return Ownership.Own(new V1Service
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = ResourceNames.Worker(chat), NamespaceProperty = context.Namespace, Labels = Labels.For(chat, Labels.WorkerComponent) },
-            Spec = new V1ServiceSpec
-            {
-                Type = "ClusterIP",
-                Selector = Labels.Selector(chat, Labels.WorkerComponent),
-                Ports = [new V1ServicePort { Name = "http", Port = WorkerArgs.Port, TargetPort = "http", Protocol = "TCP" }],
-            },
-        }, chat);
+        return ComponentService.Build(context, ResourceNames.Worker(context.Chat), Labels.WorkerComponent, WorkerArgs.Port);
     }
 
     /// <summary>The in-cluster base URL of the OpenAI-compatible API.</summary>
