@@ -19,6 +19,10 @@ public static class WorkerFlags
     public const string EnablePrefixCaching = "--enable-prefix-caching";
     public const string ChatTemplate = "--chat-template";
     public const string ReasoningParser = "--reasoning-parser";
+    public const string EnableLora = "--enable-lora";
+    public const string LoraModules = "--lora-modules";
+    public const string MaxLoras = "--max-loras";
+    public const string MaxLoraRank = "--max-lora-rank";
     public const string Host = "--host";
     public const string Port = "--port";
 
