@@ -24,8 +24,10 @@ internal static class SharedRefusals
         var room = Room(closest, others);
         var need = worker.Need(minimum);
         var format = worker.Model.Format.Describe();
-        var what = $"{worker.Name} ({worker.Model.Architecture.ShortName} in {format}, {worker.RequiredSequences} x {worker.RequiredContext:N0} tokens) " +
-            $"needs {Bytes.FormatGiB(need)} even at {minimum} batched tokens";
+        var request = $"{worker.RequiredSequences} x {worker.RequiredContext:N0} tokens";
+        var shortName = worker.Model.Architecture.ShortName;
+        var who = worker.Name == shortName ? $"{shortName} ({format}, {request})" : $"{worker.Name} ({shortName} in {format}, {request})";
+        var what = $"{who} needs {Bytes.FormatGiB(need)} even at {minimum} batched tokens";
         var names = others.Count == 0 ? "nothing else" : string.Join(" and ", others.Select(other => other.Name));
         var where = others.Count >= closest.Slots
             ? $"the closest GPU, {closest.Describe()}, already runs {names}, as many workers as it takes"
