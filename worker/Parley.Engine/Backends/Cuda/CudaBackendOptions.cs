@@ -15,6 +15,9 @@ public sealed record CudaBackendOptions
     /// <summary>Share of GPU memory to use, KV cache included (vLLM's --gpu-memory-utilization).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
+    /// <summary>A Shared worker's share in bytes (--gpu-memory-bytes): replaces utilization x total when set.</summary>
+    public long? MemoryShareBytes { get; init; }
+
     /// <summary>A fixed KV block count (null block included) instead of sizing from memory; tests use small ones.</summary>
     public int? KvBlockCount { get; init; }
 
