@@ -6,19 +6,19 @@ using System.Globalization;
 namespace Parley.Tuning.Sharing;
 
 /// <summary>A node's sharing as its labels state it: the mode and how many pods one GPU (or MIG slice) takes.</summary>
-public sealed record GpuSharing(GpuSharingMode Mode, int Replicas, bool IsMigMixed = false)
+public sealed record NodeSharing(GpuSharingMode Mode, int Replicas, bool IsMigMixed = false)
 {
-    public static GpuSharing Exclusive { get; } = new(GpuSharingMode.Exclusive, 1);
+    public static NodeSharing Exclusive { get; } = new(GpuSharingMode.Exclusive, 1);
 }
 
-/// <summary>Reads <see cref="GpuSharing"/> from node labels.</summary>
+/// <summary>Reads <see cref="NodeSharing"/> from node labels.</summary>
 public static class GpuSharingLabels
 {
     public const string SharingStrategyLabel = "nvidia.com/gpu.sharing-strategy";
     public const string ReplicasLabel = "nvidia.com/gpu.replicas";
     public const string MigStrategyLabel = "nvidia.com/mig.strategy";
 
-    public static GpuSharing Read(IReadOnlyDictionary<string, string> labels)
+    public static NodeSharing Read(IReadOnlyDictionary<string, string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var strategy = labels.GetValueOrDefault(SharingStrategyLabel)?.Trim().ToLowerInvariant();
@@ -37,7 +37,7 @@ public static class GpuSharingLabels
 
         if (!isShared)
         {
-            return GpuSharing.Exclusive;
+            return NodeSharing.Exclusive;
         }
 
         return strategy == "mps" ? new(GpuSharingMode.Mps, replicas) : new(GpuSharingMode.TimeSlicing, replicas);

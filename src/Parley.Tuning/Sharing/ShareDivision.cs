@@ -45,7 +45,7 @@ internal static class ShareDivision
             RuntimeReserveBytes = KvBudget.RuntimeReserveBytes, KvCacheBytes = kvBytes, KvCacheTokens = tokens, GpuMemoryUtilization = share.Fraction,
             MaxModelLen = worker.Tuning.MaxModelLen ?? ContextPlanner.MaxModelLen(tokens, architecture.MaxPositionEmbeddings, worker.Concurrency),
             MaxNumSeqs = worker.Tuning.MaxNumSeqs ?? ContextPlanner.MaxNumSeqs(tokens, worker.Concurrency),
-            MaxNumBatchedTokens = batched, TargetConcurrency = worker.Concurrency, Reasons = [],
+            MaxNumBatchedTokens = batched, TargetConcurrency = worker.Concurrency, Share = share, Reasons = [],
         };
         return plan with { Reasons = SharedPlanExplanation.Reasons(plan, worker, share, (long)totalNeed, workerCount) };
     }
