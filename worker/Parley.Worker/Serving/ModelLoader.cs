@@ -55,6 +55,11 @@ public static class ModelLoader
             throw;
         }
 
+        if (backend is CudaBackend cuda && share is not null)
+        {
+            share = share with { FreeSeenBytes = cuda.FreeMemorySeenBytes }; // the GPU's own free memory, seen after waiting
+        }
+
         var engine = new InferenceEngine(backend, new EngineOptions
         {
             MaxModelLen = maxModelLen,
@@ -137,6 +142,7 @@ public static class ModelLoader
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
                     MemoryShareBytes = options.GpuMemoryBytes,
+                    MemoryShareWait = TimeSpan.FromSeconds(options.GpuMemoryWaitSeconds),
                     UseCudaGraphs = !options.EnforceEager,
                     Warn = logger.CudaWarning,
                 });

@@ -29,6 +29,12 @@ public sealed unsafe partial class CudaBackend
             }
 
             var (freeAtStart, total) = _device.MemoryInfo();
+            if (options.MemoryShareBytes is { } wanted)
+            {
+                freeAtStart = MemoryShareWait.Until(wanted, () => _device.MemoryInfo().Free, options.MemoryShareWait, options.Warn);
+            }
+
+            FreeMemorySeenBytes = freeAtStart;
             _stream = new CudaStream();
             _cublas = new CublasHandle(_stream);
             _kernels = new CudaKernels(compiler, _device.ComputeCapability);

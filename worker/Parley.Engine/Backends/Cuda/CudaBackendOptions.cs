@@ -18,6 +18,9 @@ public sealed record CudaBackendOptions
     /// <summary>A Shared worker's share in bytes (--gpu-memory-bytes): replaces utilization x total when set.</summary>
     public long? MemoryShareBytes { get; init; }
 
+    /// <summary>How long to wait at start while the share is not free (--gpu-memory-wait-seconds).</summary>
+    public TimeSpan MemoryShareWait { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A fixed KV block count (null block included) instead of sizing from memory; tests use small ones.</summary>
     public int? KvBlockCount { get; init; }
 
