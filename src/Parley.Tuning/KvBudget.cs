@@ -15,6 +15,11 @@ public static class KvBudget
     /// online serving. The worker profiles a forward pass of this size, so it bounds the activation peak.</summary>
     public const int MaxNumBatchedTokens = 2048;
 
+    /// <summary>The least batched-token budget a shared worker is lowered to: below 512, prefill of a long prompt takes
+    /// so many steps that time to first token suffers more than the memory saved is worth (vLLM's own floor for chunked
+    /// prefill on small GPUs is the same order).</summary>
+    public const int MinimumNumBatchedTokens = 512;
+
     /// <summary>Sequences whose logits one step can produce at most (vLLM's default <c>max_num_seqs</c>).</summary>
     public const int MaxLogitRows = 256;
 
@@ -34,13 +39,19 @@ public static class KvBudget
     /// normed hidden states (2H), q, k, v and the attention output ((2 nH + 2 nKV) d), and gate, up and their product
     /// (3I), in the activation dtype; plus fp32 logits and the sampler's probabilities for <see cref="MaxLogitRows"/> rows.
     /// </summary>
-    public static long ActivationPeakBytes(ModelArchitecture model, WeightDtype activationDtype)
+    public static long ActivationPeakBytes(ModelArchitecture model, WeightDtype activationDtype) =>
+        ActivationPeakBytes(model, activationDtype, MaxNumBatchedTokens);
+
+    /// <summary>The activation peak of one forward pass of <paramref name="batchedTokens"/> tokens (the logits rows stay
+    /// at <see cref="MaxLogitRows"/>: a lowered budget still decodes a full batch).</summary>
+    public static long ActivationPeakBytes(ModelArchitecture model, WeightDtype activationDtype, int batchedTokens)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchedTokens);
         long perToken = 2L * model.HiddenSize
             + (2L * model.NumAttentionHeads + 2L * model.NumKeyValueHeads) * model.HeadDim
             + 3L * model.IntermediateSize;
-        long hiddenStates = MaxNumBatchedTokens * perToken * activationDtype.Bytes();
+        long hiddenStates = batchedTokens * perToken * activationDtype.Bytes();
         long logits = 2L * MaxLogitRows * model.VocabSize * sizeof(float);
         return hiddenStates + logits;
     }

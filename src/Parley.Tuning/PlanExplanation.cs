@@ -42,7 +42,7 @@ internal static class PlanExplanation
         ];
     }
 
-    private static string MaxModelLen(TuningPlan plan, TuningSpec tuning)
+    internal static string MaxModelLen(TuningPlan plan, TuningSpec tuning)
     {
         if (tuning.MaxModelLen is not null)
         {

@@ -20,6 +20,10 @@ public sealed record TuningPlan
     public required int TargetConcurrency { get; init; }
     public int TensorParallelSize { get; init; } = 1;
 
+    /// <summary>For a Shared ChatDeployment: the device and the memory share the worker runs with (its
+    /// <c>--gpu-memory-bytes</c>); null for a worker that takes a whole GPU.</summary>
+    public Sharing.GpuShare? Share { get; init; }
+
     /// <summary>One sentence per decision, in the order they were made.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 

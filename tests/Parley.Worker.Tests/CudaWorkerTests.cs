@@ -32,6 +32,32 @@ public sealed class CudaWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task DeviceCuda_WithAShare_ReportsTheShareAndTheFreeMemoryItSaw()
+    {
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--max-num-seqs", "4",
+            "--gpu-memory-bytes", $"{128L << 20}"], start => CudaEmulator.UseIn(start, deviceMemoryBytes: 256L << 20));
+        await worker.WaitUntilReadyAsync();
+
+        var info = JsonNode.Parse(await worker.Http.GetStringAsync(new Uri("/v1/parley/info", UriKind.Relative)))!;
+
+        info["memory_share_bytes"]!.GetValue<long>().Should().Be(128L << 20);
+        info["memory_free_seen_bytes"]!.GetValue<long>().Should().BeInRange(128L << 20, 256L << 20, $"the worker logged:\n{worker.Log}");
+        info["memory_taken_bytes"]!.GetValue<long>().Should().BePositive().And.BeLessThanOrEqualTo(128L << 20);
+    }
+
+    [Fact]
+    public async Task DeviceCuda_AShareLargerThanWhatIsFree_ExitsOneAfterTheWaitWithTheNumbers()
+    {
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256",
+            "--gpu-memory-bytes", $"{512L << 20}", "--gpu-memory-wait-seconds", "0"], start => CudaEmulator.UseIn(start, deviceMemoryBytes: 256L << 20));
+
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+        exitCode.Should().Be(1);
+        worker.Log.Should().Contain($"--gpu-memory-bytes {512L << 20} was not free after 0 s");
+    }
+
+    [Fact]
     public async Task DeviceCuda_WeightsLargerThanTheDevice_ExitsOneWithTheTerminationLine()
     {
         var terminationLog = Path.Combine(_model.Path, "termination-log");

@@ -11,6 +11,12 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "--max-model-len {MaxModelLen} exceeds the model's max_position_embeddings {Positions}; quality past it is not guaranteed")]
     public static partial void ContextBeyondTraining(this ILogger logger, int maxModelLen, int positions);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for {ShareBytes} bytes of device memory: {FreeBytes} free (a neighbour still loading or not yet stopped); giving up after {TimeoutSeconds} s")]
+    public static partial void WaitingForMemoryShare(this ILogger logger, long shareBytes, long freeBytes, int timeoutSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memory share of {ShareBytes} bytes taken; {FreeBytes} were free")]
+    public static partial void MemoryShareTaken(this ILogger logger, long shareBytes, long freeBytes);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "No CUDA device ({Reason}); running on the CPU")]
     public static partial void NoCuda(this ILogger logger, string reason);
 

@@ -29,6 +29,19 @@ public sealed record WorkerOptions
     public int? MaxModelLen { get; init; }
 
     public double GpuMemoryUtilization { get; init; } = 0.9;
+
+    /// <summary>--gpu-memory-bytes: this worker's share of a shared device; replaces the utilization when set.</summary>
+    public long? GpuMemoryBytes { get; init; }
+
+    /// <summary>--gpu-memory-wait-seconds: how long to wait at start for the share to be free.</summary>
+    public int GpuMemoryWaitSeconds { get; init; } = 300;
+
+    /// <summary>--cpu-memory-ledger: on the CPU device, a folder in which workers sharing a memory budget record their
+    /// shares; free memory is the budget less their claims (see Serving/CpuMemoryLedger.cs).</summary>
+    public string? CpuMemoryLedger { get; init; }
+
+    /// <summary>--cpu-memory-total-bytes: the budget the ledger divides, as a GPU's total would be.</summary>
+    public long? CpuMemoryTotalBytes { get; init; }
     public int MaxNumSeqs { get; init; } = 256;
     public int MaxNumBatchedTokens { get; init; } = 2048;
     public bool EnablePrefixCaching { get; init; } = true;
@@ -121,6 +134,12 @@ public sealed record WorkerOptions
             return $"--max-model-len must be at least 1, got {MaxModelLen}.";
         if (GpuMemoryUtilization is <= 0 or > 1)
             return $"--gpu-memory-utilization must be in (0, 1], got {GpuMemoryUtilization}.";
+        if (GpuMemoryBytes is < 1)
+            return $"--gpu-memory-bytes must be at least 1, got {GpuMemoryBytes}.";
+        if (GpuMemoryWaitSeconds < 0)
+            return $"--gpu-memory-wait-seconds must be 0 or more, got {GpuMemoryWaitSeconds}.";
+        if ((CpuMemoryLedger is null) != (CpuMemoryTotalBytes is null))
+            return "--cpu-memory-ledger and --cpu-memory-total-bytes go together: the ledger divides that total.";
         if (MaxNumSeqs < 1)
             return $"--max-num-seqs must be at least 1, got {MaxNumSeqs}.";
         if (MaxNumBatchedTokens < 1)

@@ -14,6 +14,9 @@ public static class WorkerFlags
     public const string Quantization = "--quantization";
     public const string MaxModelLen = "--max-model-len";
     public const string GpuMemoryUtilization = "--gpu-memory-utilization";
+
+    /// <summary>A Shared worker's memory share in bytes: the worker sizes itself from it, never from the card's total.</summary>
+    public const string GpuMemoryBytes = "--gpu-memory-bytes";
     public const string MaxNumSeqs = "--max-num-seqs";
     public const string MaxNumBatchedTokens = "--max-num-batched-tokens";
     public const string EnablePrefixCaching = "--enable-prefix-caching";

@@ -48,6 +48,18 @@ public sealed record WorkerInfo
     [JsonPropertyName("gpu_memory_used_bytes")]
     public long? GpuMemoryUsedBytes { get; init; }
 
+    /// <summary>A Shared worker's memory share (--gpu-memory-bytes), in bytes.</summary>
+    [JsonPropertyName("memory_share_bytes")]
+    public long? MemoryShareBytes { get; init; }
+
+    /// <summary>Free device memory the worker saw when it took its share, in bytes (absent when it could not see it).</summary>
+    [JsonPropertyName("memory_free_seen_bytes")]
+    public long? MemoryFreeSeenBytes { get; init; }
+
+    /// <summary>What the worker took for its model: weights and KV cache on a GPU, the KV cache on the CPU, in bytes.</summary>
+    [JsonPropertyName("memory_taken_bytes")]
+    public long? MemoryTakenBytes { get; init; }
+
     /// <summary>Whether the model's chat template shows it a tools list (so it can choose to call tools); the
     /// operator turns Open WebUI's builtin tools off when it does not.</summary>
     [JsonPropertyName("template_renders_tools")]

@@ -58,3 +58,12 @@ public enum UiServiceType
     [JsonStringEnumMemberName("NodePort")] NodePort,
     [JsonStringEnumMemberName("LoadBalancer")] LoadBalancer,
 }
+
+/// <summary>Whether a worker takes a whole GPU (<c>Exclusive</c>) or may share a physical GPU with other <c>Shared</c>
+/// ChatDeployments, each with its own memory share planned jointly.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<GpuSharing>))]
+public enum GpuSharing
+{
+    [JsonStringEnumMemberName("Exclusive")] Exclusive,
+    [JsonStringEnumMemberName("Shared")] Shared,
+}

@@ -16,4 +16,8 @@ public sealed class GpuSpec
     /// <summary>Only consider GPUs with at least this much memory, in GiB.</summary>
     [Range(0.0, 4096.0)]
     public double? MinMemoryGiB { get; set; }
+
+    /// <summary><c>Exclusive</c> (default): the worker takes a whole GPU. <c>Shared</c>: it may share a physical GPU
+    /// (time-sliced, MPS or a MIG slice) with other Shared ChatDeployments; their memory shares are planned together.</summary>
+    public GpuSharing? Sharing { get; set; }
 }

@@ -36,6 +36,21 @@ public sealed class TuningStatus
     /// <summary>When the worker last ended with a GPU out-of-memory termination message that was acted on.</summary>
     public DateTime? LastOutOfMemoryAt { get; set; }
 
+    /// <summary>Shared only: the node whose GPU this worker shares.</summary>
+    public string? GpuNode { get; set; }
+
+    /// <summary>Shared only: the device on that node (<c>gpu-0</c>, or a MIG slice such as <c>mig-3g.20gb-1</c>).</summary>
+    public string? GpuDevice { get; set; }
+
+    /// <summary>Shared only: this worker's memory share in bytes (its <c>--gpu-memory-bytes</c>).</summary>
+    public long? MemoryShareBytes { get; set; }
+
+    /// <summary>Shared only: the share as a fraction of the GPU's memory.</summary>
+    public double? MemoryShareFraction { get; set; }
+
+    /// <summary>Shared only: the other ChatDeployments on the same GPU, as <c>namespace/name</c>.</summary>
+    public IList<string>? SharedWith { get; set; }
+
     /// <summary>Why each value is what it is, one sentence each.</summary>
     public IList<string>? Reasons { get; set; }
 }

@@ -57,6 +57,10 @@ public sealed class OperatorHost : IDisposable
 
             gauges.Observe(type, chat);
             _controller.Add(ObjectKeys.KeyOf(chat));
+            if (chat.Spec?.Worker?.Gpu?.Sharing == Parley.Api.Spec.GpuSharing.Shared)
+            {
+                EnqueueShared(); // its neighbours' shares follow from the joint plan; each re-plans, and only changed ones write
+            }
         };
         _nodes.Changed += (type, node) =>
         {
@@ -140,6 +144,14 @@ public sealed class OperatorHost : IDisposable
         if (owned.Metadata.Labels?.TryGetValue(Labels.Chat, out var chat) == true)
         {
             _controller.Add(ObjectKeys.Key(owned.Metadata.NamespaceProperty, chat));
+        }
+    }
+
+    private void EnqueueShared()
+    {
+        foreach (var chat in _chats.Cache.List().Where(chat => chat.Spec?.Worker?.Gpu?.Sharing == Parley.Api.Spec.GpuSharing.Shared))
+        {
+            _controller.Add(ObjectKeys.KeyOf(chat));
         }
     }
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using k8s.Models;
 using Parley.Tuning;
 using Parley.Tuning.Catalog;
+using Parley.Tuning.Sharing;
 
 namespace Parley.Operator.Planning;
 
@@ -21,6 +22,19 @@ public static class NodeInventory
         ArgumentNullException.ThrowIfNull(nodes);
         return new(nodes.Select(ToGpuNode).OfType<GpuNode>());
     }
+
+    /// <summary>The physical GPUs and MIG slices Shared workers may be placed on, with each node's sharing read from its
+    /// GPU Feature Discovery labels; the same nodes are left out as by <see cref="Read"/>.</summary>
+    public static IReadOnlyList<PhysicalGpu> ReadDevices(IEnumerable<V1Node> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        return nodes
+            .Where(node => node.Spec?.Unschedulable != true && IsReady(node))
+            .SelectMany(node => SharedGpuInventory.FromNode(node.Metadata?.Name ?? "", node.Metadata?.Labels?.AsReadOnly() ?? EmptyLabels, AllocatableGpus(node)))
+            .ToList();
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
 
     private static GpuNode? ToGpuNode(V1Node node)
     {

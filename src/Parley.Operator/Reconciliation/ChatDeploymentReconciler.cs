@@ -88,7 +88,7 @@ public sealed class ChatDeploymentReconciler(
         // Defaults and the node inventory once per reconcile; every later step reads these.
         var spec = Defaults.Apply(chat.Spec);
         var inventory = NodeInventory.Read(nodes.List());
-        var result = Planner.Plan(spec, inventory);
+        var result = SharedPlanning.IsShared(chat) ? SharedPlanning.PlanFor(chat, chats.List(), nodes.List()) : Planner.Plan(spec, inventory);
         if (result.Refusal is { } refusal)
         {
             await BlockAsync(chat, refusal.Reason, refusal.Message, cancellationToken).ConfigureAwait(false);
@@ -116,7 +116,8 @@ public sealed class ChatDeploymentReconciler(
         var inputs = new StatusInputs(context, observed, stepDown, report, clock.GetUtcNow().UtcDateTime)
         {
             Autoscaling = autoscaling,
-            GpuMismatch = GpuPlacement.Mismatch(pods, node => nodes.Get(node), plan.Gpu.Product),
+            // A Shared worker is pinned by node name; its node's product label may carry -SHARED or name the whole MIG GPU.
+            GpuMismatch = plan.Share is null ? GpuPlacement.Mismatch(pods, node => nodes.Get(node), plan.Gpu.Product) : null,
         };
         var status = StatusComputer.Compute(inputs);
         await WriteStatusAndRecordAsync(chat, status, cancellationToken).ConfigureAwait(false);

@@ -65,6 +65,14 @@ public static class StepDown
             return (basePlan, state);
         }
 
+        if (basePlan.Share is { } share)
+        {
+            // Lowering one Shared worker's fraction would hand its memory to nobody; a shared GPU is re-divided only by
+            // the joint plan, so a person decides.
+            return (basePlan, state.Degraded($"The worker ran out of GPU memory inside its share of {share.ShareBytes:N0} bytes on {share.Gpu.Id}; " +
+                "shares are not stepped down yet: lower spec.worker.tuning.targetConcurrency or maxModelLen, or set spec.worker.gpu.sharing to Exclusive."));
+        }
+
         var lowered = Manifests.FromJson<ChatDeploymentSpec>(Manifests.ToJson(spec)); // a copy: the caller's spec builds the objects
         lowered.Worker!.Tuning = Lower(spec.Worker!.Tuning!, basePlan, state.StepDowns);
         lowered.Worker.Gpu!.Product = basePlan.Gpu.Product;

@@ -45,7 +45,7 @@ public static class WorkerArgs
             WorkerFlags.ServedModelName, model.ServedName!,
             WorkerFlags.Dtype, plan.Format.Dtype.Name(),
             WorkerFlags.MaxModelLen, Invariant(plan.MaxModelLen),
-            WorkerFlags.GpuMemoryUtilization, plan.GpuMemoryUtilization.ToString("0.00", CultureInfo.InvariantCulture),
+            .. MemoryFlags(plan),
             WorkerFlags.MaxNumSeqs, Invariant(plan.MaxNumSeqs),
             WorkerFlags.MaxNumBatchedTokens, Invariant(plan.MaxNumBatchedTokens),
             WorkerFlags.EnablePrefixCaching,
@@ -85,4 +85,10 @@ public static class WorkerArgs
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // A Shared worker gets its share in bytes, never a fraction: a fraction applies to the card's total, which the
+    // neighbours hold part of.
+    private static string[] MemoryFlags(TuningPlan plan) => plan.Share is { } share
+        ? [WorkerFlags.GpuMemoryBytes, share.ShareBytes.ToString(CultureInfo.InvariantCulture)]
+        : [WorkerFlags.GpuMemoryUtilization, plan.GpuMemoryUtilization.ToString("0.00", CultureInfo.InvariantCulture)];
 }

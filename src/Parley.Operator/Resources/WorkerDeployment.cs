@@ -77,12 +77,22 @@ public static class WorkerDeployment
         };
     }
 
+    /// <summary>The well-known node label holding the node's name.</summary>
+    public const string HostnameLabel = "kubernetes.io/hostname";
+
     private static Dictionary<string, string> NodeSelector(BuildContext context)
     {
-        var selector = new Dictionary<string, string>(context.Worker.NodeSelector ?? new Dictionary<string, string>())
+        var selector = new Dictionary<string, string>(context.Worker.NodeSelector ?? new Dictionary<string, string>());
+        if (context.Plan.Share is { } share)
         {
-            [GpuInventory.ProductLabel] = context.Plan.Gpu.Product,
-        };
+            // Pinned to the node the joint plan chose; its product label may carry -SHARED, so the node name is the pin.
+            selector[HostnameLabel] = share.Gpu.NodeName;
+        }
+        else
+        {
+            selector[GpuInventory.ProductLabel] = context.Plan.Gpu.Product;
+        }
+
         return selector;
     }
 
@@ -96,7 +106,7 @@ public static class WorkerDeployment
             Args = WorkerArgs.Build(context),
             Env = WorkerEnvironment.Build(context),
             Ports = [new V1ContainerPort { Name = "http", ContainerPort = WorkerArgs.Port, Protocol = "TCP" }],
-            Resources = Resources(worker.Resources),
+            Resources = Resources(worker.Resources, context.Plan.Share?.Gpu.ResourceName ?? GpuInventory.GpuResource),
             StartupProbe = HttpProbes.Get("/health", periodSeconds: 10, failureThreshold: StartupFailureThreshold),
             ReadinessProbe = HttpProbes.Get("/health", periodSeconds: 5, failureThreshold: 3),
             LivenessProbe = HttpProbes.Get("/health", periodSeconds: 15, failureThreshold: 4),
@@ -111,12 +121,13 @@ public static class WorkerDeployment
         };
     }
 
-    /// <summary>The user's resources with one GPU added as a limit (extended resources request what they limit).</summary>
-    private static V1ResourceRequirements Resources(V1ResourceRequirements? requested)
+    /// <summary>The user's resources with one GPU added as a limit (extended resources request what they limit); a
+    /// Shared worker on a mixed-strategy MIG slice asks for that slice's resource.</summary>
+    private static V1ResourceRequirements Resources(V1ResourceRequirements? requested, string gpuResource)
     {
         var limits = new Dictionary<string, ResourceQuantity>(requested?.Limits ?? new Dictionary<string, ResourceQuantity>())
         {
-            [GpuInventory.GpuResource] = new ResourceQuantity("1"),
+            [gpuResource] = new ResourceQuantity("1"),
         };
         var requests = requested?.Requests is { Count: > 0 } given
             ? new Dictionary<string, ResourceQuantity>(given)

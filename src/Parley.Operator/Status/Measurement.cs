@@ -17,10 +17,14 @@ public static class Measurement
             MaxModelLen = info.MaxModelLen,
             GpuMemoryUsedBytes = info.GpuMemoryUsedBytes,
             TemplateRendersTools = info.TemplateRendersTools,
+            MemoryShareBytes = info.MemoryShareBytes,
+            MemoryFreeSeenBytes = info.MemoryFreeSeenBytes,
+            MemoryTakenBytes = info.MemoryTakenBytes,
         };
         var unchanged = previous is not null && previous.KvCacheTokens == measured.KvCacheTokens
             && previous.MaxModelLen == measured.MaxModelLen && previous.GpuMemoryUsedBytes == measured.GpuMemoryUsedBytes
-            && previous.TemplateRendersTools == measured.TemplateRendersTools;
+            && previous.TemplateRendersTools == measured.TemplateRendersTools && previous.MemoryShareBytes == measured.MemoryShareBytes
+            && previous.MemoryFreeSeenBytes == measured.MemoryFreeSeenBytes && previous.MemoryTakenBytes == measured.MemoryTakenBytes;
         measured.ObservedAt = unchanged ? previous!.ObservedAt : now;
         return measured;
     }

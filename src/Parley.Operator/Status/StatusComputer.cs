@@ -110,6 +110,11 @@ public static class StatusComputer
             MaxNumSeqs = plan.MaxNumSeqs,
             TensorParallelSize = plan.TensorParallelSize,
             StepDowns = stepDowns > 0 ? stepDowns : null,
+            GpuNode = plan.Share?.Gpu.NodeName,
+            GpuDevice = plan.Share?.Gpu.DeviceId,
+            MemoryShareBytes = plan.Share?.ShareBytes,
+            MemoryShareFraction = plan.Share is { } share ? Math.Round(share.Fraction, 4) : null,
+            SharedWith = plan.Share?.Neighbours.ToList(),
             Reasons = plan.Reasons.ToList(),
         };
     }

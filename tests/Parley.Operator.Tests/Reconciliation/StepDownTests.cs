@@ -57,4 +57,17 @@ public class StepDownTests
             ],
         },
     };
+
+    [Fact]
+    public void Replan_ASharedWorkerOutOfMemory_IsDegradedInsteadOfReplannedForAWholeGpu()
+    {
+        var spec = Parley.Api.Defaults.Apply(new ChatDeploymentSpec { Model = new ModelSpec { Source = "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B" } });
+        var gpu = Parley.Tuning.Sharing.PhysicalGpu.Of(Parley.Tuning.Catalog.GpuCatalog.Find("l4")!, Parley.Tuning.Sharing.GpuSharingMode.TimeSlicing, 2);
+        var shared = Parley.Tuning.Sharing.SharedPlanner.Plan([new Parley.Tuning.Sharing.SharedRequest("team-a/r1", spec)], [gpu]).For("team-a/r1")!.Plan;
+
+        var (plan, state) = StepDown.Replan(spec, Parley.Tuning.GpuInventory.Of(Parley.Tuning.Catalog.GpuCatalog.Find("l4")!), shared, new StepDownState(1, null, null));
+
+        plan.Should().BeSameAs(shared);
+        state.DegradedMessage.Should().StartWith($"The worker ran out of GPU memory inside its share of {shared.Share!.ShareBytes:N0} bytes on node-0/gpu-0");
+    }
 }

@@ -16,6 +16,10 @@ internal sealed class WorkerFlagSet
     private readonly Option<string?> _quantization = new(WorkerFlags.Quantization) { Description = "gptq, or leave out to follow the checkpoint." };
     private readonly Option<int?> _maxModelLen = new(WorkerFlags.MaxModelLen) { Description = "Context length; default: the model's." };
     private readonly Option<double> _utilization = new(WorkerFlags.GpuMemoryUtilization) { Description = "Fraction of GPU memory for weights, activations and KV cache.", DefaultValueFactory = _ => 0.9 };
+    private readonly Option<long?> _memoryBytes = new(WorkerFlags.GpuMemoryBytes) { Description = "This worker's memory share in bytes on a shared GPU (weights, activations and KV cache); replaces --gpu-memory-utilization." };
+    private readonly Option<int> _memoryWait = new("--gpu-memory-wait-seconds") { Description = "How long to wait at start while the share is not free (a neighbour loading or stopping).", DefaultValueFactory = _ => 300 };
+    private readonly Option<string?> _cpuLedger = new("--cpu-memory-ledger") { Description = "CPU device: a folder where workers sharing --cpu-memory-total-bytes record their --gpu-memory-bytes; free memory is the total less the records." };
+    private readonly Option<long?> _cpuTotal = new("--cpu-memory-total-bytes") { Description = "CPU device: the memory budget the ledger divides, as a GPU's total would be." };
     private readonly Option<int> _maxNumSeqs = new(WorkerFlags.MaxNumSeqs) { Description = "Most sequences per step.", DefaultValueFactory = _ => 256 };
     private readonly Option<int> _maxBatched = new(WorkerFlags.MaxNumBatchedTokens) { Description = "Most tokens per step (prefill chunk size).", DefaultValueFactory = _ => 2048 };
     private readonly Option<bool> _prefix = new(WorkerFlags.EnablePrefixCaching) { Description = "Reuse KV blocks of repeated prompt prefixes (on by default).", DefaultValueFactory = _ => true };
@@ -55,7 +59,7 @@ internal sealed class WorkerFlagSet
 
     public IEnumerable<Option> All =>
     [
-        _model, _servedNames, _revision, _downloadDir, _dtype, _quantization, _maxModelLen, _utilization, _maxNumSeqs, _maxBatched, _prefix, _noPrefix,
+        _model, _servedNames, _revision, _downloadDir, _dtype, _quantization, _maxModelLen, _utilization, _memoryBytes, _memoryWait, _cpuLedger, _cpuTotal, _maxNumSeqs, _maxBatched, _prefix, _noPrefix,
         _chatTemplate, _reasoning, _toolParser, _autoToolChoice, _apiKey, _host, _port, _device, _streamInterval, _kvBytes, _maxWaiting, _grace,
         _terminationLog, _threads, _seed, _maxLogprobs, _tokenizer, _generationConfig, _blockSize, _kvCacheDtype, _requestIdHeaders,
         _disableLogRequests, _disableLogStats, _uvicornLogLevel, _enforceEager, _tensorParallel, _pipelineParallel, .. _inert.Options,
@@ -71,6 +75,10 @@ internal sealed class WorkerFlagSet
         Quantization = result.GetValue(_quantization),
         MaxModelLen = result.GetValue(_maxModelLen),
         GpuMemoryUtilization = result.GetValue(_utilization),
+        GpuMemoryBytes = result.GetValue(_memoryBytes),
+        GpuMemoryWaitSeconds = result.GetValue(_memoryWait),
+        CpuMemoryLedger = result.GetValue(_cpuLedger),
+        CpuMemoryTotalBytes = result.GetValue(_cpuTotal),
         MaxNumSeqs = result.GetValue(_maxNumSeqs),
         MaxNumBatchedTokens = result.GetValue(_maxBatched),
         EnablePrefixCaching = result.GetValue(_prefix) && !result.GetValue(_noPrefix),

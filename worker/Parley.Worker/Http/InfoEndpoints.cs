@@ -77,6 +77,9 @@ public static class InfoEndpoints
             BlockSize = BlockPool.BlockSize,
             GpuMemoryUtilization = options.GpuMemoryUtilization,
             GpuMemoryUsedBytes = model.Device == "cuda" ? model.DeviceMemoryBytes : null,
+            MemoryShareBytes = model.MemoryShare?.ShareBytes,
+            MemoryFreeSeenBytes = model.MemoryShare is { FreeSeenBytes: >= 0 } share ? share.FreeSeenBytes : null,
+            MemoryTakenBytes = model.MemoryShare is null ? null : model.MemoryTakenBytes,
             TemplateRendersTools = model.Tools.TemplateRendersTools,
             ToolCallParser = model.Tools.Format?.Name,
         };

@@ -75,6 +75,7 @@ public sealed class ModelHost(WorkerOptions options, ModelLoader.FolderResolver 
     public void Dispose()
     {
         Model?.Engine.Dispose();
+        Model?.MemoryClaim?.Dispose();
         _stopping.Dispose();
     }
 

@@ -41,7 +41,25 @@ public static class ModelLoader
         var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile)).WithPostProcessor(tokenizerJson);
         var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
         var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
-        var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
+        var (claim, share) = await TakeShareAsync(options, logger, cancellationToken).ConfigureAwait(false);
+        IBackend backend;
+        string device;
+        long deviceBytes;
+        try
+        {
+            (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
+        }
+        catch
+        {
+            claim?.Dispose();
+            throw;
+        }
+
+        if (backend is CudaBackend cuda && share is not null)
+        {
+            share = share with { FreeSeenBytes = cuda.FreeMemorySeenBytes }; // the GPU's own free memory, seen after waiting
+        }
+
         var engine = new InferenceEngine(backend, new EngineOptions
         {
             MaxModelLen = maxModelLen,
@@ -75,6 +93,9 @@ public static class ModelLoader
             Tools = ToolSupport.For(templateSource, options.ToolCallParser, tokenizer.Decoder),
             Constraints = new Lazy<ConstraintCompiler>(() => new ConstraintCompiler(new TokenVocabulary(tokenizer.Decoder, generation.EosTokenIds, config.VocabSize))),
             DeviceMemoryBytes = deviceBytes,
+            MemoryShare = share,
+            MemoryClaim = claim,
+            MemoryTakenBytes = device == "cpu" ? (long)backend.KvBlockCount * CpuSizing.BytesPerBlock(config) : deviceBytes,
         };
     }
 
@@ -120,6 +141,8 @@ public static class ModelLoader
                     MaxSequences = options.MaxNumSeqs,
                     MaxModelLen = maxModelLen,
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
+                    MemoryShareBytes = options.GpuMemoryBytes,
+                    MemoryShareWait = TimeSpan.FromSeconds(options.GpuMemoryWaitSeconds),
                     UseCudaGraphs = !options.EnforceEager,
                     Warn = logger.CudaWarning,
                 });
@@ -141,7 +164,8 @@ public static class ModelLoader
 
     private static CpuBackend OpenCpu(string folder, ModelConfig config, WorkerOptions options, int maxModelLen)
     {
-        var blocks = CpuSizing.Blocks(config, maxModelLen, options.MaxNumSeqs, options.KvCacheMemoryBytes);
+        // On the CPU the share applies to the KV cache memory, so the whole shared path runs without a GPU.
+        var blocks = CpuSizing.Blocks(config, maxModelLen, options.MaxNumSeqs, options.KvCacheMemoryBytes ?? options.GpuMemoryBytes);
         var backend = CpuBackend.Load(folder, new CpuBackendOptions
         {
             KvBlockCount = blocks,
@@ -151,6 +175,23 @@ public static class ModelLoader
             Threads = options.Threads ?? Environment.ProcessorCount,
         });
         return backend;
+    }
+
+    // A Shared worker on a ledger waits for its share; without a ledger the share only sizes the worker.
+    private static async Task<(IDisposable? Claim, MemoryShareReport? Report)> TakeShareAsync(WorkerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (options.GpuMemoryBytes is not { } share)
+        {
+            return (null, null);
+        }
+
+        if (options.CpuMemoryLedger is null || options.CpuMemoryTotalBytes is not { } total)
+        {
+            return (null, new MemoryShareReport(share, FreeSeenBytes: -1));
+        }
+
+        var ledger = new CpuMemoryLedger(options.CpuMemoryLedger, total);
+        return await MemoryShareGate.TakeAsync(ledger, share, TimeSpan.FromSeconds(options.GpuMemoryWaitSeconds), logger, cancellationToken).ConfigureAwait(false);
     }
 
     private static JsonNode? ReadJson(string folder, string file)

@@ -49,4 +49,13 @@ public sealed record ServedModel
 
     /// <summary>Bytes the device holds for this model (weights and KV cache); 0 when unknown.</summary>
     public long DeviceMemoryBytes { get; init; }
+
+    /// <summary>The share this worker was started with and the free memory it saw; null without --gpu-memory-bytes.</summary>
+    public MemoryShareReport? MemoryShare { get; init; }
+
+    /// <summary>The ledger claim held while the model is served; released when the host stops.</summary>
+    public IDisposable? MemoryClaim { get; init; }
+
+    /// <summary>What the worker took: weights and KV cache on a GPU, the KV cache on the CPU.</summary>
+    public long MemoryTakenBytes { get; init; }
 }

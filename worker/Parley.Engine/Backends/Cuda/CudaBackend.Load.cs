@@ -28,7 +28,13 @@ public sealed unsafe partial class CudaBackend
                 throw new CudaUnavailableException(problem);
             }
 
-            var (_, total) = _device.MemoryInfo();
+            var (freeAtStart, total) = _device.MemoryInfo();
+            if (options.MemoryShareBytes is { } wanted)
+            {
+                freeAtStart = MemoryShareWait.Until(wanted, () => _device.MemoryInfo().Free, options.MemoryShareWait, options.Warn);
+            }
+
+            FreeMemorySeenBytes = freeAtStart;
             _stream = new CudaStream();
             _cublas = new CublasHandle(_stream);
             _kernels = new CudaKernels(compiler, _device.ComputeCapability);
@@ -60,9 +66,13 @@ public sealed unsafe partial class CudaBackend
             _ops = new CudaOps(_kernels, _stream, _cublas, scratch);
 
             var peakActivations = ProfilePeak(freeAfterWeights);
-            var blocks = options.KvBlockCount ?? KvCacheSizing.Compute(new KvCacheBudget(total, options.GpuMemoryUtilization,
-                WeightBytes: total - freeAfterWeights, PeakActivationBytes: peakActivations,
-                KvCacheSizing.BytesPerBlock(config.NumHiddenLayers, config.NumKeyValueHeads, config.HeadDim, _act.Bytes()), options.MaxModelLen)).BlockCount;
+            // A Shared worker sizes itself from its share and counts only what it allocated itself: on a shared GPU,
+            // total - free also counts the neighbours' memory.
+            var bytesPerBlock = KvCacheSizing.BytesPerBlock(config.NumHiddenLayers, config.NumKeyValueHeads, config.HeadDim, _act.Bytes());
+            var budget = options.MemoryShareBytes is { } share
+                ? new KvCacheBudget(share, 1.0, WeightBytes: freeAtStart - freeAfterWeights, PeakActivationBytes: peakActivations, bytesPerBlock, options.MaxModelLen)
+                : new KvCacheBudget(total, options.GpuMemoryUtilization, WeightBytes: total - freeAfterWeights, PeakActivationBytes: peakActivations, bytesPerBlock, options.MaxModelLen);
+            var blocks = options.KvBlockCount ?? KvCacheSizing.Compute(budget).BlockCount;
             _cache = new CudaKvCache(config.NumHiddenLayers, blocks, config.NumKeyValueHeads, config.HeadDim, _act, _stream);
             _stream.Synchronize();
         }

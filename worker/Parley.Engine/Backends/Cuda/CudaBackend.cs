@@ -64,6 +64,9 @@ public sealed unsafe partial class CudaBackend : IBackend
     /// <summary>Bytes of the weights on the device.</summary>
     public long WeightBytes => _weights.Bytes;
 
+    /// <summary>Free device memory when loading began (after waiting for a share, when one was given).</summary>
+    public long FreeMemorySeenBytes { get; private set; }
+
     /// <summary>The GPU this backend runs on.</summary>
     public CudaDevice Device => _device;
 

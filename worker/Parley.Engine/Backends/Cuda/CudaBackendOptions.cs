@@ -15,6 +15,12 @@ public sealed record CudaBackendOptions
     /// <summary>Share of GPU memory to use, KV cache included (vLLM's --gpu-memory-utilization).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
+    /// <summary>A Shared worker's share in bytes (--gpu-memory-bytes): replaces utilization x total when set.</summary>
+    public long? MemoryShareBytes { get; init; }
+
+    /// <summary>How long to wait at start while the share is not free (--gpu-memory-wait-seconds).</summary>
+    public TimeSpan MemoryShareWait { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A fixed KV block count (null block included) instead of sizing from memory; tests use small ones.</summary>
     public int? KvBlockCount { get; init; }
 
