@@ -26,6 +26,12 @@ public sealed record RouterLoad
     [JsonPropertyName("last_request_at")]
     public DateTimeOffset? LastRequestAt { get; init; }
 
+    /// <summary>When the last request proxied to a worker finished (UTC), or null when none has. The idle time before
+    /// scaling to zero counts from the later of this and <see cref="LastRequestAt"/>, so a request that outlasts the idle
+    /// limit (a slow cold start, a long answer) does not let its replica go the moment it ends.</summary>
+    [JsonPropertyName("last_finished_at")]
+    public DateTimeOffset? LastFinishedAt { get; init; }
+
     /// <summary>Requests received since the router started.</summary>
     [JsonPropertyName("requests_total")]
     public long RequestsTotal { get; init; }

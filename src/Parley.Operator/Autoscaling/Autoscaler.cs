@@ -82,7 +82,7 @@ public sealed partial class Autoscaler(
         var current = status.DesiredReplicas!.Value;
         var settings = AutoscalingSettings.From(spec.Worker.Autoscaling!, chat.Status.Tuning?.MaxNumSeqs ?? 1);
         var load = LoadSample.From(report);
-        var lastActivity = Later(load.LastRequestAt, status.LastScaleTime is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null) ?? now;
+        var lastActivity = LoadSample.Later(load.LastActivityAt, status.LastScaleTime is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null) ?? now;
         var recommendation = ScaleRecommendation.For(settings, current, load, lastActivity, now);
         var decision = _stabilizers.GetOrAdd(key, _ => new Stabilizer(current, now)).Decide(settings, current, recommendation, now);
         if (decision.IsChange)
@@ -101,8 +101,6 @@ public sealed partial class Autoscaler(
         var keyName = userKey?.Key ?? Credentials.ApiKeyKey;
         return secret?.Data?.TryGetValue(keyName, out var bytes) == true ? Encoding.UTF8.GetString(bytes).Trim() : null;
     }
-
-    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No load report from the router of {Key}; keeping its replica count")]
     private static partial void LogNoReading(ILogger logger, string key);

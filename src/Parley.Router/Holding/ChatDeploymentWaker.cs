@@ -1,7 +1,10 @@
 // Asks the operator for a replica while requests are held: a JSON merge patch of the wake annotation on this router's
 // ChatDeployment (the operator's informer sees it at once and scales from zero; it stays the only writer of replicas).
-// The first held request patches immediately; while any stays held the annotation is refreshed every 5 s, so an
-// operator that restarted or missed the event sees a fresh request, yet a burst of arrivals costs one write.
+// A request held in an empty queue patches immediately, even within 5 s of the last patch (the replica it woke may have
+// been scaled back to zero since); while any stays held the annotation is refreshed every 5 s, so an operator that
+// restarted or missed the event sees a fresh request, yet a burst of arrivals costs one write. The time carries
+// fractions of a second: the operator compares it with the time it last scaled, and a wake in the same second as a
+// scale to zero must not read as older than it.
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -26,26 +29,26 @@ public sealed partial class ChatDeploymentWaker : BackgroundService
     private readonly HoldQueue _queue;
     private readonly TimeProvider _time;
     private readonly ILogger<ChatDeploymentWaker> _logger;
-    private readonly Channel<bool> _held = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _holdingStarted = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public ChatDeploymentWaker(IKubernetes client, string ns, string name, HoldQueue queue, TimeProvider time, ILogger<ChatDeploymentWaker> logger)
     {
         ArgumentNullException.ThrowIfNull(queue);
         (_client, _namespace, _name, _queue, _time, _logger) = (client, ns, name, queue, time, logger);
-        queue.Held += () => _held.Writer.TryWrite(true);
+        queue.HoldingStarted += () => _holdingStarted.Writer.TryWrite(true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            while (await _held.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await _holdingStarted.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                _held.Reader.TryRead(out _);
+                _holdingStarted.Reader.TryRead(out _);
                 while (_queue.Count > 0)
                 {
                     await PatchAsync(stoppingToken).ConfigureAwait(false);
-                    await Task.Delay(RefreshInterval, _time, stoppingToken).ConfigureAwait(false);
+                    await RefreshDueAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -55,9 +58,25 @@ public sealed partial class ChatDeploymentWaker : BackgroundService
         }
     }
 
+    /// <summary>Waits out the refresh interval, or less when the queue emptied and a new request started waiting.</summary>
+    private async Task RefreshDueAsync(CancellationToken stoppingToken)
+    {
+        using var interval = new CancellationTokenSource(RefreshInterval, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
+        try
+        {
+            await _holdingStarted.Reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
+            _holdingStarted.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The interval passed: refresh while requests are still held.
+        }
+    }
+
     private async Task PatchAsync(CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var now = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [ScaleFromZero.WakeAnnotation] = now } } };
         try
         {

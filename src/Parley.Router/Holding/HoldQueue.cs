@@ -12,8 +12,9 @@ public sealed class HoldQueue(int capacity, TimeProvider time)
     private readonly LinkedList<HoldTicket> _waiting = new();
     private long _releasedCount;
 
-    /// <summary>Raised (outside the lock) each time a request starts waiting; the wake requester listens.</summary>
-    public event Action? Held;
+    /// <summary>Raised (outside the lock) when a request starts waiting in an empty queue: a new need for a replica,
+    /// which the wake requester answers at once however recently it asked before.</summary>
+    public event Action? HoldingStarted;
 
     public int Capacity => capacity;
 
@@ -44,6 +45,7 @@ public sealed class HoldQueue(int capacity, TimeProvider time)
     public HoldTicket? TryEnter()
     {
         HoldTicket ticket;
+        bool first;
         lock (_gate)
         {
             if (_waiting.Count >= capacity)
@@ -51,11 +53,16 @@ public sealed class HoldQueue(int capacity, TimeProvider time)
                 return null;
             }
 
+            first = _waiting.Count == 0;
             ticket = new HoldTicket(time.GetTimestamp());
             ticket.Node = _waiting.AddLast(ticket);
         }
 
-        Held?.Invoke();
+        if (first)
+        {
+            HoldingStarted?.Invoke();
+        }
+
         return ticket;
     }
 

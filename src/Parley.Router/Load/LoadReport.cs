@@ -19,6 +19,7 @@ public static class LoadReport
             OldestHeldSeconds = queue.OldestAge.TotalSeconds,
             InFlight = counters.InFlightCount,
             LastRequestAt = counters.LastRequestAt,
+            LastFinishedAt = counters.LastFinishedAt,
             RequestsTotal = counters.Total,
             Backends = [.. snapshot.All.Select(b => new BackendLoad
             {

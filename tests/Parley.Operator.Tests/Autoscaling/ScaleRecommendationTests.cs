@@ -173,6 +173,19 @@ public class ScaleRecommendationTests
     }
 
     [Fact]
+    public void LoadSample_CountsActivityFromTheLaterOfTheLastArrivalAndTheLastFinish()
+    {
+        var arrived = Now.AddMinutes(-20);
+        var finished = Now.AddMinutes(-1);
+
+        var load = LoadSample.From(new Parley.Api.Contracts.RouterLoad { Held = 0, InFlight = 0, LastRequestAt = arrived, LastFinishedAt = finished });
+        var recommendation = ScaleRecommendation.For(Settings(min: 0, idle: TimeSpan.FromMinutes(15)), current: 1, load, load.LastActivityAt!.Value, Now);
+
+        load.LastActivityAt.Should().Be(finished);
+        recommendation.Replicas.Should().Be(1, "the answer to a request that arrived 20 minutes ago ended a minute ago: not idle for 15 minutes");
+    }
+
+    [Fact]
     public void LoadSample_WithoutKvReports_HasNoKvUsage()
     {
         var load = LoadSample.From(new Parley.Api.Contracts.RouterLoad { Held = 0, InFlight = 0 });

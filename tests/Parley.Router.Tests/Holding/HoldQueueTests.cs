@@ -66,16 +66,19 @@ public class HoldQueueTests
     }
 
     [Fact]
-    public void TryEnter_RaisesHeldForEachWaitingRequest()
+    public void TryEnter_RaisesHoldingStartedOnlyWhenTheQueueWasEmpty()
     {
         var queue = new HoldQueue(3, TimeProvider.System);
         var raised = 0;
-        queue.Held += () => raised++;
+        queue.HoldingStarted += () => raised++;
 
         queue.TryEnter();
         queue.TryEnter();
+        raised.Should().Be(1, "a burst is one need for a replica");
 
-        raised.Should().Be(2);
+        queue.ReleaseAll();
+        queue.TryEnter();
+        raised.Should().Be(2, "a request held after the queue emptied is a new need");
     }
 
     [Fact]

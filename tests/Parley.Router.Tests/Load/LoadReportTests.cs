@@ -48,6 +48,11 @@ public class LoadReportTests
         backend.NumRequestsRunning.Should().Be(3);
         backend.NumRequestsWaiting.Should().Be(2);
         backend.KvCacheUsage.Should().Be(0.5);
+        load.LastFinishedAt.Should().BeNull("the only request is still streaming");
+
+        _ = await response.Content.ReadAsStringAsync();
+        var after = await router.WaitForLoadAsync(l => l.InFlight == 0);
+        after.LastFinishedAt.Should().NotBeNull().And.BeOnOrAfter(after.LastRequestAt!.Value);
     }
 
     [Fact]
