@@ -32,6 +32,7 @@ public static class ConditionReasons
     public const string GpuMismatch = "GpuMismatch";
     public const string WaitingForWorker = "WaitingForWorker";
     public const string WaitingForUi = "WaitingForUi";
+    public const string WaitingForRouter = "WaitingForRouter";
     public const string RollingOut = "RollingOut";
     public const string Serving = "Serving";
     public const string ScaledToZero = "ScaledToZero";

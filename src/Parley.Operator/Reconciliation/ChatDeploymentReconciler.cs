@@ -163,7 +163,7 @@ public sealed class ChatDeploymentReconciler(
         await OwnedObjects.DeleteAllAsync(_applier, chat, desired, cancellationToken).ConfigureAwait(false);
         V1Deployment? Deployment(string name) => applied.FirstOrDefault(a => a.Kind == "Deployment" && a.Name == name)?.Current as V1Deployment;
         var apiKey = Credentials.ApiKeyOf(context, applied.FirstOrDefault(a => a.Kind == "Secret")?.Current as V1Secret, userKeySecret);
-        return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat))), apiKey);
+        return (new Observed(Deployment(ResourceNames.Worker(chat)), Deployment(ResourceNames.Ui(chat)), Deployment(ResourceNames.Router(chat))), apiKey);
     }
 
     private Task<AppliedObject> ApplyOneAsync(k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken) =>

@@ -3,8 +3,8 @@ using k8s.Models;
 
 namespace Parley.Operator.Status;
 
-/// <summary>The worker and UI Deployments as the cluster reports them (null when absent).</summary>
-public sealed record Observed(V1Deployment? Worker, V1Deployment? Ui)
+/// <summary>The worker, UI and router Deployments as the cluster reports them (null when absent).</summary>
+public sealed record Observed(V1Deployment? Worker, V1Deployment? Ui, V1Deployment? Router = null)
 {
     /// <summary>Whether a Deployment has rolled out its current generation and serves with every replica it wants.</summary>
     public static bool IsAvailable(V1Deployment? deployment)

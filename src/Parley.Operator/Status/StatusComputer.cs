@@ -42,8 +42,10 @@ public static class StatusComputer
         var atZero = inputs.Autoscaling?.DesiredReplicas == 0;
         var workerReady = atZero || Observed.IsAvailable(observed.Worker);
         var uiReady = !context.IsUiEnabled || Observed.IsAvailable(observed.Ui);
-        var ready = workerReady && uiReady;
-        var (reason, message) = ReadyReason(context, atZero, workerReady, uiReady);
+        // With routing on, the API Service selects the router: nothing is served (or held at zero) until it is available.
+        var routerReady = !context.IsRoutingEnabled || Observed.IsAvailable(observed.Router);
+        var ready = workerReady && uiReady && routerReady;
+        var (reason, message) = ReadyReason(context, atZero, workerReady, uiReady, routerReady);
         var degraded = stepDown.DegradedMessage;
         var degradedReason = degraded is not null ? ConditionReasons.OutOfMemoryRepeatedly : ConditionReasons.GpuMismatch;
         degraded ??= inputs.GpuMismatch;
@@ -68,14 +70,15 @@ public static class StatusComputer
         };
     }
 
-    private static (string Reason, string Message) ReadyReason(BuildContext context, bool atZero, bool workerReady, bool uiReady)
+    private static (string Reason, string Message) ReadyReason(BuildContext context, bool atZero, bool workerReady, bool uiReady, bool routerReady)
     {
         var served = context.Spec.Model.ServedName;
-        return (workerReady, uiReady) switch
+        return (workerReady, uiReady, routerReady) switch
         {
-            (true, true) when atZero => (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {served} and wakes one."),
-            (true, true) => (ConditionReasons.Serving, $"{served} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context."),
-            (false, _) => (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(context.Chat)} to download and load the model and pass its readiness probe."),
+            (true, true, true) when atZero => (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {served} and wakes one."),
+            (true, true, true) => (ConditionReasons.Serving, $"{served} serves on {context.Plan.Gpu.DisplayName} with {context.Plan.MaxModelLen:N0} tokens of context."),
+            (false, _, _) => (ConditionReasons.WaitingForWorker, $"Waiting for {ResourceNames.Worker(context.Chat)} to download and load the model and pass its readiness probe."),
+            (_, _, false) => (ConditionReasons.WaitingForRouter, $"Waiting for {ResourceNames.Router(context.Chat)} to become available: the API Service {ResourceNames.Api(context.Chat)} sends every request through it."),
             _ => (ConditionReasons.WaitingForUi, $"Waiting for {ResourceNames.Ui(context.Chat)} to become available."),
         };
     }

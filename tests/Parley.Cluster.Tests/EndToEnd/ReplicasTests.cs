@@ -1,5 +1,7 @@
 // spec.worker.replicas on the local cluster, without the router: the operator's worker Deployment becomes that many
 // worker processes, and requests through the worker Service (spread as kube-proxy spreads them) reach each of them.
+using Parley.Testing.Operator;
+
 namespace Parley.Cluster.Tests.EndToEnd;
 
 public sealed class ReplicasTests
@@ -23,7 +25,7 @@ public sealed class ReplicasTests
     [Fact]
     public async Task TwoReplicas_BecomeTwoWorkerProcesses_AndRequestsReachBoth()
     {
-        await using var chat = await ChatCluster.StartAsync(TwoWorkers);
+        await using var chat = await LocalChatCluster.StartAsync(TwoWorkers);
         await Eventually.HoldsAsync(() => chat.Workers.Count(pod => pod.State.IsReady) == 2 && chat.Status?["readyReplicas"]?.GetValue<int>() == 2, chat.Describe);
 
         for (var i = 0; i < 4; i++)

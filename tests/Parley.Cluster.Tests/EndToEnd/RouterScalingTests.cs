@@ -2,6 +2,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Parley.Api.Contracts;
+using Parley.Testing.Operator;
 
 namespace Parley.Cluster.Tests.EndToEnd;
 
@@ -27,7 +28,7 @@ public sealed class RouterScalingTests
     [Fact]
     public async Task AtZeroReplicas_TheFirstRequestIsHeld_AWorkerStarts_AndTheRequestCompletes()
     {
-        await using var chat = await ChatCluster.StartAsync(Chat("cold", """
+        await using var chat = await LocalChatCluster.StartAsync(Chat("cold", """
                 autoscaling:
                   minReplicas: 0
                   maxReplicas: 2
@@ -44,7 +45,7 @@ public sealed class RouterScalingTests
     [Fact]
     public async Task LoadFrom32Clients_ScalesOut_AndBackAfterTheScaleDownDelay()
     {
-        await using var chat = await ChatCluster.StartAsync(Chat("busy", """
+        await using var chat = await LocalChatCluster.StartAsync(Chat("busy", """
                 autoscaling:
                   minReplicas: 1
                   maxReplicas: 3
@@ -67,7 +68,7 @@ public sealed class RouterScalingTests
     [Fact]
     public async Task AWorkerKilledMidStream_EndsItsStreamsCleanly_AndNewRequestsGoToTheOther()
     {
-        await using var chat = await ChatCluster.StartAsync(Chat("sturdy", "    replicas: 2"));
+        await using var chat = await LocalChatCluster.StartAsync(Chat("sturdy", "    replicas: 2"));
         await Eventually.HoldsAsync(async () => await chat.WorkersReadyAtRouterAsync() == 2, chat.Describe);
         using var stream = await chat.ChatAsync([("user", "tell me a long story")], maxTokens: 4000, isStream: true, ignoreEos: true);
         stream.IsSuccessStatusCode.Should().BeTrue();
@@ -89,7 +90,7 @@ public sealed class RouterScalingTests
     [Fact]
     public async Task AMultiTurnConversation_StaysOnOneReplica()
     {
-        await using var chat = await ChatCluster.StartAsync(Chat("sticky", "    replicas: 2"));
+        await using var chat = await LocalChatCluster.StartAsync(Chat("sticky", "    replicas: 2"));
         await Eventually.HoldsAsync(async () => await chat.WorkersReadyAtRouterAsync() == 2, chat.Describe);
         var turns = new List<(string Role, string Content)> { ("system", "You are terse."), ("user", "first question") };
 

@@ -166,6 +166,28 @@ public class StatusComputerTests
         status.Autoscaling.CurrentReplicas.Should().Be(1, "current replicas come from the Deployment's status");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void Compute_WithRoutingOn_IsReadyOnlyOnceTheRouterIsAvailable(int desiredWorkers)
+    {
+        var context = TestChats.Context(TestChats.Sample("deepseek-r1-qwen-1.5b-autoscaled.yaml"));
+        StatusInputs Inputs(int routerAvailable) =>
+            new(context, new Observed(Deployment(available: desiredWorkers), Deployment(available: 1), Deployment(available: routerAvailable)), StepDownState.None, null, Now)
+            {
+                Autoscaling = new AutoscalingStatus { DesiredReplicas = desiredWorkers },
+            };
+
+        var waiting = StatusComputer.Compute(Inputs(routerAvailable: 0));
+        var serving = StatusComputer.Compute(Inputs(routerAvailable: 1));
+
+        waiting.Phase.Should().Be(Phases.Progressing);
+        Condition(waiting, ConditionTypes.Ready).Reason.Should().Be(ConditionReasons.WaitingForRouter);
+        Condition(waiting, ConditionTypes.Ready).Message.Should().Contain("-router").And.Contain("API Service");
+        serving.Phase.Should().Be(Phases.Ready);
+        Condition(serving, ConditionTypes.Ready).Reason.Should().Be(desiredWorkers == 0 ? ConditionReasons.ScaledToZero : ConditionReasons.Serving);
+    }
+
     [Fact]
     public void Compute_TheSameInputsTwice_GivesTheSameStatus()
     {

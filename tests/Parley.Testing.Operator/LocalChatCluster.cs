@@ -1,6 +1,7 @@
 // One ChatDeployment end to end on the local cluster: the operator in-process, its pods as processes, and an HTTP
 // client that carries the deployment's API key to whatever serves its API (the router's Service when routing is on,
-// else the worker Service).
+// else the worker Service). The end-to-end tests (tests/Parley.Cluster.Tests) and the scale-from-zero benchmark
+// (tests/Parley.Cluster.Bench) both stand on it.
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -11,20 +12,21 @@ using Parley.LocalCluster;
 using Parley.LocalCluster.Kubelet;
 using Parley.Operator.Cli;
 
-namespace Parley.Cluster.Tests.EndToEnd;
+namespace Parley.Testing.Operator;
 
-internal sealed class ChatCluster : IAsyncDisposable
+/// <summary>A ChatDeployment on a running local cluster. Dispose it to stop every process.</summary>
+public sealed class LocalChatCluster : IAsyncDisposable
 {
     public const string Namespace = LocalOperator.DefaultNamespace;
 
     private readonly LocalOperator _operator;
 
-    private ChatCluster(LocalClusterHost cluster, LocalOperator controller, string name)
+    private LocalChatCluster(LocalClusterHost cluster, LocalOperator controller, string name, TimeSpan requestTimeout)
     {
         Cluster = cluster;
         _operator = controller;
         Name = name;
-        Http = cluster.CreateServiceClient(TimeSpan.FromSeconds(60));
+        Http = cluster.CreateServiceClient(requestTimeout);
     }
 
     public LocalClusterHost Cluster { get; }
@@ -34,17 +36,24 @@ internal sealed class ChatCluster : IAsyncDisposable
     /// <summary>The pods of the worker Deployment, running or stopping.</summary>
     public IReadOnlyList<LocalPod> Workers => Cluster.Kubelet.Pods.Where(pod => pod.Deployment == Name + "-worker").ToList();
 
-    /// <summary>The autoscaler's reading interval in these tests: short, so scaling follows load within a second.</summary>
-    public static readonly TimeSpan AutoscaleInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>The autoscaler's reading interval unless told otherwise: short, so scaling follows load within a second.</summary>
+    public static readonly TimeSpan DefaultAutoscaleInterval = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<ChatCluster> StartAsync(string chatYaml)
+    /// <summary>Starts the cluster, applies the one ChatDeployment of <paramref name="chatYaml"/> and starts the operator.</summary>
+    /// <param name="autoscaleInterval">How often the operator reads the router's load; default <see cref="DefaultAutoscaleInterval"/>.</param>
+    /// <param name="requestTimeout">The HTTP client's timeout; default 60 s.</param>
+    public static async Task<LocalChatCluster> StartAsync(string chatYaml, TimeSpan? autoscaleInterval = null, TimeSpan? requestTimeout = null)
     {
         var chat = YamlJson.ParseDocuments(chatYaml).OfType<JsonObject>().Single();
         var cluster = await LocalClusterHost.StartAsync();
         LocalOperator.Apply(cluster, [chat]);
-        var options = LocalOperator.Options(cluster) with { AutoscaleInterval = AutoscaleInterval };
-        return new ChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance, options), chat["metadata"]!["name"]!.GetValue<string>());
+        var options = LocalOperator.Options(cluster) with { AutoscaleInterval = autoscaleInterval ?? DefaultAutoscaleInterval };
+        return new LocalChatCluster(cluster, LocalOperator.Start(cluster, NullLoggerFactory.Instance, options), chat["metadata"]!["name"]!.GetValue<string>(),
+            requestTimeout ?? TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>The API key the operator generated for this ChatDeployment, as a bearer header.</summary>
+    public AuthenticationHeaderValue Authorization => new("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
 
     /// <summary>The URL of the API Service (routing on) or else the worker Service, as a client inside the cluster names it.</summary>
     public Uri ApiUrl => new($"http://{(Cluster.Api.Store.Get<V1Service>(Namespace, Name) is null ? Name + "-worker" : Name)}.{Namespace}.svc:8000/v1/");
@@ -65,7 +74,7 @@ internal sealed class ChatCluster : IAsyncDisposable
                 ignore_eos = ignoreEos,
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
+        request.Headers.Authorization = Authorization;
         return await Http.SendAsync(request, isStream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
     }
 
@@ -87,7 +96,7 @@ internal sealed class ChatCluster : IAsyncDisposable
     public async Task<JsonNode?> RouterLoadAsync()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{Name}.{Namespace}.svc:8000{Parley.Api.Contracts.RouterLoad.Path}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalOperator.ApiKey(Cluster, Namespace, Name));
+        request.Headers.Authorization = Authorization;
         try
         {
             using var response = await Http.SendAsync(request);
