@@ -46,13 +46,13 @@ public class SharedPlannerPropertyTests
 
         foreach (var assignment in plan.Assignments)
         {
-            var plan_ = assignment.Plan;
-            var parts = plan_.WeightsBytes + plan_.ActivationPeakBytes + plan_.RuntimeReserveBytes + plan_.KvCacheBytes;
+            var sized = assignment.Plan;
+            var parts = sized.WeightsBytes + sized.ActivationPeakBytes + sized.RuntimeReserveBytes + sized.KvCacheBytes;
             parts.Should().Be(assignment.Share.ShareBytes, because);
-            var concurrency = plan_.TargetConcurrency;
-            plan_.KvCacheTokens.Should().BeGreaterThanOrEqualTo((long)Math.Min(4096, plan_.Model.MaxPositionEmbeddings) * concurrency, because);
-            plan_.MaxModelLen.Should().BeGreaterThanOrEqualTo(Math.Min(4096, plan_.Model.MaxPositionEmbeddings), because);
-            plan_.MaxNumBatchedTokens.Should().BeOneOf(2048, 1024, 512);
+            var concurrency = sized.TargetConcurrency;
+            sized.KvCacheTokens.Should().BeGreaterThanOrEqualTo((long)Math.Min(4096, sized.Model.MaxPositionEmbeddings) * concurrency, because);
+            sized.MaxModelLen.Should().BeGreaterThanOrEqualTo(Math.Min(4096, sized.Model.MaxPositionEmbeddings), because);
+            sized.MaxNumBatchedTokens.Should().BeOneOf(2048, 1024, 512);
         }
     }
 
