@@ -20,6 +20,13 @@ public sealed record TuningPlan
     public required int TargetConcurrency { get; init; }
     public int TensorParallelSize { get; init; } = 1;
 
+    /// <summary>The LoRA adapters served, when the spec declares any.</summary>
+    public LoraRequest? Lora { get; init; }
+
+    /// <summary>Bytes reserved for resident adapter slots (see <see cref="AdapterMemory"/>), already taken from
+    /// <see cref="KvCacheBytes"/>; 0 without adapters.</summary>
+    public long AdapterBytes { get; init; }
+
     /// <summary>One sentence per decision, in the order they were made.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 
