@@ -18,25 +18,12 @@ public sealed record LoraRequest(int AdapterCount, int MaxLoras, int MaxLoraRank
 /// <summary>Bytes of LoRA adapter slots on the GPU.</summary>
 public static class AdapterMemory
 {
-    /// <summary>The projections of one decoder layer as (in, out) features: q, k, v, o, gate, up, down.</summary>
-    public static IReadOnlyList<(long In, long Out)> TargetProjections(ModelArchitecture model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        long hidden = model.HiddenSize, intermediate = model.IntermediateSize;
-        long qWidth = (long)model.NumAttentionHeads * model.HeadDim, kvWidth = (long)model.NumKeyValueHeads * model.HeadDim;
-        return
-        [
-            (hidden, qWidth), (hidden, kvWidth), (hidden, kvWidth), (qWidth, hidden),
-            (hidden, intermediate), (hidden, intermediate), (intermediate, hidden),
-        ];
-    }
-
     /// <summary>Bytes of one adapter slot at <paramref name="rank"/> in <paramref name="dtype"/>.</summary>
     public static long BytesPerSlot(ModelArchitecture model, WeightDtype dtype, int rank)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
-        long perLayer = TargetProjections(model).Sum(projection => rank * (projection.In + projection.Out));
+        long perLayer = model.DecoderLinears.Sum(projection => rank * (projection.In + projection.Out));
         return model.NumHiddenLayers * perLayer * dtype.Bytes();
     }
 
