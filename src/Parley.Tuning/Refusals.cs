@@ -27,7 +27,9 @@ internal static class Refusals
         var gpu = largest.Gpu;
         var here = $"the largest GPU here ({gpu.DisplayName}, {gpu.NominalGiB} GiB)";
         var advice = Advice(model, tuning, lora, largest);
-        var adapters = lora is null ? "" : $" and {lora.MaxLoras} LoRA adapter slot(s) at rank {lora.MaxLoraRank} ({Bytes.FormatGiB(largest.AdapterBytes)})";
+        var overhead = lora is null
+            ? "activations and the CUDA runtime"
+            : $"activations, the CUDA runtime and {lora.MaxLoras} LoRA adapter slot(s) at rank {lora.MaxLoraRank} ({Bytes.FormatGiB(largest.AdapterBytes)} of it)";
         var lowerAdapters = lora is null ? "" : ", spec.worker.tuning.maxLoras or maxLoraRank";
         if (largest.WeightsDoNotFit)
         {
@@ -35,7 +37,7 @@ internal static class Refusals
             return largest.WeightsBytes >= usable
                 ? $"{architecture.ShortName} in {format.Describe()} needs {Bytes.FormatGiB(largest.WeightsBytes)} for weights; {here} cannot hold it. {advice}"
                 : $"{architecture.ShortName} in {format.Describe()} needs {Bytes.FormatGiB(largest.WeightsBytes)} for weights and " +
-                  $"{Bytes.FormatGiB(largest.OverheadBytes)} for activations and the CUDA runtime{adapters}; {here} offers {Bytes.FormatGiB(usable)} " +
+                  $"{Bytes.FormatGiB(largest.OverheadBytes)} for {overhead}; {here} offers {Bytes.FormatGiB(usable)} " +
                   $"at gpuMemoryUtilization {largest.Utilization:0.00}. {advice}";
         }
 

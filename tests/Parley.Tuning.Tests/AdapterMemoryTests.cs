@@ -88,9 +88,9 @@ public class AdapterMemoryTests
 
         var refusal = PlanOn(spec, "rtx-3060-12gb").Refusal!;
 
-        // 256 slots at rank 512 would take 256 x 32 x 36,929,536 bytes = 282 GiB: no KV cache is left on 12 GiB.
+        // 256 slots at rank 512 would take 256 x 32 x 36,929,536 bytes = 302,526,758,912 (281.8 GiB): no KV cache is left on 12 GiB.
         refusal.Reason.Should().Be(ConditionReasons.InsufficientGpuMemory);
-        refusal.Message.Should().Contain("256 LoRA adapter slot(s) at rank 512");
+        refusal.Message.Should().Contain("for activations, the CUDA runtime and 256 LoRA adapter slot(s) at rank 512 (281.8 GiB of it)");
     }
 
     [Fact]
