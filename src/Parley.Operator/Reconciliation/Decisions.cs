@@ -44,5 +44,6 @@ public static class Decisions
 
     private static bool SamePlan(TuningStatus? before, TuningStatus after) =>
         before is not null && before.GpuProduct == after.GpuProduct && before.GpuMemoryUtilization == after.GpuMemoryUtilization
-        && before.MaxModelLen == after.MaxModelLen && before.MaxNumSeqs == after.MaxNumSeqs && before.StepDowns == after.StepDowns;
+        && before.MaxModelLen == after.MaxModelLen && before.MaxNumSeqs == after.MaxNumSeqs && before.StepDowns == after.StepDowns
+        && before.MaxLoras == after.MaxLoras && before.MaxLoraRank == after.MaxLoraRank;
 }

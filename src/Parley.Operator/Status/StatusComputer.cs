@@ -103,8 +103,9 @@ public static class StatusComputer
     public static string PlanSummary(TuningPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        var adapters = plan.Lora is { } lora ? $", maxLoras {lora.MaxLoras} at maxLoraRank {lora.MaxLoraRank}" : "";
         return $"{plan.Gpu.DisplayName}: gpuMemoryUtilization {plan.GpuMemoryUtilization:0.00}, maxModelLen {plan.MaxModelLen:N0}, " +
-            $"maxNumSeqs {plan.MaxNumSeqs}, {plan.KvCacheTokens:N0} KV tokens.";
+            $"maxNumSeqs {plan.MaxNumSeqs}{adapters}, {plan.KvCacheTokens:N0} KV tokens.";
     }
 
     public static TuningStatus Tuning(TuningPlan plan, int stepDowns)

@@ -85,6 +85,19 @@ public class StatusComputerTests
     }
 
     [Fact]
+    public void Decisions_ChangedAdapterSlots_AreAReplanNamingThem()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Model.Adapters = [new() { Name = "sql", Source = "org/r1-sql" }];
+        var before = Compute(TestChats.Context(chat), new Observed(null, null));
+        chat.Spec.Worker = new Parley.Api.Spec.WorkerSpec { Tuning = new Parley.Api.Spec.TuningSpec { MaxLoraRank = 64 } };
+        var after = Compute(TestChats.Context(chat), new Observed(null, null));
+
+        Decisions.Between(before, after).Should().ContainSingle(e => e.Reason == ConditionReasons.Replanned
+            && e.Message.Contains("maxLoras 1 at maxLoraRank 64", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Decisions_RefusalIsAWarningOnce()
     {
         var refused = StatusComputer.Blocked(TestChats.Chat(), ConditionReasons.InsufficientGpuMemory, "too big", Now);
