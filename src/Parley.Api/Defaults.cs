@@ -40,6 +40,7 @@ public static class Defaults
         var copy = KubernetesJson.Deserialize<ChatDeploymentSpec>(KubernetesJson.Serialize(spec));
         ApplyModel(copy.Model);
         copy.Worker = ApplyWorker(copy.Worker ?? new WorkerSpec());
+        ApplyLora(copy.Model, copy.Worker.Tuning!);
         copy.Router = ApplyRouter(copy.Router ?? new RouterSpec(), copy.Worker);
         copy.Ui = ApplyUi(copy.Ui ?? new UiSpec());
         copy.Monitoring ??= new MonitoringSpec();
@@ -79,6 +80,16 @@ public static class Defaults
         }
 
         return worker;
+    }
+
+    // Only with adapters: without them the worker runs with LoRA off and these would mean nothing.
+    private static void ApplyLora(ModelSpec model, TuningSpec tuning)
+    {
+        if (LoraAdapters.HasAdapters(model))
+        {
+            tuning.MaxLoraRank ??= LoraAdapters.DefaultMaxRank;
+            tuning.MaxLoras ??= LoraAdapters.DefaultMaxLoras(model.Adapters!.Count);
+        }
     }
 
     private static RouterSpec ApplyRouter(RouterSpec router, WorkerSpec worker)

@@ -60,6 +60,16 @@ public static class SchemaRules
             return $"{Convert.ToString(value, CultureInfo.InvariantCulture)} is out of range: use {range.Minimum} to {range.Maximum}.";
         }
 
+        if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.IsValid(value))
+        {
+            return $"{Convert.ToString(value, CultureInfo.InvariantCulture)} is not allowed: use one of {string.Join(", ", allowed.Values)}.";
+        }
+
+        if (value is ICollection items && property.GetCustomAttribute<MaxLengthAttribute>() is { } maxItems && items.Count > maxItems.Length)
+        {
+            return $"has {items.Count} items; at most {maxItems.Length} are allowed.";
+        }
+
         if (value is not string text)
         {
             return null;

@@ -28,6 +28,7 @@ public static partial class Validation
         }
 
         ValidateRouting(chat.Spec?.Worker, chat.Spec?.Router, errors);
+        AdapterValidation.ValidateLoraTuning(chat.Spec?.Model, chat.Spec?.Worker?.Tuning, errors);
         if (chat.Spec?.Ui is { } ui)
         {
             ValidateUi(ui, errors);
@@ -58,22 +59,7 @@ public static partial class Validation
             return;
         }
 
-        if (model.Source.Any(char.IsControl))
-        {
-            errors.Add(new("spec.model.source", $"{SchemaRules.Quote(model.Source)} contains a control character (such as a trailing newline): remove it."));
-        }
-        else if (model.Source.StartsWith("pvc://", StringComparison.Ordinal) && model.Source.Split('/').Any(segment => segment is "." or ".."))
-        {
-            errors.Add(new("spec.model.source", $"'{model.Source}' has a '.' or '..' segment: a path on a claim must stay inside the claim."));
-        }
-        else if (model.Source.StartsWith('/') && model.Source.Split('/').Any(segment => segment is "." or ".."))
-        {
-            errors.Add(new("spec.model.source", $"'{model.Source}' has a '.' or '..' segment: give the folder's absolute path without them."));
-        }
-        else if (!ModelSource.TryParse(model.Source, out _))
-        {
-            errors.Add(new("spec.model.source", $"'{model.Source}' is not a model source: use org/name, hf://org/name, pvc://claim/path, demo or an absolute folder path."));
-        }
+        ValidateSource("spec.model.source", model.Source, "org/name, hf://org/name, pvc://claim/path, demo or an absolute folder path", errors);
 
         if (model.ChatTemplate is { Inline: not null, ConfigMapRef: not null })
         {
@@ -88,6 +74,29 @@ public static partial class Validation
         if (model.Architecture is { } architecture)
         {
             ValidateArchitecture(architecture, errors);
+        }
+
+        AdapterValidation.Validate(model, errors);
+    }
+
+    /// <summary>Checks a checkpoint source (the model's or an adapter's); <paramref name="forms"/> lists what the field accepts.</summary>
+    internal static void ValidateSource(string path, string source, string forms, List<ValidationError> errors)
+    {
+        if (source.Any(char.IsControl))
+        {
+            errors.Add(new(path, $"{SchemaRules.Quote(source)} contains a control character (such as a trailing newline): remove it."));
+        }
+        else if (source.StartsWith("pvc://", StringComparison.Ordinal) && source.Split('/').Any(segment => segment is "." or ".."))
+        {
+            errors.Add(new(path, $"'{source}' has a '.' or '..' segment: a path on a claim must stay inside the claim."));
+        }
+        else if (source.StartsWith('/') && source.Split('/').Any(segment => segment is "." or ".."))
+        {
+            errors.Add(new(path, $"'{source}' has a '.' or '..' segment: give the folder's absolute path without them."));
+        }
+        else if (!ModelSource.TryParse(source, out _))
+        {
+            errors.Add(new(path, $"'{source}' is not a model source: use {forms}."));
         }
     }
 

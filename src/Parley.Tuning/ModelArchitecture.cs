@@ -47,6 +47,22 @@ public sealed record ModelArchitecture
 
     public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumAttentionHeads;
 
+    /// <summary>The linear layers of one decoder layer as (in, out) features: Wq, Wk, Wv, Wo, WGate, WUp, WDown. The
+    /// weights are these matrices, and a LoRA adapter may target each of them.</summary>
+    public IReadOnlyList<(long In, long Out)> DecoderLinears
+    {
+        get
+        {
+            long hidden = HiddenSize, intermediate = IntermediateSize;
+            long qWidth = (long)NumAttentionHeads * HeadDim, kvWidth = (long)NumKeyValueHeads * HeadDim;
+            return
+            [
+                (hidden, qWidth), (hidden, kvWidth), (hidden, kvWidth), (qWidth, hidden),
+                (hidden, intermediate), (hidden, intermediate), (intermediate, hidden),
+            ];
+        }
+    }
+
     /// <summary>The repository name without its organisation.</summary>
     public string ShortName => Id[(Id.LastIndexOf('/') + 1)..];
 }

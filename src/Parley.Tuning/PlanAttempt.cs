@@ -9,6 +9,9 @@ internal sealed record PlanAttempt
     public required GpuClass Gpu { get; init; }
     public required long WeightsBytes { get; init; }
     public required long OverheadBytes { get; init; }
+
+    /// <summary>Of <see cref="OverheadBytes"/>, what LoRA adapter slots take.</summary>
+    public long AdapterBytes { get; init; }
     public required double Utilization { get; init; }
     public required long KvCacheTokens { get; init; }
 
@@ -21,14 +24,15 @@ internal sealed record PlanAttempt
 
     public bool WeightsDoNotFit => WeightsBytes + OverheadBytes >= (long)(Utilization * Gpu.MemoryBytes);
 
-    public static PlanAttempt On(GpuClass gpu, ResolvedModel model, TuningSpec tuning)
+    public static PlanAttempt On(GpuClass gpu, ResolvedModel model, TuningSpec tuning, LoraRequest? lora)
     {
         var (architecture, format) = model;
         var weights = WeightSize.Compute(architecture, format);
         var bytesPerToken = KvBudget.BytesPerToken(architecture, format.Dtype);
         var activation = KvBudget.ActivationPeakBytes(architecture, format.Dtype);
         var utilization = tuning.GpuMemoryUtilization ?? MemoryUtilization.ForGpu(gpu.MemoryBytes);
-        var kvBytes = KvBudget.KvCacheBytes(gpu.MemoryBytes, utilization, weights.TotalBytes, activation);
+        var adapterBytes = AdapterMemory.Bytes(architecture, format.Dtype, lora);
+        var kvBytes = KvBudget.KvCacheBytes(gpu.MemoryBytes, utilization, weights.TotalBytes, activation) - adapterBytes;
         var tokens = KvBudget.Tokens(kvBytes, bytesPerToken);
         var concurrency = tuning.TargetConcurrency ?? Api.Defaults.TargetConcurrency;
         var isManual = tuning.Mode == TuningMode.Manual;
@@ -39,7 +43,8 @@ internal sealed record PlanAttempt
         var requiredContext = tuning.MaxModelLen ?? ContextPlanner.MinimumContext(architecture.MaxPositionEmbeddings);
         var attempt = new PlanAttempt
         {
-            Gpu = gpu, WeightsBytes = weights.TotalBytes, OverheadBytes = activation + KvBudget.RuntimeReserveBytes, Utilization = utilization,
+            Gpu = gpu, WeightsBytes = weights.TotalBytes, OverheadBytes = activation + KvBudget.RuntimeReserveBytes + adapterBytes, AdapterBytes = adapterBytes,
+            Utilization = utilization,
             KvCacheTokens = tokens, RequiredTokens = (long)requiredContext * sequences, RequiredContext = requiredContext, RequiredSequences = sequences,
         };
         if (kvBytes <= 0 || tokens < attempt.RequiredTokens || context < requiredContext)
@@ -52,7 +57,7 @@ internal sealed record PlanAttempt
             Model = architecture, Format = format, Gpu = gpu, Weights = weights, KvBytesPerToken = bytesPerToken, ActivationPeakBytes = activation,
             RuntimeReserveBytes = KvBudget.RuntimeReserveBytes, KvCacheBytes = kvBytes, KvCacheTokens = tokens, GpuMemoryUtilization = utilization,
             MaxModelLen = context, MaxNumSeqs = tuning.MaxNumSeqs ?? ContextPlanner.MaxNumSeqs(tokens, concurrency),
-            MaxNumBatchedTokens = KvBudget.MaxNumBatchedTokens, TargetConcurrency = concurrency, Reasons = [],
+            MaxNumBatchedTokens = KvBudget.MaxNumBatchedTokens, TargetConcurrency = concurrency, Lora = lora, AdapterBytes = adapterBytes, Reasons = [],
         };
         return attempt with { Plan = plan with { Reasons = PlanExplanation.Arithmetic(plan, tuning) } };
     }

@@ -30,10 +30,11 @@ internal static class PlanExplanation
                 ? $"gpuMemoryUtilization {plan.GpuMemoryUtilization:0.00}: leaves {Bytes.FormatGiB(plan.GpuMemoryBytes - budget)} of {memory} " +
                   $"({MemoryUtilization.FixedHeadroomGiB:0} GiB + {MemoryUtilization.ProportionalHeadroom * 100:0}% of memory, within {MemoryUtilization.Minimum:0.00}-{MemoryUtilization.Maximum:0.00}) for the driver and fragmentation."
                 : $"gpuMemoryUtilization {plan.GpuMemoryUtilization:0.00}: set in spec.worker.tuning.",
+            .. Adapters(plan),
             $"KV cache: {plan.GpuMemoryUtilization:0.00} x {memory} - {Bytes.FormatGiB(plan.WeightsBytes)} weights - " +
             $"{Bytes.FormatGiB(plan.ActivationPeakBytes)} activation peak ({plan.MaxNumBatchedTokens:N0} batched tokens) - " +
-            $"{Bytes.FormatGiB(plan.RuntimeReserveBytes)} runtime reserve = {Bytes.FormatGiB(plan.KvCacheBytes)}, " +
-            $"{plan.KvCacheTokens:N0} tokens at {plan.KvBytesPerToken:N0} bytes per token.",
+            $"{Bytes.FormatGiB(plan.RuntimeReserveBytes)} runtime reserve{(plan.Lora is null ? "" : $" - {FormatMiB(plan.AdapterBytes)} LoRA adapters")} " +
+            $"= {Bytes.FormatGiB(plan.KvCacheBytes)}, {plan.KvCacheTokens:N0} tokens at {plan.KvBytesPerToken:N0} bytes per token.",
             MaxModelLen(plan, tuning),
             tuning.MaxNumSeqs is null
                 ? $"maxNumSeqs {plan.MaxNumSeqs}: the KV cache holds {plan.KvCacheTokens / ContextPlanner.TypicalSequenceTokens:N0} typical " +
@@ -41,6 +42,21 @@ internal static class PlanExplanation
                 : $"maxNumSeqs {plan.MaxNumSeqs}: set in spec.worker.tuning.",
         ];
     }
+
+    // Adapter slots are reserved before the KV cache is sized, as vLLM allocates them before profiling its KV memory.
+    private static IEnumerable<string> Adapters(TuningPlan plan)
+    {
+        if (plan.Lora is not { } lora)
+        {
+            yield break;
+        }
+
+        yield return $"LoRA adapters: {lora.AdapterCount} declared, maxLoras {lora.MaxLoras} resident at maxLoraRank {lora.MaxLoraRank} reserve " +
+            $"{FormatMiB(plan.AdapterBytes)} before the KV cache: per slot {plan.Model.NumHiddenLayers} layers x rank {lora.MaxLoraRank} x (in + out) " +
+            $"of q, k, v, o, gate, up and down in {plan.Format.Dtype.Name()} = {FormatMiB(AdapterMemory.BytesPerSlot(plan.Model, plan.Format.Dtype, lora.MaxLoraRank))}.";
+    }
+
+    private static string FormatMiB(long bytes) => $"{(double)bytes / Bytes.MiB:0.0} MiB";
 
     internal static string MaxModelLen(TuningPlan plan, TuningSpec tuning)
     {

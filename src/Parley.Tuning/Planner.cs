@@ -37,17 +37,32 @@ public static class Planner
             return PlanResult.Refused(ConditionReasons.NoGpuNodes, Refusals.NoCandidates(inventory, spec.Worker?.Gpu));
         }
 
+        var lora = LoraOf(spec);
         PlanAttempt? last = null;
         foreach (var gpu in candidates)
         {
-            last = PlanAttempt.On(gpu, model, tuning);
+            last = PlanAttempt.On(gpu, model, tuning, lora);
             if (last.Plan is not null)
             {
                 return PlanResult.Of(last.Plan with { Reasons = [PlanExplanation.Choice(gpu, candidates, spec.Worker?.Gpu), .. last.Plan.Reasons] });
             }
         }
 
-        return PlanResult.Refused(ConditionReasons.InsufficientGpuMemory, Refusals.NothingFits(last!, model, tuning));
+        return PlanResult.Refused(ConditionReasons.InsufficientGpuMemory, Refusals.NothingFits(last!, model, tuning, lora));
+    }
+
+    /// <summary>The adapters the spec declares, with its LoRA limits or their defaults; null without adapters.</summary>
+    public static LoraRequest? LoraOf(ChatDeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!LoraAdapters.HasAdapters(spec.Model))
+        {
+            return null;
+        }
+
+        var count = spec.Model.Adapters!.Count;
+        var tuning = spec.Worker?.Tuning;
+        return new LoraRequest(count, tuning?.MaxLoras ?? LoraAdapters.DefaultMaxLoras(count), tuning?.MaxLoraRank ?? LoraAdapters.DefaultMaxRank);
     }
 
     /// <summary>GPU classes allowed by the pin and the minimum memory, smallest first.</summary>

@@ -21,28 +21,33 @@ internal static class Refusals
         return $"No GPU here matches spec.worker.gpu ({asked}); available: {available}. Change spec.worker.gpu or add such a node.";
     }
 
-    public static string NothingFits(PlanAttempt largest, ResolvedModel model, TuningSpec tuning)
+    public static string NothingFits(PlanAttempt largest, ResolvedModel model, TuningSpec tuning, LoraRequest? lora)
     {
         var (architecture, format) = model;
         var gpu = largest.Gpu;
         var here = $"the largest GPU here ({gpu.DisplayName}, {gpu.NominalGiB} GiB)";
-        var advice = Advice(model, tuning, largest);
+        var advice = Advice(model, tuning, lora, largest);
+        var overhead = lora is null
+            ? "activations and the CUDA runtime"
+            : $"activations, the CUDA runtime and {lora.MaxLoras} LoRA adapter slot(s) at rank {lora.MaxLoraRank} ({Bytes.FormatGiB(largest.AdapterBytes)} of it)";
+        var lowerAdapters = lora is null ? "" : ", spec.worker.tuning.maxLoras or maxLoraRank";
         if (largest.WeightsDoNotFit)
         {
             var usable = (long)(largest.Utilization * gpu.MemoryBytes);
             return largest.WeightsBytes >= usable
                 ? $"{architecture.ShortName} in {format.Describe()} needs {Bytes.FormatGiB(largest.WeightsBytes)} for weights; {here} cannot hold it. {advice}"
                 : $"{architecture.ShortName} in {format.Describe()} needs {Bytes.FormatGiB(largest.WeightsBytes)} for weights and " +
-                  $"{Bytes.FormatGiB(largest.OverheadBytes)} for activations and the CUDA runtime; {here} offers {Bytes.FormatGiB(usable)} " +
+                  $"{Bytes.FormatGiB(largest.OverheadBytes)} for {overhead}; {here} offers {Bytes.FormatGiB(usable)} " +
                   $"at gpuMemoryUtilization {largest.Utilization:0.00}. {advice}";
         }
 
-        return $"{architecture.ShortName} fits on {here} but its KV cache holds {largest.KvCacheTokens:N0} tokens, and " +
+        var afterAdapters = lora is null ? "" : $" after {Bytes.FormatGiB(largest.AdapterBytes)} for LoRA adapter slots";
+        return $"{architecture.ShortName} fits on {here} but its KV cache holds {largest.KvCacheTokens:N0} tokens{afterAdapters}, and " +
             $"{largest.RequiredSequences} sequence(s) of {largest.RequiredContext:N0} tokens need {largest.RequiredTokens:N0}. " +
-            $"Lower spec.worker.tuning.targetConcurrency or maxModelLen, or: {advice}";
+            $"Lower spec.worker.tuning.targetConcurrency or maxModelLen{lowerAdapters}, or: {advice}";
     }
 
-    private static string Advice(ResolvedModel model, TuningSpec tuning, PlanAttempt largest)
+    private static string Advice(ResolvedModel model, TuningSpec tuning, LoraRequest? lora, PlanAttempt largest)
     {
         var options = new List<string>();
         if (model.Format.Gptq is null && model.Architecture.GptqVariant is { } variantId && ModelCatalog.Find(variantId) is { } variant)
@@ -61,7 +66,7 @@ internal static class Refusals
         var larger = GpuCatalog.All
             .Where(gpu => !gpu.IsMig && gpu.MemoryBytes > largest.Gpu.MemoryBytes)
             .OrderBy(gpu => gpu.MemoryBytes)
-            .FirstOrDefault(gpu => PlanAttempt.On(new GpuClass(gpu.Label, gpu.DisplayName, gpu.MemoryBytes, gpu.NominalGiB, 1, 1), model, tuning).Plan is not null);
+            .FirstOrDefault(gpu => PlanAttempt.On(new GpuClass(gpu.Label, gpu.DisplayName, gpu.MemoryBytes, gpu.NominalGiB, 1, 1), model, tuning, lora).Plan is not null);
         options.Add(larger is null
             ? "no single GPU Parley knows can hold it, and tensor parallelism is not supported yet"
             : $"a GPU with at least {larger.NominalGiB} GiB (e.g. {larger.DisplayName})");

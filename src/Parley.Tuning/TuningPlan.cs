@@ -24,6 +24,13 @@ public sealed record TuningPlan
     /// <c>--gpu-memory-bytes</c>); null for a worker that takes a whole GPU.</summary>
     public Sharing.GpuShare? Share { get; init; }
 
+    /// <summary>The LoRA adapters served, when the spec declares any.</summary>
+    public LoraRequest? Lora { get; init; }
+
+    /// <summary>Bytes reserved for resident adapter slots (see <see cref="AdapterMemory"/>), already taken from
+    /// <see cref="KvCacheBytes"/>; 0 without adapters.</summary>
+    public long AdapterBytes { get; init; }
+
     /// <summary>One sentence per decision, in the order they were made.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 

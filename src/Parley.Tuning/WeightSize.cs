@@ -23,15 +23,11 @@ public static class WeightSize
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(format);
-        long hidden = model.HiddenSize, intermediate = model.IntermediateSize, headDim = model.HeadDim;
+        long hidden = model.HiddenSize, headDim = model.HeadDim;
         long qWidth = model.NumAttentionHeads * headDim, kvWidth = model.NumKeyValueHeads * headDim;
         int denseBytes = format.Dtype.Bytes();
 
-        (long In, long Out)[] linears =
-        [
-            (hidden, qWidth), (hidden, kvWidth), (hidden, kvWidth), (qWidth, hidden),
-            (hidden, intermediate), (hidden, intermediate), (intermediate, hidden),
-        ];
+        var linears = model.DecoderLinears;
         long linearParams = linears.Sum(l => l.In * l.Out);
         long linearBytes = format.Gptq is { } gptq ? linears.Sum(l => GptqLinearBytes(l.In, l.Out, gptq)) : linearParams * denseBytes;
 

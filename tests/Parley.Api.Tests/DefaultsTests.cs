@@ -92,4 +92,47 @@ public class DefaultsTests
 
         spec.Model.ServedName.Should().Be("Meta-Llama-3-8B-Instruct");
     }
+
+    [Fact]
+    public void Apply_Adapters_DefaultRankSixteenAndEveryAdapterResident()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec
+        {
+            Model = new ModelSpec { Source = "Qwen/Qwen3-8B", Adapters = [new() { Name = "a", Source = "org/a" }, new() { Name = "b", Source = "org/b" }] },
+        });
+
+        spec.Worker!.Tuning!.MaxLoraRank.Should().Be(16, "vLLM's --max-lora-rank default");
+        spec.Worker.Tuning.MaxLoras.Should().Be(2);
+    }
+
+    [Fact]
+    public void Apply_NoAdapters_LeavesTheLoraLimitsUnset()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec { Model = new ModelSpec { Source = "Qwen/Qwen3-8B" } });
+
+        spec.Worker!.Tuning!.MaxLoraRank.Should().BeNull();
+        spec.Worker.Tuning.MaxLoras.Should().BeNull();
+    }
+
+    [Fact]
+    public void Apply_AdaptersWithLimitsGiven_KeepsThem()
+    {
+        var spec = Defaults.Apply(new ChatDeploymentSpec
+        {
+            Model = new ModelSpec { Source = "Qwen/Qwen3-8B", Adapters = [new() { Name = "a", Source = "org/a" }] },
+            Worker = new WorkerSpec { Tuning = new TuningSpec { MaxLoras = 4, MaxLoraRank = 64 } },
+        });
+
+        spec.Worker!.Tuning!.MaxLoras.Should().Be(4);
+        spec.Worker.Tuning.MaxLoraRank.Should().Be(64);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 1)]
+    [InlineData(5, 5)]
+    public void DefaultMaxLoras_IsTheAdapterCount_AtLeastOne(int adapters, int expected)
+    {
+        LoraAdapters.DefaultMaxLoras(adapters).Should().Be(expected);
+    }
 }

@@ -10,8 +10,8 @@ namespace Parley.Api.Schema;
 
 /// <summary>
 /// Builds a structural schema from public read-write properties: names as KubernetesJson writes them (camelCase or
-/// <see cref="JsonPropertyNameAttribute"/>), enums as their JSON spellings, DataAnnotations as minimum, maximum, pattern
-/// and required, and the XML documentation as descriptions.
+/// <see cref="JsonPropertyNameAttribute"/>), enums as their JSON spellings, DataAnnotations as minimum, maximum, pattern,
+/// enum (AllowedValues), maxItems and required, and the XML documentation as descriptions.
 /// </summary>
 internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
 {
@@ -88,9 +88,22 @@ internal sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
             schema.MinLength = minLength.Length;
         }
 
+        // On a list DataAnnotations' MaxLength counts items, which a schema says with maxItems.
         if (property.GetCustomAttribute<MaxLengthAttribute>() is { } maxLength)
         {
-            schema.MaxLength = maxLength.Length;
+            if (schema.Type == "array")
+            {
+                schema.MaxItems = maxLength.Length;
+            }
+            else
+            {
+                schema.MaxLength = maxLength.Length;
+            }
+        }
+
+        if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
+        {
+            schema.EnumProperty = [.. allowed.Values.Select(value => value!)];
         }
     }
 

@@ -6,6 +6,8 @@ namespace Parley.Api.Spec;
 /// <summary>The desired state of a ChatDeployment. Only <c>model.source</c> is required; everything else has a default.</summary>
 [CelRule("!(has(self.worker) && has(self.worker.autoscaling) && has(self.router) && has(self.router.enabled) && !self.router.enabled)",
     "worker.autoscaling needs the router (it reports the load and holds requests at zero replicas): remove router.enabled: false, or remove worker.autoscaling.")]
+[CelRule("!(has(self.worker) && has(self.worker.tuning) && (has(self.worker.tuning.maxLoras) || has(self.worker.tuning.maxLoraRank))) || (has(self.model.adapters) && size(self.model.adapters) > 0)",
+    "worker.tuning.maxLoras and maxLoraRank apply only to LoRA adapters: add model.adapters, or remove them.")]
 public sealed class ChatDeploymentSpec
 {
     /// <summary>The model to serve: where its checkpoint comes from and how its prompts are built.</summary>

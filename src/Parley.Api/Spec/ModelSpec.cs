@@ -1,9 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using k8s.Models;
+using Parley.Api.Schema;
 
 namespace Parley.Api.Spec;
 
 /// <summary>The model to serve.</summary>
+[CelRule("!has(self.adapters) || self.adapters.all(a, self.adapters.exists_one(b, b.name == a.name))",
+    "adapter names must be unique: rename or remove the adapter whose name is given twice.")]
+[CelRule("!has(self.adapters) || !has(self.servedName) || self.adapters.all(a, a.name != self.servedName)",
+    "an adapter cannot be named like the base model's servedName: clients could not choose between them; rename the adapter.")]
 public sealed class ModelSpec
 {
     /// <summary>
@@ -40,4 +45,10 @@ public sealed class ModelSpec
 
     /// <summary>Architecture facts for a model the built-in catalog does not know, or corrections to it.</summary>
     public ArchitectureOverrides? Architecture { get; set; }
+
+    /// <summary>LoRA adapters served on top of this model, each under its own name, many at once in one batch. The
+    /// worker keeps <c>worker.tuning.maxLoras</c> of them on the GPU at <c>worker.tuning.maxLoraRank</c>, and the
+    /// planner reserves their memory before sizing the KV cache.</summary>
+    [MaxLength(LoraAdapters.MaxCount)]
+    public List<AdapterSpec>? Adapters { get; set; }
 }

@@ -26,4 +26,15 @@ public sealed class TuningSpec
     /// <summary>How many conversations at full context the KV cache must hold at once; the context is sized from it. Default 4.</summary>
     [Range(1, 4096)]
     public int? TargetConcurrency { get; set; }
+
+    /// <summary>LoRA adapters kept on the GPU at once (vLLM's <c>--max-loras</c>); a request for another waits until a
+    /// slot is free. Only with <c>model.adapters</c>. Default: the number of adapters.</summary>
+    [Range(1, 256)]
+    public int? MaxLoras { get; set; }
+
+    /// <summary>The highest adapter rank (<c>r</c> in adapter_config.json) the worker accepts, and the rank every GPU
+    /// slot is sized for (vLLM's <c>--max-lora-rank</c>): 8, 16, 32, 64, 128, 256, 320 or 512. Only with
+    /// <c>model.adapters</c>. Default 16.</summary>
+    [AllowedValues(8, 16, 32, 64, 128, 256, 320, 512)]
+    public int? MaxLoraRank { get; set; }
 }

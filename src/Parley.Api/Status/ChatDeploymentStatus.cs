@@ -20,6 +20,10 @@ public sealed class ChatDeploymentStatus
     /// <summary>What the running worker reports it got.</summary>
     public MeasuredStatus? Measured { get; set; }
 
+    /// <summary>The LoRA adapters the worker serves besides the base model, each a model name of its own in
+    /// <c>/v1/models</c> and in the UI. Only with <c>spec.model.adapters</c>.</summary>
+    public IList<AdapterStatus>? Adapters { get; set; }
+
     /// <summary>Where to reach the API and the UI.</summary>
     public EndpointsStatus? Endpoints { get; set; }
 

@@ -27,6 +27,16 @@ public sealed class TuningStatus
     /// <summary>The <c>--max-num-seqs</c> the worker runs with.</summary>
     public int? MaxNumSeqs { get; set; }
 
+    /// <summary>LoRA adapters kept on the GPU at once (<c>--max-loras</c>). Only with adapters.</summary>
+    public int? MaxLoras { get; set; }
+
+    /// <summary>The rank every adapter slot is sized for (<c>--max-lora-rank</c>). Only with adapters.</summary>
+    public int? MaxLoraRank { get; set; }
+
+    /// <summary>Bytes reserved for the resident adapters' weights, taken from the KV cache: maxLoras x layers x
+    /// maxLoraRank x (in + out) of each projection x bytes per element. Only with adapters.</summary>
+    public long? AdapterBytes { get; set; }
+
     /// <summary>GPUs one model copy is split over.</summary>
     public int? TensorParallelSize { get; set; }
 

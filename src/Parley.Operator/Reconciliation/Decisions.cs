@@ -45,5 +45,6 @@ public static class Decisions
     private static bool SamePlan(TuningStatus? before, TuningStatus after) =>
         before is not null && before.GpuProduct == after.GpuProduct && before.GpuMemoryUtilization == after.GpuMemoryUtilization
         && before.MaxModelLen == after.MaxModelLen && before.MaxNumSeqs == after.MaxNumSeqs && before.StepDowns == after.StepDowns
-        && before.MemoryShareBytes == after.MemoryShareBytes && before.GpuNode == after.GpuNode && before.GpuDevice == after.GpuDevice;
+        && before.MemoryShareBytes == after.MemoryShareBytes && before.GpuNode == after.GpuNode && before.GpuDevice == after.GpuDevice
+        && before.MaxLoras == after.MaxLoras && before.MaxLoraRank == after.MaxLoraRank;
 }

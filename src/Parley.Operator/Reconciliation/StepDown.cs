@@ -46,6 +46,9 @@ public static class StepDown
             MaxModelLen = steps >= 3 ? (int)KvBudget.RoundDownToBlock(basePlan.MaxModelLen / 2) : basePlan.MaxModelLen,
             MaxNumSeqs = requested.MaxNumSeqs ?? basePlan.MaxNumSeqs,
             TargetConcurrency = requested.TargetConcurrency,
+            // The adapters stay as declared: stepping down trades context for memory, never a served model.
+            MaxLoras = requested.MaxLoras,
+            MaxLoraRank = requested.MaxLoraRank,
         };
     }
 

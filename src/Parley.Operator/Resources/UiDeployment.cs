@@ -129,6 +129,9 @@ public static class UiDeployment
             Name = "WEBUI_SECRET_KEY",
             ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = ResourceNames.Credentials(context.Chat), Key = Credentials.WebUiSecretKeyKey } },
         },
+        // The base model only, also with LoRA adapters: Open WebUI opens a new chat with every model listed here and sends
+        // each message to all of them. The adapters still appear in the model picker, since the worker lists them in
+        // /v1/models and nothing here filters that list (no OPENAI_API_CONFIGS model_ids).
         new() { Name = "DEFAULT_MODELS", Value = context.Spec.Model.ServedName },
         // A model with no database entry is shown to admins only: without this, every account after the first sees
         // an empty model list.

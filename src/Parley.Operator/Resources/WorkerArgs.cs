@@ -65,6 +65,7 @@ public static class WorkerArgs
             args.AddRange([WorkerFlags.ReasoningParser, parser]);
         }
 
+        args.AddRange(WorkerAdapters.Arguments(context));
         args.AddRange([WorkerFlags.Host, "0.0.0.0", WorkerFlags.Port, Invariant(Port)]);
         return args;
     }

@@ -1,4 +1,5 @@
-// The worker's volumes: shared memory, the model cache, a writable /tmp, the chat template and a model on a claim.
+// The worker's volumes: shared memory, the model cache, a writable /tmp, the chat template, a model on a claim and the
+// claims holding LoRA adapters.
 using k8s.Models;
 using Parley.Api;
 
@@ -33,6 +34,7 @@ public static class WorkerVolumes
             volumes.Add(new V1Volume { Name = ModelVolume, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = source.Id, ReadOnlyProperty = true } });
         }
 
+        volumes.AddRange(WorkerAdapters.Volumes(context));
         return volumes;
     }
 
@@ -55,6 +57,7 @@ public static class WorkerVolumes
             mounts.Add(new V1VolumeMount { Name = ModelVolume, MountPath = WorkerArgs.ModelVolumePath, ReadOnlyProperty = true });
         }
 
+        mounts.AddRange(WorkerAdapters.Mounts(context));
         return mounts;
     }
 

@@ -63,6 +63,7 @@ public static class StatusComputer
             ObservedGeneration = chat.Metadata.Generation,
             Tuning = tuning,
             Measured = report is null ? chat.Status?.Measured : Measurement.From(report, chat.Status?.Measured, now),
+            Adapters = Adapters(context),
             Endpoints = new EndpointsStatus { Api = ApiService.Url(context), Ui = UiService.Url(context) },
             Replicas = observed.Worker?.Status?.Replicas ?? 0,
             ReadyReplicas = observed.Worker?.Status?.ReadyReplicas ?? 0,
@@ -70,9 +71,20 @@ public static class StatusComputer
         };
     }
 
+    /// <summary>The adapters the worker is started with; null without any, so such a status reads as before.</summary>
+    public static List<AdapterStatus>? Adapters(BuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var placements = WorkerAdapters.Placements(context);
+        return placements.Count == 0
+            ? null
+            : placements.Select(adapter => new AdapterStatus { Name = adapter.Name, Source = adapter.Source, Path = adapter.Path }).ToList();
+    }
+
     private static (string Reason, string Message) ReadyReason(BuildContext context, bool atZero, bool workerReady, bool uiReady, bool routerReady)
     {
-        var served = context.Spec.Model.ServedName;
+        var adapters = context.Spec.Model.Adapters ?? [];
+        var served = context.Spec.Model.ServedName + (adapters.Count == 0 ? "" : $" with LoRA adapters {string.Join(", ", adapters.Select(adapter => adapter.Name))}");
         return (workerReady, uiReady, routerReady) switch
         {
             (true, true, true) when atZero => (ConditionReasons.ScaledToZero, $"No worker runs after the idle time; the router holds the next request for {served} and wakes one."),
@@ -94,8 +106,9 @@ public static class StatusComputer
     public static string PlanSummary(TuningPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        var adapters = plan.Lora is { } lora ? $", maxLoras {lora.MaxLoras} at maxLoraRank {lora.MaxLoraRank}" : "";
         return $"{plan.Gpu.DisplayName}: gpuMemoryUtilization {plan.GpuMemoryUtilization:0.00}, maxModelLen {plan.MaxModelLen:N0}, " +
-            $"maxNumSeqs {plan.MaxNumSeqs}, {plan.KvCacheTokens:N0} KV tokens.";
+            $"maxNumSeqs {plan.MaxNumSeqs}{adapters}, {plan.KvCacheTokens:N0} KV tokens.";
     }
 
     public static TuningStatus Tuning(TuningPlan plan, int stepDowns)
@@ -112,6 +125,9 @@ public static class StatusComputer
             MaxModelLen = plan.MaxModelLen,
             MaxNumSeqs = plan.MaxNumSeqs,
             TensorParallelSize = plan.TensorParallelSize,
+            MaxLoras = plan.Lora?.MaxLoras,
+            MaxLoraRank = plan.Lora?.MaxLoraRank,
+            AdapterBytes = plan.Lora is null ? null : plan.AdapterBytes,
             StepDowns = stepDowns > 0 ? stepDowns : null,
             GpuNode = plan.Share?.Gpu.NodeName,
             GpuDevice = plan.Share?.Gpu.DeviceId,

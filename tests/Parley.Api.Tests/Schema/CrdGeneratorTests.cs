@@ -91,7 +91,7 @@ public class CrdGeneratorTests
         var worker = spec.Properties["worker"];
         var autoscaling = worker.Properties["autoscaling"];
 
-        spec.XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Contain("!self.router.enabled");
+        spec.XKubernetesValidations.Should().ContainSingle(rule => rule.Rule.Contains("!self.router.enabled"));
         worker.XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Be("!(has(self.replicas) && has(self.autoscaling))");
         autoscaling.XKubernetesValidations.Select(rule => rule.Rule).Should().BeEquivalentTo(
             "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
@@ -100,5 +100,28 @@ public class CrdGeneratorTests
         autoscaling.Properties["kvCacheUsageHigh"].Maximum.Should().Be(1);
         spec.Properties["router"].Properties["holdTimeout"].Pattern.Should().Be(Durations.Pattern);
         autoscaling.Properties["scaleDownDelay"].Description.Should().EndWith("Default 5m.");
+    }
+
+    [Fact]
+    public void Generate_AdaptersAreABoundedListWithUniqueNamesAndVllmsRanks()
+    {
+        var model = Spec.Properties["model"];
+        var adapters = model.Properties["adapters"];
+        var tuning = Spec.Properties["worker"].Properties["tuning"];
+        var adapter = adapters.Items.Should().BeOfType<V1JSONSchemaProps>().Subject;
+
+        adapters.Type.Should().Be("array");
+        adapters.MaxItems.Should().Be(32);
+        adapters.MaxLength.Should().BeNull("maxLength is for strings; a list is bounded by maxItems");
+        adapter.Required.Should().Equal("name", "source");
+        adapter.Properties["name"].Pattern.Should().Be(LoraAdapters.NamePattern);
+        adapter.Properties["name"].MaxLength.Should().Be(64);
+        adapter.Properties["source"].Pattern.Should().Be(ModelSource.Pattern);
+        adapter.XKubernetesValidations.Should().ContainSingle().Which.Rule.Should().Be("self.source != 'demo'");
+        model.XKubernetesValidations.Select(rule => rule.Rule).Should().Contain(rule => rule.Contains("exists_one(b, b.name == a.name)"));
+        model.XKubernetesValidations.Select(rule => rule.Rule).Should().Contain(rule => rule.Contains("a.name != self.servedName"));
+        tuning.Properties["maxLoraRank"].EnumProperty.Should().Equal(8, 16, 32, 64, 128, 256, 320, 512);
+        tuning.Properties["maxLoras"].Minimum.Should().Be(1);
+        Spec.XKubernetesValidations.Should().ContainSingle(rule => rule.Rule.Contains("maxLoraRank") && rule.Message.Contains("add model.adapters"));
     }
 }

@@ -40,6 +40,11 @@ public class ManifestSchemaTests
     [InlineData("  model:\n    source: pvc://claim/../../etc\n", "/spec/model/source", "pattern")]
     [InlineData("  model:\n    source: \"pvc://claim/mo\\u0007dels\"\n", "/spec/model/source", "pattern")]
     [InlineData("  model:\n    source: a/b\n  worker:\n    replicas: 2147483647\n", "/spec/worker/replicas", "maximum")]
+    [InlineData("  model:\n    source: a/b\n    adapters:\n    - name: a/b\n      source: org/a\n", "/spec/model/adapters/0/name", "pattern")]
+    [InlineData("  model:\n    source: a/b\n    adapters:\n    - name: sql\n", "/spec/model/adapters/0", "source")]
+    [InlineData("  model:\n    source: a/b\n    adapters:\n    - name: sql\n      source: not a source\n", "/spec/model/adapters/0/source", "pattern")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    tuning:\n      maxLoraRank: 24\n", "/spec/worker/tuning/maxLoraRank", "enum")]
+    [InlineData("  model:\n    source: a/b\n  worker:\n    tuning:\n      maxLoras: 0\n", "/spec/worker/tuning/maxLoras", "minimum")]
     [InlineData("  model:\n    source: a/b\n  worker:\n    resources:\n      limits:\n        cpu: lots\n", "/spec/worker/resources/limits/cpu", "pattern")]
     [InlineData("  model:\n    source: a/b\n  worker:\n    affinity:\n      nodeAffinity: oops\n", "/spec/worker/affinity/nodeAffinity", "type")]
     [InlineData("  model:\n    source: a/b\n  worker:\n    affinity:\n      podAntiAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution: oops\n",

@@ -43,6 +43,22 @@ public class StepDownTests
         lowered.MaxModelLen.Should().Be(maxModelLen);
     }
 
+    [Fact]
+    public void Replan_WithAdapters_KeepsTheirSlotsAndStillReservesThem()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Model.Adapters = [new() { Name = "sql", Source = "org/r1-sql" }];
+        chat.Spec.Worker = new WorkerSpec { Tuning = new TuningSpec { MaxLoras = 2, MaxLoraRank = 32 } };
+        var context = TestChats.Context(chat);
+        var inventory = Parley.Tuning.GpuInventory.Of(Parley.Tuning.Catalog.GpuCatalog.Find("rtx-3060-12gb")!);
+
+        var (plan, _) = StepDown.Replan(context.Spec, inventory, context.Plan, new StepDownState(1, null, null));
+
+        plan.GpuMemoryUtilization.Should().BeLessThan(context.Plan.GpuMemoryUtilization, "the step-down was taken");
+        plan.Lora.Should().Be(context.Plan.Lora);
+        plan.AdapterBytes.Should().Be(context.Plan.AdapterBytes).And.BePositive();
+    }
+
     private static V1Pod Pod(string message, DateTime finished) => new()
     {
         Status = new V1PodStatus

@@ -18,6 +18,7 @@ public class DesiredGoldenTests
         { "llama3-8b-gptq.yaml", "rtx3060.yaml" },
         { "llama3-8b-gptq.yaml", "mixed.yaml" },
         { "deepseek-r1-qwen-1.5b-autoscaled.yaml", "rtx3060.yaml" },
+        { "qwen2.5-7b-lora.yaml", "h100.yaml" },
     };
 
     [Theory]

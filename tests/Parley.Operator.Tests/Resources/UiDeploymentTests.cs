@@ -172,4 +172,18 @@ public class UiDeploymentTests
         ingress.Spec.Tls.Single().SecretName.Should().Be("chat-tls");
         UiService.Url(context).Should().Be("https://chat.example.com/");
     }
+
+    [Fact]
+    public void Build_WithAdapters_PreselectsOnlyTheBaseModelAndFiltersNoModel()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Model.Adapters = [new() { Name = "sql", Source = "org/r1-sql" }];
+
+        var env = UiDeployment.Build(TestChats.Context(chat))!.Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+
+        // Every model in DEFAULT_MODELS joins each new chat, so an adapter there would answer every message too; the
+        // adapters reach the model picker through the worker's /v1/models, which a per-connection model list would filter.
+        env["DEFAULT_MODELS"].Value.Should().Be("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B");
+        env.Keys.Should().NotContain(["OPENAI_API_CONFIGS", "OPENAI_API_BASE_URLS"]);
+    }
 }

@@ -85,6 +85,19 @@ public class StatusComputerTests
     }
 
     [Fact]
+    public void Decisions_ChangedAdapterSlots_AreAReplanNamingThem()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Model.Adapters = [new() { Name = "sql", Source = "org/r1-sql" }];
+        var before = Compute(TestChats.Context(chat), new Observed(null, null));
+        chat.Spec.Worker = new Parley.Api.Spec.WorkerSpec { Tuning = new Parley.Api.Spec.TuningSpec { MaxLoraRank = 64 } };
+        var after = Compute(TestChats.Context(chat), new Observed(null, null));
+
+        Decisions.Between(before, after).Should().ContainSingle(e => e.Reason == ConditionReasons.Replanned
+            && e.Message.Contains("maxLoras 1 at maxLoraRank 64", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Decisions_RefusalIsAWarningOnce()
     {
         var refused = StatusComputer.Blocked(TestChats.Chat(), ConditionReasons.InsufficientGpuMemory, "too big", Now);
@@ -198,6 +211,33 @@ public class StatusComputerTests
         var second = Parley.Api.Serialization.Manifests.ToJson(StatusComputer.Compute(inputs));
 
         System.Text.Json.Nodes.JsonNode.DeepEquals(first, second).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Compute_WithAdapters_ListsThemAndTheirSlotsAndNamesThemWhenReady()
+    {
+        var chat = TestChats.Chat();
+        chat.Spec.Model.Adapters = [new() { Name = "sql", Source = "org/r1-sql" }, new() { Name = "de", Source = "pvc://lora/de" }];
+        var context = TestChats.Context(chat);
+
+        var status = Compute(context, new Observed(Deployment(available: 1), Deployment(available: 1)));
+
+        status.Adapters!.Select(adapter => (adapter.Name, adapter.Source, adapter.Path)).Should().Equal(
+            ("sql", "org/r1-sql", "org/r1-sql"), ("de", "pvc://lora/de", "/mnt/adapters/lora/de"));
+        status.Tuning!.MaxLoras.Should().Be(2);
+        status.Tuning.MaxLoraRank.Should().Be(16);
+        status.Tuning.AdapterBytes.Should().Be(73_859_072, "two rank-16 slots of R1-Distill-Qwen-1.5B (AdapterMemoryTests)");
+        Condition(status, ConditionTypes.Ready).Message.Should().StartWith("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B with LoRA adapters sql, de serves on");
+    }
+
+    [Fact]
+    public void Compute_WithoutAdapters_HasNoAdapterFields()
+    {
+        var status = Compute(TestChats.Context(TestChats.Chat()), new Observed(Deployment(available: 1), Deployment(available: 1)));
+
+        status.Adapters.Should().BeNull();
+        status.Tuning!.MaxLoras.Should().BeNull();
+        status.Tuning.AdapterBytes.Should().BeNull();
     }
 
     private static ChatDeploymentStatus Compute(Parley.Operator.Resources.BuildContext context, Observed observed, StepDownState? stepDown = null,
