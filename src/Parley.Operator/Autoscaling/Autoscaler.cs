@@ -87,7 +87,7 @@ public sealed partial class Autoscaler(
         var decision = _stabilizers.GetOrAdd(key, _ => new Stabilizer(current, now)).Decide(settings, current, recommendation, now);
         if (decision.IsChange)
         {
-            pending.Offer(key, decision);
+            pending.Offer(key, decision, status.LastScaleTime);
             enqueue(key);
         }
     }

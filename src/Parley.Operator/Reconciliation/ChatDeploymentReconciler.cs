@@ -132,7 +132,7 @@ public sealed class ChatDeploymentReconciler(
     /// <summary>The autoscaling state this reconcile applies and the scaling it decided, if any; nulls without autoscaling.</summary>
     private (AutoscalingStatus? State, ScaleDecision? Change) Autoscale(ChatDeployment chat, ChatDeploymentSpec spec, TuningPlan plan)
     {
-        var pending = scaleDecisions?.Take(ObjectKeys.KeyOf(chat));
+        var pending = scaleDecisions?.Take(ObjectKeys.KeyOf(chat), chat.Status?.Autoscaling?.LastScaleTime);
         if (spec.Worker?.Autoscaling is not { } autoscaling)
         {
             return (null, null);

@@ -132,6 +132,7 @@ public class ChartRbacTests
         await OperatorHarness.EventuallyAsync(() => harness.Api.Store.Get<V1Ingress>("team-a", "r1-ui"), _ => true, "the UI Ingress");
         harness.MarkAvailable("team-a", "r1-worker");
         harness.MarkAvailable("team-a", "r1-ui");
+        harness.MarkAvailable("team-a", "r1-router"); // autoscaling puts the router in front of the workers
         await OperatorHarness.EventuallyAsync(() => harness.Chat("team-a", "r1"), c => c.Status?.Phase == "Ready", "Ready");
 
         // A spec change updates the worker; deleting runs the finalizer; stopping hands the Lease over.
