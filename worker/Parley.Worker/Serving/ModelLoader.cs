@@ -41,7 +41,15 @@ public static class ModelLoader
         var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile)).WithPostProcessor(tokenizerJson);
         var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
         var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
+        var names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName];
+        var adapters = options.EnableLora ? LoadAdapters(options, config, names, logger) : null;
         var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
+        if (options.EnableLora && backend.LoraSlotCount < options.MaxLoras)
+        {
+            backend.Dispose();
+            throw new NotSupportedException($"--enable-lora: the {device} backend does not run LoRA adapters; serve them with --device cpu.");
+        }
+
         var engine = new InferenceEngine(backend, new EngineOptions
         {
             MaxModelLen = maxModelLen,
@@ -50,12 +58,14 @@ public static class ModelLoader
             EnablePrefixCaching = options.EnablePrefixCaching,
             MaxWaitingRequests = options.MaxWaitingRequests ?? 4 * options.MaxNumSeqs,
             EosTokenIds = generation.EosTokenIds,
+            MaxLoras = options.EnableLora ? options.MaxLoras : 0,
         });
         logger.Serving(options.ServedName, folder, device, config.ModelType, maxModelLen, backend.KvBlockCount, (backend.KvBlockCount - 1L) * Engine.Scheduling.BlockPool.BlockSize);
         return new ServedModel
         {
             Name = options.ServedName,
-            Names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName],
+            Names = names,
+            Adapters = adapters,
             MaxLogprobs = options.MaxLogprobs == -1 ? config.VocabSize : options.MaxLogprobs,
             Seeds = new RequestSeeds(options.Seed),
             Source = options.Model,
@@ -76,6 +86,20 @@ public static class ModelLoader
             Constraints = new Lazy<ConstraintCompiler>(() => new ConstraintCompiler(new TokenVocabulary(tokenizer.Decoder, generation.EosTokenIds, config.VocabSize))),
             DeviceMemoryBytes = deviceBytes,
         };
+    }
+
+    // Every --lora-modules adapter is read and checked before the model serves: one that cannot be served stops the
+    // start with its reason, as vLLM's init_static_loras does.
+    private static LoraAdapters LoadAdapters(WorkerOptions options, ModelConfig config, IReadOnlyList<string> names, ILogger logger)
+    {
+        var adapters = new LoraAdapters(config, names, options.MaxLoraRank);
+        foreach (var module in options.LoraModules)
+        {
+            var served = adapters.Add(module.Name, module.Path, module.BaseModelName);
+            logger.LoraAdapterLoaded(served.Name, served.Path, served.Adapter.Rank);
+        }
+
+        return adapters;
     }
 
     // --quantization and --dtype must describe the weights as stored: nothing is converted at load.
@@ -149,6 +173,8 @@ public static class ModelLoader
             MaxSequences = options.MaxNumSeqs,
             MaxModelLen = maxModelLen,
             Threads = options.Threads ?? Environment.ProcessorCount,
+            MaxLoras = options.EnableLora ? options.MaxLoras : 0,
+            MaxLoraRank = options.MaxLoraRank,
         });
         return backend;
     }
