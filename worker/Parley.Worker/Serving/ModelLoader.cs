@@ -44,12 +44,6 @@ public static class ModelLoader
         var names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName];
         var adapters = options.EnableLora ? LoadAdapters(options, config, names, logger) : null;
         var (backend, device, deviceBytes) = OpenBackend(folder, config, options, maxModelLen, logger);
-        if (options.EnableLora && backend.LoraSlotCount < options.MaxLoras)
-        {
-            backend.Dispose();
-            throw new NotSupportedException($"--enable-lora: the {device} backend does not run LoRA adapters; serve them with --device cpu.");
-        }
-
         var engine = new InferenceEngine(backend, new EngineOptions
         {
             MaxModelLen = maxModelLen,
@@ -146,8 +140,10 @@ public static class ModelLoader
                     GpuMemoryUtilization = options.GpuMemoryUtilization,
                     UseCudaGraphs = !options.EnforceEager,
                     Warn = logger.CudaWarning,
+                    MaxLoras = options.EnableLora ? options.MaxLoras : 0,
+                    MaxLoraRank = options.MaxLoraRank,
                 });
-                return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
+                return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes + cuda.LoraBytes);
             }
             catch (CudaUnavailableException exception) when (options.Device == "auto")
             {
