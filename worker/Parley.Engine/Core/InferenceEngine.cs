@@ -23,6 +23,8 @@ public sealed class InferenceEngine : IDisposable
     private readonly KvCacheManager _kv;
     private readonly AdapterSlots _adapterSlots;
     private readonly HashSet<int> _stepAdapterIds = [];
+    private readonly Dictionary<int, int> _stepAdapterSlots = [];
+    private readonly Func<int, int> _adapterSlotOf;
     private readonly ConcurrentQueue<Command> _commands = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Dictionary<string, LiveRequest> _live = new(StringComparer.Ordinal);
@@ -50,6 +52,7 @@ public sealed class InferenceEngine : IDisposable
 
         _scheduler = new Scheduler(_kv, options.MaxNumSeqs, options.MaxNumBatchedTokens, options.MaxModelLen, options.MaxLoras);
         _adapterSlots = new AdapterSlots(backend);
+        _adapterSlotOf = id => _stepAdapterSlots[id];
         _logits = new float[options.MaxNumSeqs * backend.Config.VocabSize];
         _samplerScratch = new float[Sampler.ScratchLength(backend.Config.VocabSize)];
         Stats = Snapshot();
@@ -275,7 +278,12 @@ public sealed class InferenceEngine : IDisposable
             return;
         }
 
-        var batch = _options.MaxLoras == 0 ? ForwardBatch.From(plan) : ForwardBatch.From(plan, LoadAdapters(plan));
+        if (_options.MaxLoras > 0)
+        {
+            LoadAdapters(plan);
+        }
+
+        var batch = ForwardBatch.From(plan, _adapterSlotOf);
         _backend.Forward(batch, _logits);
         _steps++;
         StepCompleted?.Invoke(new EngineStep(batch.TokenCount, plan.Scheduled.Count));
@@ -301,24 +309,22 @@ public sealed class InferenceEngine : IDisposable
         Stats = Snapshot();
     }
 
-    // Every adapter of the step in a backend slot before the forward pass; returns each adapter id's slot.
-    private Func<int, int> LoadAdapters(SchedulerOutput plan)
+    // Every adapter of the step in a backend slot before the forward pass (_stepAdapterSlots: adapter id -> slot).
+    private void LoadAdapters(SchedulerOutput plan)
     {
         _stepAdapterIds.Clear();
+        _stepAdapterSlots.Clear();
         foreach (var step in plan.Scheduled)
         {
             if (step.AdapterId != 0)
                 _stepAdapterIds.Add(step.AdapterId);
         }
 
-        var slots = new Dictionary<int, int>(_stepAdapterIds.Count);
         foreach (var step in plan.Scheduled)
         {
-            if (step.AdapterId != 0 && !slots.ContainsKey(step.AdapterId))
-                slots[step.AdapterId] = _adapterSlots.SlotFor(_live[step.RequestId].Adapter!, _stepAdapterIds);
+            if (step.AdapterId != 0 && !_stepAdapterSlots.ContainsKey(step.AdapterId))
+                _stepAdapterSlots[step.AdapterId] = _adapterSlots.SlotFor(_live[step.RequestId].Adapter!, _stepAdapterIds);
         }
-
-        return id => slots[id];
     }
 
     // Row r of the logits belongs to the r-th sampled request of the plan, as ForwardBatch orders them.
