@@ -1,7 +1,7 @@
 // The CUDA backend with LoRA adapters against the CPU backend with the same adapters, end to end on the emulated
 // CUDA: a prefill batch mixing two adapters and the base, then decode steps through the captured graph, with an
 // adapter swapped into a slot between steps (the graph must read the slot's new weights). Tolerances as ParityChecks:
-// 1e-4 of the largest |logit| on f32 checkpoints, 2^-6 on bf16 ones.
+// 1e-4 of the largest |logit| on f32 checkpoints, 2^-8 on GPTQ ones (f16 activations), 2^-6 on bf16 ones.
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
@@ -21,9 +21,13 @@ public class CudaLoraParityTests
     [Theory]
     [InlineData("qwen2", "F32", 1e-4)]
     [InlineData("llama", "BF16", 1.0 / 64)]
+    [InlineData("llama", "GPTQ", 1.0 / 256)]
     public void MixedAdapterBatchesAndGraphDecode_MatchTheCpuBackend(string modelType, string dtype, double tolerance)
     {
-        using var model = new TinyCheckpointFolder(new TinyModelSpec { ModelType = modelType, Dtype = Enum.Parse<SafetensorsDtype>(dtype) });
+        var spec = dtype == "GPTQ"
+            ? new TinyModelSpec { ModelType = modelType, HiddenSize = 256, IntermediateSize = 512, Gptq = new TinyGptq(128) }
+            : new TinyModelSpec { ModelType = modelType, Dtype = Enum.Parse<SafetensorsDtype>(dtype) };
+        using var model = new TinyCheckpointFolder(spec);
         var config = ModelConfig.Load(model.Path);
         using var loraA = new TinyLoraFolder(model.Path, new TinyLoraSpec { Rank = 8 }, seed: 1);
         using var loraB = new TinyLoraFolder(model.Path, new TinyLoraSpec { Rank = 4, UseRsLora = true, TargetModules = ["q_proj", "v_proj", "down_proj"] }, seed: 2);
