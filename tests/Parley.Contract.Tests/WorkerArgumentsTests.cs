@@ -3,6 +3,7 @@
 // worker's own command line, whose options must carry the plan's numbers unchanged.
 using k8s.Models;
 using Parley.Api;
+using Parley.Api.Contracts;
 using Parley.Api.Spec;
 using Parley.Operator.Resources;
 using Parley.Tuning;
@@ -47,6 +48,25 @@ public class WorkerArgumentsTests
         }
 
         rendered.Should().BeGreaterThan(100, "most catalog models fit most catalog GPUs");
+    }
+
+    [Fact]
+    public async Task LoraFlagsSpelledByWorkerFlags_ParseInTheWorker()
+    {
+        string[] args =
+        [
+            WorkerFlags.Model, "org/name", WorkerFlags.ServedModelName, "chat", WorkerFlags.EnableLora,
+            WorkerFlags.LoraModules, "sql=/models/adapters/sql", """{"name":"tone","path":"/models/adapters/tone","base_model_name":"chat"}""",
+            WorkerFlags.MaxLoras, "2", WorkerFlags.MaxLoraRank, "32",
+        ];
+
+        var (exitCode, options, errors) = await ParseAsync(args);
+
+        exitCode.Should().Be(0, errors);
+        options!.EnableLora.Should().BeTrue();
+        options.LoraModules.Should().Equal(new LoraModulePath("sql", "/models/adapters/sql"), new LoraModulePath("tone", "/models/adapters/tone", "chat"));
+        options.MaxLoras.Should().Be(2);
+        options.MaxLoraRank.Should().Be(32);
     }
 
     [Fact]

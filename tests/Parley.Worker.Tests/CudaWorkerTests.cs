@@ -58,6 +58,22 @@ public sealed class CudaWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task DeviceCuda_WithALoraModule_AnswersUnderTheAdaptersName()
+    {
+        using var lora = new TinyLoraFolder(_model.Path);
+        using var worker = WorkerProcess.Start(["--model", _model.Path, "--device", "cuda", "--max-num-batched-tokens", "128", "--max-model-len", "256", "--max-num-seqs", "4",
+            "--enable-lora", "--lora-modules", $"sql={lora.Path}"], start => CudaEmulator.UseIn(start, deviceMemoryBytes: 256L << 20));
+        await worker.WaitUntilReadyAsync();
+
+        using var completion = await worker.Http.PostAsync(new Uri("/v1/completions", UriKind.Relative),
+            new StringContent("{\"model\":\"sql\",\"prompt\":\"Hello\",\"max_tokens\":4}", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await completion.Content.ReadAsStringAsync())!;
+
+        body["model"]?.GetValue<string>().Should().Be("sql", $"the worker answered {body.ToJsonString()} and logged:\n{worker.Log}");
+        body["usage"]!["completion_tokens"]!.GetValue<int>().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task DeviceCuda_WeightsLargerThanTheDevice_ExitsOneWithTheTerminationLine()
     {
         var terminationLog = Path.Combine(_model.Path, "termination-log");

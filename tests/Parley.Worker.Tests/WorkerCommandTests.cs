@@ -136,4 +136,42 @@ public class WorkerCommandTests
     [InlineData("trace", Microsoft.Extensions.Logging.LogLevel.Trace)]
     public void UvicornLogLevel_MapsToAspNetCoresLevel(string? uvicorn, Microsoft.Extensions.Logging.LogLevel expected) =>
         Hosting.WorkerApp.WebServerLogLevel(uvicorn).Should().Be(expected);
+
+    [Fact]
+    public async Task LoraFlags_ParseBothFormsOfLoraModules()
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync(
+            "--model", "demo", "--served-model-name", "chat", "--enable-lora", "--lora-modules", "sql=/adapters/sql",
+            """{"name": "tone", "path": "/adapters/tone", "base_model_name": "chat"}""", "--max-loras", "4", "--max-lora-rank", "64");
+
+        run.ExitCode.Should().Be(0, run.Errors);
+        run.Options.Should().BeEquivalentTo(new
+        {
+            EnableLora = true, MaxLoras = 4, MaxLoraRank = 64,
+            LoraModules = new[] { new LoraModulePath("sql", "/adapters/sql"), new LoraModulePath("tone", "/adapters/tone", "chat") },
+        });
+    }
+
+    [Fact]
+    public async Task LeftOut_LoraFlagsTakeVllmsDefaults()
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync("--model", "demo");
+
+        run.Options.Should().BeEquivalentTo(new { EnableLora = false, MaxLoras = 1, MaxLoraRank = 16, LoraModules = Array.Empty<LoraModulePath>() });
+    }
+
+    [Theory]
+    [InlineData("--lora-modules sql=/a", "--lora-modules needs --enable-lora")]
+    [InlineData("--enable-lora --lora-modules sql", "--lora-modules 'sql' is neither name=path nor a JSON object")]
+    [InlineData("--enable-lora --lora-modules {\"name\":\"x\"}", "is not a JSON object with string fields name and path")]
+    [InlineData("--enable-lora --max-loras 0", "--max-loras must be at least 1, got 0.")]
+    [InlineData("--enable-lora --lora-modules demo=/a", "names an adapter 'demo', which is also a served model name")]
+    [InlineData("--enable-lora --lora-modules a=/a a=/b", "names the adapter 'a' twice")]
+    public async Task BadLoraFlags_ExitWithTwoAndSayWhatToChange(string flags, string message)
+    {
+        var run = await Cli.CommandLineRun.InvokeAsync(["--model", "demo", .. flags.Split(' ')]);
+
+        run.ExitCode.Should().Be(2);
+        run.Errors.Should().Contain(message);
+    }
 }

@@ -41,6 +41,12 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Path} failed")]
     public static partial void RequestFailed(this ILogger logger, Exception exception, string path);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded LoRA adapter {Name} from {Path} (rank {Rank})")]
+    public static partial void LoraAdapterLoaded(this ILogger logger, string name, string path, int rank);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed LoRA adapter {Name}")]
+    public static partial void LoraAdapterRemoved(this ILogger logger, string name);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Flag accepted without effect: {Reason}")]
     public static partial void FlagWithoutEffect(this ILogger logger, string reason);
 }

@@ -114,6 +114,22 @@ public sealed record WorkerOptions
     /// <summary>vLLM's --enforce-eager: no CUDA graphs for decode steps.</summary>
     public bool EnforceEager { get; init; }
 
+    /// <summary>vLLM's --enable-lora: serve LoRA adapters on top of the model.</summary>
+    public bool EnableLora { get; init; }
+
+    /// <summary>Adapters served from the start (vLLM's --lora-modules).</summary>
+    public IReadOnlyList<LoraModulePath> LoraModules { get; init; } = [];
+
+    /// <summary>Adapters resident at once, the most a step mixes (vLLM's --max-loras); others wait for a slot.</summary>
+    public int MaxLoras { get; init; } = 1;
+
+    /// <summary>The largest adapter rank accepted (vLLM's --max-lora-rank).</summary>
+    public int MaxLoraRank { get; init; } = 16;
+
+    /// <summary>POST /v1/load_lora_adapter and /v1/unload_lora_adapter are served (vLLM's
+    /// VLLM_ALLOW_RUNTIME_LORA_UPDATING=true); they also need <see cref="EnableLora"/>.</summary>
+    public bool AllowRuntimeLoraUpdating { get; init; }
+
     /// <summary>Devices a model is split over; only 1.</summary>
     public int TensorParallelSize { get; init; } = 1;
 
@@ -124,6 +140,24 @@ public sealed record WorkerOptions
     public IReadOnlyList<string> FlagsWithoutEffect { get; init; } = [];
 
     public string ServedName => ServedModelNames.Count > 0 ? ServedModelNames[0] : Model;
+
+    private string? LoraRefusal()
+    {
+        if (LoraModules.Count > 0 && !EnableLora)
+            return "--lora-modules needs --enable-lora; add it to serve the adapters.";
+        if (MaxLoras < 1)
+            return $"--max-loras must be at least 1, got {MaxLoras}.";
+        if (MaxLoraRank < 1)
+            return $"--max-lora-rank must be at least 1, got {MaxLoraRank}.";
+        var names = ServedModelNames.Count > 0 ? ServedModelNames : [Model];
+        if (LoraModules.FirstOrDefault(module => names.Contains(module.Name)) is { } clash)
+            return $"--lora-modules names an adapter '{clash.Name}', which is also a served model name; give the adapter its own name.";
+        if (LoraModules.GroupBy(module => module.Name).FirstOrDefault(group => group.Count() > 1) is { } twice)
+            return $"--lora-modules names the adapter '{twice.Key}' twice; each adapter needs its own name.";
+        if (LoraModules.FirstOrDefault(module => module.BaseModelName is { } parent && !names.Contains(parent)) is { } orphan)
+            return $"--lora-modules gives '{orphan.Name}' the base_model_name '{orphan.BaseModelName}', which is not a served model name ({string.Join(", ", names)}).";
+        return null;
+    }
 
     /// <summary>Checks ranges; null when valid, otherwise what to change.</summary>
     public string? Validate()
@@ -158,6 +192,8 @@ public sealed record WorkerOptions
             return $"--tool-call-parser '{parser}' is not known; known: {string.Join(", ", Engine.Text.ToolCalls.ToolCallFormat.Names)} (or leave it out: the chat template picks one).";
         if (Port is < 0 or > 65535)
             return $"--port must be in 0..65535, got {Port}.";
+        if (LoraRefusal() is { } lora)
+            return lora;
         return WorkerOptionRefusals.Find(this);
     }
 }

@@ -16,8 +16,11 @@ internal static class TinyCheckpoints
         Llama3RopeScaling = ropeScaling,
     };
 
-    public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2) =>
-        CpuBackend.Load(model.Path, new CpuBackendOptions { KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads });
+    public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2, int maxLoras = 0) =>
+        CpuBackend.Load(model.Path, new CpuBackendOptions
+        {
+            KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads, MaxLoras = maxLoras,
+        });
 }
 
 /// <summary>Calls a backend the way tests need it: one sequence or a few, logits as arrays.</summary>
@@ -27,6 +30,15 @@ internal static class BackendCalls
     public static float[] Run(IBackend backend, int[] tokens, int start, int[] blockTable)
     {
         var batch = new ForwardBatch([new BatchSequence(0, tokens.Length, start, blockTable, ReturnsLogits: true)], tokens);
+        var logits = new float[backend.Config.VocabSize];
+        backend.Forward(batch, logits);
+        return logits;
+    }
+
+    /// <summary>Runs one sequence under the adapter in LoRA <paramref name="slot"/> (-1: the base model alone).</summary>
+    public static float[] Run(IBackend backend, int[] tokens, int start, int[] blockTable, int slot)
+    {
+        var batch = new ForwardBatch([new BatchSequence(0, tokens.Length, start, blockTable, ReturnsLogits: true, slot)], tokens);
         var logits = new float[backend.Config.VocabSize];
         backend.Forward(batch, logits);
         return logits;

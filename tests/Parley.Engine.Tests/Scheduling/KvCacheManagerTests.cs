@@ -92,11 +92,34 @@ public class KvCacheManagerTests
         manager.PrefixCacheHits.Should().Be(0);
     }
 
-    private static void Serve(KvCacheManager manager, string id, int[] tokens)
+    [Fact]
+    public void BlocksCachedUnderALoraAdapter_AreFoundUnderThatAdapterOnly()
     {
-        var hits = manager.GetComputedBlocks(tokens);
+        var manager = new KvCacheManager(new BlockPool(64));
+        var prompt = Tokens(0, 50);
+        Serve(manager, "adapter-7", prompt, adapterId: 7);
+
+        manager.GetComputedBlocks(prompt, adapterId: 7).Should().HaveCount(3);
+        manager.GetComputedBlocks(prompt, adapterId: 8).Should().BeEmpty("another adapter computes other keys and values");
+        manager.GetComputedBlocks(prompt).Should().BeEmpty("the base model computes other keys and values");
+    }
+
+    [Fact]
+    public void BlocksCachedByTheBase_AreNotFoundUnderAnAdapter()
+    {
+        var manager = new KvCacheManager(new BlockPool(64));
+        var prompt = Tokens(0, 50);
+        Serve(manager, "base", prompt);
+
+        manager.GetComputedBlocks(prompt, adapterId: 1).Should().BeEmpty();
+        manager.GetComputedBlocks(prompt).Should().HaveCount(3);
+    }
+
+    private static void Serve(KvCacheManager manager, string id, int[] tokens, int adapterId = 0)
+    {
+        var hits = manager.GetComputedBlocks(tokens, adapterId);
         manager.TryAllocate(id, tokens.Length, hits).Should().BeTrue();
-        manager.CacheFullBlocks(id, tokens, tokens.Length);
+        manager.CacheFullBlocks(id, tokens, tokens.Length, adapterId);
         manager.Free(id);
     }
 

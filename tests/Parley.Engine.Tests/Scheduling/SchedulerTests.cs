@@ -151,6 +151,33 @@ public class SchedulerTests
         pool.FreeBlockCount.Should().Be(pool.TotalBlockCount);
     }
 
+    [Fact]
+    public void Step_AWaitingRequestOfOneAdapterTooMany_WaitsUntilARunningAdapterDrains()
+    {
+        var scheduler = new Scheduler(new KvCacheManager(new BlockPool(64)), maxNumSeqs: 8, maxNumBatchedTokens: 256, maxModelLen: 4096, maxLoras: 2);
+        scheduler.Admit(WithAdapter(Request("a", 10, maxTokens: 2), 1));
+        scheduler.Admit(WithAdapter(Request("b", 10, maxTokens: 20), 2));
+        scheduler.Admit(WithAdapter(Request("b-again", 10, maxTokens: 20), 2));
+        scheduler.Admit(WithAdapter(Request("c", 10, maxTokens: 20), 3));
+        scheduler.Admit(Request("base", 10, maxTokens: 20));
+
+        var steps = new List<SchedulerOutput>();
+        for (var i = 0; i < 3; i++)
+        {
+            steps.Add(scheduler.Step());
+            scheduler.Update(steps[^1], Sample(steps[^1], 7));
+        }
+
+        steps[0].Scheduled.Select(s => s.RequestId).Should().Equal(["a", "b", "b-again"], "adapter 3 would be a third with two slots, and nobody overtakes it");
+        steps[0].Scheduled.Select(s => s.AdapterId).Should().Equal(1, 2, 2);
+        steps[1].Scheduled.Select(s => s.RequestId).Should().Equal("a", "b", "b-again");
+        steps[2].Scheduled.Select(s => s.RequestId).Should().Equal(["b", "b-again", "c", "base"], "a finished, so adapter 1's slot is free");
+        scheduler.RunningAdapterNames.Should().Equal("adapter-2", "adapter-3");
+    }
+
+    private static Request WithAdapter(Request request, int adapterId) =>
+        new(request.Id, request.TokenIds.ToArray(), request.MaxTokens, request.StopTokenIds) { AdapterId = adapterId, AdapterName = $"adapter-{adapterId}" };
+
     private static void Run(Scheduler scheduler, int steps)
     {
         for (var i = 0; i < steps; i++)

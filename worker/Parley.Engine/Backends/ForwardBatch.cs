@@ -10,7 +10,9 @@ namespace Parley.Engine.Backends;
 /// <param name="StartPosition">The position of its first new token; earlier positions are already in the KV cache.</param>
 /// <param name="BlockTable">Its KV block ids in token order; covers every position up to the last new token.</param>
 /// <param name="ReturnsLogits">Whether the logits of its last new token are wanted (a next token is sampled).</param>
-public sealed record BatchSequence(int TokenOffset, int TokenCount, int StartPosition, IReadOnlyList<int> BlockTable, bool ReturnsLogits)
+/// <param name="AdapterSlot">The backend's LoRA slot whose adapter applies to it (<see cref="IBackend.SetLoraAdapter"/>);
+/// -1 for the base model alone.</param>
+public sealed record BatchSequence(int TokenOffset, int TokenCount, int StartPosition, IReadOnlyList<int> BlockTable, bool ReturnsLogits, int AdapterSlot = -1)
 {
     /// <summary>Tokens in the KV cache once this step is done.</summary>
     public int ContextLength => StartPosition + TokenCount;
@@ -78,7 +80,9 @@ public sealed class ForwardBatch
     public int LogitsCount { get; }
 
     /// <summary>The batch for a scheduler step, in the step's order.</summary>
-    public static ForwardBatch From(SchedulerOutput output)
+    /// <param name="output">The step.</param>
+    /// <param name="adapterSlot">The backend slot of each LoRA adapter id the step holds; not called for the base model.</param>
+    public static ForwardBatch From(SchedulerOutput output, Func<int, int>? adapterSlot = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var tokens = new int[output.TotalTokenCount];
@@ -91,7 +95,9 @@ public sealed class ForwardBatch
                 tokens[offset + i] = request.TokenIds[i];
             }
 
-            sequences.Add(new BatchSequence(offset, request.TokenCount, request.StartPosition, request.BlockTable, request.IsSampled));
+            var slot = request.AdapterId == 0 ? -1 : adapterSlot?.Invoke(request.AdapterId)
+                ?? throw new ArgumentException($"Request {request.RequestId} runs LoRA adapter {request.AdapterId} but no slot was given for it.", nameof(adapterSlot));
+            sequences.Add(new BatchSequence(offset, request.TokenCount, request.StartPosition, request.BlockTable, request.IsSampled, slot));
             offset += request.TokenCount;
         }
 

@@ -19,6 +19,10 @@ public sealed record EngineOptions
     /// <c>MaxNumSeqs + MaxWaitingRequests</c> live requests is refused as <see cref="RejectionKind.Overloaded"/>. Null: no bound.</summary>
     public int? MaxWaitingRequests { get; init; }
 
+    /// <summary>Most distinct LoRA adapters among the running requests; the backend must hold as many slots. 0: requests
+    /// with an adapter are refused.</summary>
+    public int MaxLoras { get; init; }
+
     /// <summary>The model's end-of-sequence ids (generation_config.json); they stop a request unless it ignores EOS.</summary>
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
 }

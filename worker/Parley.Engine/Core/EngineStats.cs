@@ -9,4 +9,11 @@ namespace Parley.Engine.Core;
 /// <param name="PrefixCacheHits">Prompt tokens found there.</param>
 /// <param name="Preemptions">Requests preempted so far.</param>
 /// <param name="Steps">Forward passes run so far.</param>
-public sealed record EngineStats(int Running, int Waiting, double KvCacheUsage, int KvBlockCount, long PrefixCacheQueries, long PrefixCacheHits, long Preemptions, long Steps);
+public sealed record EngineStats(int Running, int Waiting, double KvCacheUsage, int KvBlockCount, long PrefixCacheQueries, long PrefixCacheHits, long Preemptions, long Steps)
+{
+    /// <summary>The LoRA adapters of the running requests, each once.</summary>
+    public IReadOnlyList<string> RunningAdapters { get; init; } = [];
+
+    /// <summary>The LoRA adapters of the waiting requests, each once.</summary>
+    public IReadOnlyList<string> WaitingAdapters { get; init; } = [];
+}

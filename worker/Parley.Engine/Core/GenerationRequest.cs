@@ -6,7 +6,8 @@ namespace Parley.Engine.Core;
 /// <param name="Id">Unique among live requests; <see cref="InferenceEngine.Abort"/> takes it.</param>
 /// <param name="PromptTokenIds">The prompt, already tokenized.</param>
 /// <param name="Sampling">How to pick tokens; <see cref="SamplingParameters.MaxTokens"/> null means until the context is full.</param>
-public sealed record GenerationRequest(string Id, IReadOnlyList<int> PromptTokenIds, SamplingParameters Sampling);
+/// <param name="Adapter">The LoRA adapter to run on top of the base model; null for the base model alone.</param>
+public sealed record GenerationRequest(string Id, IReadOnlyList<int> PromptTokenIds, SamplingParameters Sampling, Lora.LoraAdapter? Adapter = null);
 
 /// <summary>One generated token, as the engine streams it.</summary>
 /// <param name="TokenId">The token.</param>

@@ -3,8 +3,9 @@
 // Commands (submit, abort) reach the loop through a queue; tokens leave through unbounded channels, so the loop never
 // waits for a slow reader and a reader never blocks the loop.
 //
-//   loop: take commands -> scheduler.Step -> backend.Forward -> sample each sampled sequence -> scheduler.Update
-//         -> write each request's token (and finish) to its channel; sleep when there is nothing to compute.
+//   loop: take commands -> scheduler.Step -> (LoRA) put the step's adapters in backend slots -> backend.Forward
+//         -> sample each sampled sequence -> scheduler.Update -> write each request's token (and finish) to its
+//         channel; sleep when there is nothing to compute.
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Parley.Engine.Backends;
@@ -20,6 +21,10 @@ public sealed class InferenceEngine : IDisposable
     private readonly EngineOptions _options;
     private readonly Scheduler _scheduler;
     private readonly KvCacheManager _kv;
+    private readonly AdapterSlots _adapterSlots;
+    private readonly HashSet<int> _stepAdapterIds = [];
+    private readonly Dictionary<int, int> _stepAdapterSlots = [];
+    private readonly Func<int, int> _adapterSlotOf;
     private readonly ConcurrentQueue<Command> _commands = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Dictionary<string, LiveRequest> _live = new(StringComparer.Ordinal);
@@ -40,7 +45,14 @@ public sealed class InferenceEngine : IDisposable
         _backend = backend;
         _options = options;
         _kv = new KvCacheManager(new BlockPool(backend.KvBlockCount, options.EnablePrefixCaching));
-        _scheduler = new Scheduler(_kv, options.MaxNumSeqs, options.MaxNumBatchedTokens, options.MaxModelLen);
+        if (options.MaxLoras > backend.LoraSlotCount)
+        {
+            throw new ArgumentException($"MaxLoras is {options.MaxLoras} but the backend holds {backend.LoraSlotCount} LoRA slots.", nameof(options));
+        }
+
+        _scheduler = new Scheduler(_kv, options.MaxNumSeqs, options.MaxNumBatchedTokens, options.MaxModelLen, options.MaxLoras);
+        _adapterSlots = new AdapterSlots(backend);
+        _adapterSlotOf = id => _stepAdapterSlots[id];
         _logits = new float[options.MaxNumSeqs * backend.Config.VocabSize];
         _samplerScratch = new float[Sampler.ScratchLength(backend.Config.VocabSize)];
         Stats = Snapshot();
@@ -90,6 +102,11 @@ public sealed class InferenceEngine : IDisposable
             }
         }
 
+        if (request.Adapter is { } adapter && _options.MaxLoras == 0)
+        {
+            throw new RequestRejectedException($"The request selects LoRA adapter '{adapter.Name}' but this engine runs no adapters; start it with LoRA enabled.", RejectionKind.Invalid);
+        }
+
         if (request.PromptTokenIds.Count == 0)
         {
             throw new RequestRejectedException("The prompt is empty; it needs at least one token.", RejectionKind.Invalid);
@@ -111,7 +128,12 @@ public sealed class InferenceEngine : IDisposable
                 RejectionKind.Invalid);
         }
 
-        var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds) { WantsPromptLogits = request.Sampling.PromptLogprobs is not null };
+        var scheduled = new Request(request.Id, request.PromptTokenIds, maxTokens, stopIds)
+        {
+            WantsPromptLogits = request.Sampling.PromptLogprobs is not null,
+            AdapterId = request.Adapter?.Id ?? 0,
+            AdapterName = request.Adapter?.Name,
+        };
         if (_scheduler.Refusal(scheduled) is { } refusal)
         {
             throw new RequestRejectedException(refusal, RejectionKind.TooLong);
@@ -120,7 +142,7 @@ public sealed class InferenceEngine : IDisposable
         Admit(request.Id);
 
         var channel = Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var live = new LiveRequest(scheduled, request.Sampling, new SamplerState(request.Sampling, _options.EosTokenIds), channel.Writer);
+        var live = new LiveRequest(scheduled, request.Sampling, new SamplerState(request.Sampling, _options.EosTokenIds), channel.Writer) { Adapter = request.Adapter };
         if (cancellationToken.CanBeCanceled)
         {
             live.Cancellation = cancellationToken.Register(() => Abort(request.Id));
@@ -256,7 +278,12 @@ public sealed class InferenceEngine : IDisposable
             return;
         }
 
-        var batch = ForwardBatch.From(plan);
+        if (_options.MaxLoras > 0)
+        {
+            LoadAdapters(plan);
+        }
+
+        var batch = ForwardBatch.From(plan, _adapterSlotOf);
         _backend.Forward(batch, _logits);
         _steps++;
         StepCompleted?.Invoke(new EngineStep(batch.TokenCount, plan.Scheduled.Count));
@@ -280,6 +307,24 @@ public sealed class InferenceEngine : IDisposable
         }
 
         Stats = Snapshot();
+    }
+
+    // Every adapter of the step in a backend slot before the forward pass (_stepAdapterSlots: adapter id -> slot).
+    private void LoadAdapters(SchedulerOutput plan)
+    {
+        _stepAdapterIds.Clear();
+        _stepAdapterSlots.Clear();
+        foreach (var step in plan.Scheduled)
+        {
+            if (step.AdapterId != 0)
+                _stepAdapterIds.Add(step.AdapterId);
+        }
+
+        foreach (var step in plan.Scheduled)
+        {
+            if (step.AdapterId != 0 && !_stepAdapterSlots.ContainsKey(step.AdapterId))
+                _stepAdapterSlots[step.AdapterId] = _adapterSlots.SlotFor(_live[step.RequestId].Adapter!, _stepAdapterIds);
+        }
     }
 
     // Row r of the logits belongs to the r-th sampled request of the plan, as ForwardBatch orders them.
@@ -379,7 +424,11 @@ public sealed class InferenceEngine : IDisposable
     }
 
     private EngineStats Snapshot() => new(_scheduler.RunningCount, _scheduler.WaitingCount, _kv.Pool.Usage, _kv.Pool.TotalBlockCount,
-        _kv.PrefixCacheQueries, _kv.PrefixCacheHits, _preemptions, _steps);
+        _kv.PrefixCacheQueries, _kv.PrefixCacheHits, _preemptions, _steps)
+    {
+        RunningAdapters = _options.MaxLoras == 0 ? [] : [.. _scheduler.RunningAdapterNames],
+        WaitingAdapters = _options.MaxLoras == 0 ? [] : [.. _scheduler.WaitingAdapterNames],
+    };
 
     private sealed record Command(LiveRequest? Submit, string? AbortId);
 
@@ -390,6 +439,9 @@ public sealed class InferenceEngine : IDisposable
         public SamplerState Sampler { get; } = sampler;
         public ChannelWriter<TokenEvent> Writer { get; } = writer;
         public CancellationTokenRegistration Cancellation { get; set; }
+
+        /// <summary>The LoRA adapter it runs; null for the base model.</summary>
+        public Lora.LoraAdapter? Adapter { get; init; }
 
         /// <summary>Prompt tokens 1.. by position, filled as their positions are computed (a recompute after
         /// preemption overwrites, never appends); null when not asked for.</summary>

@@ -1,6 +1,8 @@
 // The identity of a full KV block for prefix caching: a hash chained over the block's token ids and its parent
 // block's hash, so equal hashes mean equal whole prefixes, not just equal 16-token windows. 128 bits of SHA-256 make an
 // accidental collision (which would serve another prompt's KV) negligible, so token ids need not be compared.
+// A request that runs a LoRA adapter chains its blocks from a root of its own (the adapter's id), since the same
+// tokens give other keys and values under another adapter: two adapters, or an adapter and the base, never share a block.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -22,11 +24,18 @@ public readonly record struct BlockHash(UInt128 Value)
         return new BlockHash(BinaryPrimitives.ReadUInt128LittleEndian(digest));
     }
 
+    /// <summary>The parent of a sequence's first block: none for the base model, else one per LoRA adapter. It hashes
+    /// one int where a block hashes a whole block of them, so no block's hash can equal a root.</summary>
+    public static BlockHash? Root(int adapterId) => adapterId == 0 ? null : Of(null, [adapterId]);
+
     /// <summary>The hashes of every full block of <paramref name="tokens"/>, in order.</summary>
-    public static List<BlockHash> Chain(ReadOnlySpan<int> tokens, int blockSize)
+    /// <param name="tokens">The sequence.</param>
+    /// <param name="blockSize">Tokens per block.</param>
+    /// <param name="adapterId">The LoRA adapter the sequence runs; 0 for the base model.</param>
+    public static List<BlockHash> Chain(ReadOnlySpan<int> tokens, int blockSize, int adapterId = 0)
     {
         var hashes = new List<BlockHash>(tokens.Length / blockSize);
-        BlockHash? parent = null;
+        var parent = Root(adapterId);
         for (var start = 0; start + blockSize <= tokens.Length; start += blockSize)
         {
             parent = Of(parent, tokens.Slice(start, blockSize));

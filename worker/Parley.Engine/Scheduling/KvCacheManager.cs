@@ -23,9 +23,10 @@ public sealed class KvCacheManager(BlockPool pool)
 
     /// <summary>
     /// The longest cached prefix of whole blocks of <paramref name="tokens"/>. At least one token is always left to
-    /// compute, because the forward pass must produce the logits of the last one.
+    /// compute, because the forward pass must produce the logits of the last one. Only blocks computed under the same
+    /// LoRA adapter (<paramref name="adapterId"/>, 0 for the base model) are found.
     /// </summary>
-    public IReadOnlyList<KvBlock> GetComputedBlocks(ReadOnlySpan<int> tokens)
+    public IReadOnlyList<KvBlock> GetComputedBlocks(ReadOnlySpan<int> tokens, int adapterId = 0)
     {
         PrefixCacheQueries += tokens.Length;
         if (!pool.IsPrefixCachingEnabled)
@@ -34,7 +35,7 @@ public sealed class KvCacheManager(BlockPool pool)
         }
 
         var hits = new List<KvBlock>();
-        foreach (var hash in BlockHash.Chain(tokens[..Math.Max(0, tokens.Length - 1)], BlockPool.BlockSize))
+        foreach (var hash in BlockHash.Chain(tokens[..Math.Max(0, tokens.Length - 1)], BlockPool.BlockSize, adapterId))
         {
             if (pool.GetCached(hash) is not { } block)
             {
@@ -74,8 +75,9 @@ public sealed class KvCacheManager(BlockPool pool)
         return true;
     }
 
-    /// <summary>Publishes the request's blocks that are full of computed tokens as prefix-cache entries.</summary>
-    public void CacheFullBlocks(string requestId, ReadOnlySpan<int> tokens, int computedTokenCount)
+    /// <summary>Publishes the request's blocks that are full of computed tokens as prefix-cache entries, keyed under
+    /// its LoRA adapter (<paramref name="adapterId"/>, 0 for the base model).</summary>
+    public void CacheFullBlocks(string requestId, ReadOnlySpan<int> tokens, int computedTokenCount, int adapterId = 0)
     {
         if (!pool.IsPrefixCachingEnabled || !_tables.TryGetValue(requestId, out var table))
         {
@@ -86,7 +88,7 @@ public sealed class KvCacheManager(BlockPool pool)
         var fullBlocks = Math.Min(computedTokenCount / BlockPool.BlockSize, table.Count);
         for (var i = hashes.Count; i < fullBlocks; i++)
         {
-            hashes.Add(BlockHash.Of(i == 0 ? null : hashes[i - 1], tokens.Slice(i * BlockPool.BlockSize, BlockPool.BlockSize)));
+            hashes.Add(BlockHash.Of(i == 0 ? BlockHash.Root(adapterId) : hashes[i - 1], tokens.Slice(i * BlockPool.BlockSize, BlockPool.BlockSize)));
         }
 
         _hashes[requestId] = hashes;

@@ -59,6 +59,13 @@ public sealed class Request(string id, IReadOnlyList<int> promptTokenIds, int ma
     /// <summary>The most tokens the next step may compute for it: one per step while its prompt logits are wanted.</summary>
     internal int ChunkCap => WantsPromptLogits && ComputedTokenCount < PromptTokenCount ? 1 : int.MaxValue;
 
+    /// <summary>The LoRA adapter it runs (LoraAdapter.Id); 0 for the base model. Part of its prefix-cache keys: KV
+    /// computed under one adapter is never served to another.</summary>
+    public int AdapterId { get; init; }
+
+    /// <summary>The adapter's name, for vLLM's lora_requests_info; null for the base model.</summary>
+    public string? AdapterName { get; init; }
+
     /// <summary>Admission order; the latest arrival is preempted first.</summary>
     public long ArrivalOrder { get; internal set; }
 

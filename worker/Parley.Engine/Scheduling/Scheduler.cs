@@ -5,12 +5,19 @@
 // latest-arrived running request is preempted: its blocks are freed (they stay cached) and it waits at the front of
 // the queue to be recomputed, so the oldest requests always progress and none waits forever.
 // Each request's timeline (RequestTimeline) is stamped here: when it leaves the queue and when it gains a token.
+// With LoRA, the running requests hold at most maxLoras distinct adapters (the backend's slots, vLLM's max_loras): a
+// waiting request whose adapter would be one too many waits, first come first served, until one drains.
 using System.Diagnostics;
 
 namespace Parley.Engine.Scheduling;
 
 /// <summary>Decides, step by step, which tokens of which requests are computed.</summary>
-public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatchedTokens, int maxModelLen)
+/// <param name="kv">The KV cache.</param>
+/// <param name="maxNumSeqs">Most running requests.</param>
+/// <param name="maxNumBatchedTokens">Most tokens per step.</param>
+/// <param name="maxModelLen">Longest request.</param>
+/// <param name="maxLoras">Most distinct LoRA adapters among the running requests.</param>
+public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatchedTokens, int maxModelLen, int maxLoras = 0)
 {
     private readonly List<Request> _running = [];
     private readonly LinkedList<Request> _waiting = new();
@@ -19,6 +26,12 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
     public int RunningCount => _running.Count;
     public int WaitingCount => _waiting.Count;
     public KvCacheManager KvCache => kv;
+
+    /// <summary>The adapters of the running requests, by name, each once (vLLM's running_lora_adapters).</summary>
+    public IEnumerable<string> RunningAdapterNames => _running.Select(request => request.AdapterName).OfType<string>().Distinct();
+
+    /// <summary>The adapters of the waiting requests, by name, each once (vLLM's waiting_lora_adapters).</summary>
+    public IEnumerable<string> WaitingAdapterNames => _waiting.Select(request => request.AdapterName).OfType<string>().Distinct();
 
     /// <summary>Queues a request, or says why it can never run.</summary>
     /// <returns>Null when queued; otherwise a sentence with the numbers.</returns>
@@ -87,7 +100,7 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
             }
 
             request.ComputedTokenCount += step.TokenCount;
-            kv.CacheFullBlocks(request.Id, request.TokenSpan, request.ComputedTokenCount);
+            kv.CacheFullBlocks(request.Id, request.TokenSpan, request.ComputedTokenCount, request.AdapterId);
             if (step.IsSampled && sampled.SampledTokenIds.TryGetValue(request.Id, out var token))
             {
                 request.Append(token);
@@ -148,8 +161,13 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         while (_waiting.First is { } node && _running.Count < maxNumSeqs && budget > 0)
         {
             var request = node.Value;
+            if (IsOneAdapterTooMany(request))
+            {
+                return;
+            }
+
             // Cached blocks would skip prompt positions whose logits a prompt-logprobs request needs.
-            var hits = request.WantsPromptLogits ? [] : kv.GetComputedBlocks(request.TokenSpan);
+            var hits = request.WantsPromptLogits ? [] : kv.GetComputedBlocks(request.TokenSpan, request.AdapterId);
             var computed = hits.Count * BlockPool.BlockSize;
             var count = Math.Min(Math.Min(request.TokenCount - computed, budget), request.WantsPromptLogits ? 1 : int.MaxValue);
             if (!kv.TryAllocate(request.Id, computed + count, hits))
@@ -167,13 +185,23 @@ public sealed class Scheduler(KvCacheManager kv, int maxNumSeqs, int maxNumBatch
         }
     }
 
+    private bool IsOneAdapterTooMany(Request request)
+    {
+        if (request.AdapterId == 0 || _running.Exists(running => running.AdapterId == request.AdapterId))
+        {
+            return false;
+        }
+
+        return _running.Select(running => running.AdapterId).Where(id => id != 0).Distinct().Count() >= maxLoras;
+    }
+
     private ScheduledRequest Plan(Request request, int count)
     {
         var start = request.ComputedTokenCount;
         var tokens = request.TokenIds.Skip(start).Take(count).ToArray();
         var blocks = kv.BlockTable(request.Id).Select(block => block.Id).ToArray();
         // A prompt-logprobs request gets logits at every prompt position; only the last position's are sampled from.
-        return new ScheduledRequest(request.Id, tokens, start, blocks, IsSampled: start + count == request.TokenCount || request.WantsPromptLogits);
+        return new ScheduledRequest(request.Id, tokens, start, blocks, IsSampled: start + count == request.TokenCount || request.WantsPromptLogits, request.AdapterId);
     }
 
     private void Preempt(Request request)

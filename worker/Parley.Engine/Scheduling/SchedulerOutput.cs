@@ -8,7 +8,8 @@ namespace Parley.Engine.Scheduling;
 /// <param name="StartPosition">The position of the first of them.</param>
 /// <param name="BlockTable">The request's KV block ids, in token order.</param>
 /// <param name="IsSampled">Whether this step reaches the end of the known tokens, so a next token is sampled.</param>
-public sealed record ScheduledRequest(string RequestId, IReadOnlyList<int> TokenIds, int StartPosition, IReadOnlyList<int> BlockTable, bool IsSampled)
+/// <param name="AdapterId">The request's LoRA adapter (<see cref="Request.AdapterId"/>); 0 for the base model.</param>
+public sealed record ScheduledRequest(string RequestId, IReadOnlyList<int> TokenIds, int StartPosition, IReadOnlyList<int> BlockTable, bool IsSampled, int AdapterId = 0)
 {
     public int TokenCount => TokenIds.Count;
 }

@@ -55,6 +55,15 @@ internal sealed class WorkerFlagSet
     private readonly Option<bool> _enforceEager = new("--enforce-eager") { Description = "No CUDA graphs for decode steps (no effect on the CPU)." };
     private readonly Option<int> _tensorParallel = new("--tensor-parallel-size", "-tp") { Description = "Only 1: a worker runs the model on one GPU.", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _pipelineParallel = new("--pipeline-parallel-size", "-pp") { Description = "Only 1.", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> _enableLora = new(WorkerFlags.EnableLora) { Description = "Serve LoRA adapters on top of the model." };
+    private readonly Option<LoraModulePath[]> _loraModules = new(WorkerFlags.LoraModules)
+    {
+        Description = "Adapters to serve, each name=path or '{\"name\": ..., \"path\": ..., \"base_model_name\": ...}'; path is a local PEFT adapter folder.",
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = ParseLoraModules,
+    };
+    private readonly Option<int> _maxLoras = new(WorkerFlags.MaxLoras) { Description = "Adapters resident at once: the most one step mixes; requests of another adapter wait for a slot.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _maxLoraRank = new(WorkerFlags.MaxLoraRank) { Description = "The largest adapter rank accepted.", DefaultValueFactory = _ => 16 };
     private readonly FlagsWithoutEffect _inert = new();
 
     public IEnumerable<Option> All =>
@@ -62,7 +71,8 @@ internal sealed class WorkerFlagSet
         _model, _servedNames, _revision, _downloadDir, _dtype, _quantization, _maxModelLen, _utilization, _memoryBytes, _memoryWait, _cpuLedger, _cpuTotal, _maxNumSeqs, _maxBatched, _prefix, _noPrefix,
         _chatTemplate, _reasoning, _toolParser, _autoToolChoice, _apiKey, _host, _port, _device, _streamInterval, _kvBytes, _maxWaiting, _grace,
         _terminationLog, _threads, _seed, _maxLogprobs, _tokenizer, _generationConfig, _blockSize, _kvCacheDtype, _requestIdHeaders,
-        _disableLogRequests, _disableLogStats, _uvicornLogLevel, _enforceEager, _tensorParallel, _pipelineParallel, .. _inert.Options,
+        _disableLogRequests, _disableLogStats, _uvicornLogLevel, _enforceEager, _tensorParallel, _pipelineParallel,
+        _enableLora, _loraModules, _maxLoras, _maxLoraRank, .. _inert.Options,
     ];
 
     public WorkerOptions Read(ParseResult result) => new()
@@ -108,8 +118,31 @@ internal sealed class WorkerFlagSet
         EnforceEager = result.GetValue(_enforceEager),
         TensorParallelSize = result.GetValue(_tensorParallel),
         PipelineParallelSize = result.GetValue(_pipelineParallel),
+        EnableLora = result.GetValue(_enableLora),
+        LoraModules = result.GetValue(_loraModules) ?? [],
+        MaxLoras = result.GetValue(_maxLoras),
+        MaxLoraRank = result.GetValue(_maxLoraRank),
+        AllowRuntimeLoraUpdating = Environment.GetEnvironmentVariable("VLLM_ALLOW_RUNTIME_LORA_UPDATING")?.Trim().ToLowerInvariant() is "1" or "true",
         FlagsWithoutEffect = [.. _inert.Given(result), .. OneDeviceNotes(result)],
     };
+
+    private static LoraModulePath[] ParseLoraModules(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var modules = new List<LoraModulePath>();
+        foreach (var token in result.Tokens)
+        {
+            if (LoraModulePath.Parse(token.Value, out var error) is { } module)
+            {
+                modules.Add(module);
+            }
+            else
+            {
+                result.AddError(error!);
+            }
+        }
+
+        return [.. modules];
+    }
 
     // Sizes of 1 and --disable-log-stats are what the worker does anyway; saying so once tells the reader of a pasted
     // vLLM command line that nothing was lost. Larger sizes are refused by WorkerOptionRefusals.

@@ -1,5 +1,6 @@
 // The worker's web application: Kestrel on --host:--port, OpenAI-shaped errors, the API key check on the endpoints
-// that declare it (RequireApiKey), cross-site browser POSTs refused when there is no key, the OpenAI/vLLM routes,
+// that declare it (RequireApiKey), cross-site browser POSTs refused when there is no key, the OpenAI/vLLM routes (the
+// run-time LoRA routes only with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=true, as vLLM gates them),
 // /metrics, /health, and the chat page at /. SIGTERM stops admission and lets running streams
 // finish within --shutdown-grace-seconds (ModelHost.StopAsync).
 using Microsoft.AspNetCore.Builder;
@@ -44,8 +45,15 @@ public static class WorkerApp
         var host = app.Services.GetRequiredService<ModelHost>();
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         metrics.ReadFrom(() => host.Model is { } model ? (model.Name, model.Engine.Stats, model.DeviceMemoryBytes) : null);
-        host.Loaded += model => metrics.Watch(model.Name, model.Engine, model.MaxModelLen,
-            new CacheConfigInfo(Engine.Scheduling.BlockPool.BlockSize, model.KvBlockCount, options.GpuMemoryUtilization, options.EnablePrefixCaching, options.KvCacheMemoryBytes));
+        host.Loaded += model =>
+        {
+            metrics.Watch(model.Name, model.Engine, model.MaxModelLen,
+                new CacheConfigInfo(Engine.Scheduling.BlockPool.BlockSize, model.KvBlockCount, options.GpuMemoryUtilization, options.EnablePrefixCaching, options.KvCacheMemoryBytes));
+            if (options.EnableLora)
+            {
+                metrics.WatchLora(options.MaxLoras);
+            }
+        };
         app.Use((context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -59,6 +67,12 @@ public static class WorkerApp
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync).RequireApiKey();
         app.MapPost("/invocations", InvocationsEndpoint.HandleAsync).RequireApiKey();
         app.MapGet("/v1/models", InfoEndpoints.Models).RequireApiKey();
+        if (options.EnableLora && options.AllowRuntimeLoraUpdating)
+        {
+            app.MapPost(LoraEndpoints.LoadPath, LoraEndpoints.LoadAsync).RequireApiKey();
+            app.MapPost(LoraEndpoints.UnloadPath, LoraEndpoints.UnloadAsync).RequireApiKey();
+        }
+
         app.MapGet(Parley.Api.Contracts.WorkerInfo.Path, (ModelHost h, WorkerOptions o) => Results.Json(InfoEndpoints.Info(h, o))).RequireApiKey();
         app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync).RequireApiKey();
         app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync).RequireApiKey();

@@ -105,7 +105,7 @@ public static class ChatCompletionsEndpoint
 
         if (answer.Settings.IncludeUsage)
         {
-            var usage = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion.chunk", new JsonArray());
+            var usage = Envelope(answer.Id, answer.Created, answer.Settings.ModelName(answer.Model), "chat.completion.chunk", new JsonArray());
             usage["usage"] = ResponseJson.Usage(answer.PromptTokens, completionTokens.Sum());
             await Sse.WriteAsync(response, usage, cancel).ConfigureAwait(false);
         }
@@ -132,7 +132,7 @@ public static class ChatCompletionsEndpoint
             choices[index].Add(chunk);
         }
 
-        var body = Envelope(answer.Id, answer.Created, answer.Model, "chat.completion", new JsonArray(choices.Select((choice, index) => (JsonNode)choice.ToJson(answer, index)).ToArray()));
+        var body = Envelope(answer.Id, answer.Created, answer.Settings.ModelName(answer.Model), "chat.completion", new JsonArray(choices.Select((choice, index) => (JsonNode)choice.ToJson(answer, index)).ToArray()));
         body["usage"] = ResponseJson.Usage(answer.PromptTokens, choices.Sum(choice => choice.Last?.CompletionTokens ?? 0));
         if (answer.Settings.ReturnPromptLogprobs && choices[0].PromptLogprobs is { } promptLogprobs)
         {
@@ -197,7 +197,7 @@ public static class ChatCompletionsEndpoint
     }
 
     private static JsonObject Chunk(Answer answer, int index, JsonObject delta, JsonObject? logprobs, GenerationChunk? chunk) =>
-        Envelope(answer.Id, answer.Created, answer.Model, "chat.completion.chunk", new JsonArray(new JsonObject
+        Envelope(answer.Id, answer.Created, answer.Settings.ModelName(answer.Model), "chat.completion.chunk", new JsonArray(new JsonObject
         {
             ["index"] = index,
             ["delta"] = delta,
@@ -206,12 +206,12 @@ public static class ChatCompletionsEndpoint
             ["stop_reason"] = StopReason(chunk?.StopReason),
         }));
 
-    internal static JsonObject Envelope(string id, long created, ServedModel model, string type, JsonArray choices) => new()
+    internal static JsonObject Envelope(string id, long created, string modelName, string type, JsonArray choices) => new()
     {
         ["id"] = id,
         ["object"] = type,
         ["created"] = created,
-        ["model"] = model.Name,
+        ["model"] = modelName,
         ["choices"] = choices,
     };
 

@@ -144,7 +144,7 @@ public static class CompletionsEndpoint
     }
 
     private static JsonObject Envelope(Answer answer, params JsonObject[] choices) =>
-        ChatCompletionsEndpoint.Envelope(answer.Id, answer.Created, answer.Model, "text_completion", new JsonArray(choices));
+        ChatCompletionsEndpoint.Envelope(answer.Id, answer.Created, answer.Settings.ModelName(answer.Model), "text_completion", new JsonArray(choices));
 
     private static JsonObject Choice(int index, string text, JsonObject? logprobs, GenerationChunk? chunk) => new()
     {

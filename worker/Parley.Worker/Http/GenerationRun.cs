@@ -40,7 +40,7 @@ public sealed class GenerationRun(ServedModel model, WorkerOptions options, Work
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew(); // from arrival, as vLLM times TTFT and e2e: the enumeration may start later
-        var stream = model.Engine.Submit(new GenerationRequest(id, prompt, settings.Sampling), cancellationToken);
+        var stream = model.Engine.Submit(new GenerationRequest(id, prompt, settings.Sampling, settings.Adapter), cancellationToken);
         return ChunksAsync(stream, prompt.Count, settings, clock, cancellationToken);
     }
 

@@ -42,6 +42,16 @@ public sealed record GenerationSettings
     /// <summary>How the answer is read for tool calls; null when it is plain text.</summary>
     public Tools.ToolCallReading? ToolCalls { get; init; }
 
+    /// <summary>The LoRA adapter the request's <c>model</c> names; null for the base model.</summary>
+    public Engine.Lora.LoraAdapter? Adapter { get; init; }
+
+    /// <summary>The name answers report as <c>model</c>: the adapter's when one runs, as vLLM reports it.</summary>
+    public string ModelName(ServedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Adapter?.Name ?? model.Name;
+    }
+
     /// <summary>Whether the prompt's own logprobs are returned (prompt_logprobs).</summary>
     public bool ReturnPromptLogprobs { get; init; }
 
@@ -117,6 +127,7 @@ public sealed record GenerationSettings
             ContinuousUsage = request.Bool("stream_options", "continuous_usage_stats") ?? false,
             ReturnTokenIds = request.Bool("return_token_ids") ?? false,
             TokensAsIds = request.Bool("return_tokens_as_token_ids") ?? false,
+            Adapter = request.String("model") is { } name ? model.Adapters?.Find(name)?.Adapter : null,
         };
     }
 

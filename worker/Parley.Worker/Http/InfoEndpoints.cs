@@ -1,4 +1,5 @@
-// The small endpoints: GET /v1/models (one entry per served name), /health (503 while loading, so a readiness probe waits for the model),
+// The small endpoints: GET /v1/models (one entry per served name, then one per LoRA adapter with its base model as
+// parent, as vLLM lists them), /health (503 while loading, so a readiness probe waits for the model),
 // /version, and /v1/parley/info (the operator's closed-loop tuning reads what the worker actually got).
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -17,22 +18,26 @@ public static class InfoEndpoints
     {
         var model = RequestContext.Model(host);
         // One entry per --served-model-name, all the same model, as vLLM lists them.
+        var cards = model.Names.Select(name => Card(model, name, model.Source, parent: null))
+            .Concat((model.Adapters?.All ?? []).Select(adapter => Card(model, adapter.Name, adapter.Path, adapter.Parent)));
         return Results.Text(new JsonObject
         {
             ["object"] = "list",
-            ["data"] = new JsonArray(model.Names.Select(name => (JsonNode)new JsonObject
-            {
-                ["id"] = name,
-                ["object"] = "model",
-                ["created"] = model.CreatedUnixSeconds,
-                ["owned_by"] = "parley",
-                ["root"] = model.Source,
-                ["parent"] = null,
-                ["max_model_len"] = model.MaxModelLen,
-                ["permission"] = new JsonArray(Permission(model)),
-            }).ToArray()),
+            ["data"] = new JsonArray([.. cards]),
         }.ToJsonString(), "application/json");
     }
+
+    private static JsonObject Card(ServedModel model, string id, string root, string? parent) => new JsonObject
+    {
+        ["id"] = id,
+        ["object"] = "model",
+        ["created"] = model.CreatedUnixSeconds,
+        ["owned_by"] = "parley",
+        ["root"] = root,
+        ["parent"] = parent,
+        ["max_model_len"] = model.MaxModelLen,
+        ["permission"] = new JsonArray(Permission(model)),
+    };
 
     // vLLM's ModelPermission card: clients that read it (older OpenAI SDKs, some UIs) expect the list to be there.
     private static JsonObject Permission(ServedModel model) => new()

@@ -1,5 +1,5 @@
 // What every API handler starts with: the loaded model (503 while loading or draining), the parsed body, and the
-// requested model name checked against the served ones (404 like vLLM when it is none of them).
+// requested model name checked against the served ones and the LoRA adapters (404 like vLLM when it is none of them).
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Parley.Worker.Serving;
@@ -47,7 +47,7 @@ public static class RequestContext
         }
 
         var reader = RequestReader.Parse(json);
-        if (reader.String("model") is { } name && !model.Names.Contains(name))
+        if (reader.String("model") is { } name && !model.Names.Contains(name) && model.Adapters?.Find(name) is null)
         {
             throw new ApiException(404, $"The model `{name}` does not exist.", "model");
         }

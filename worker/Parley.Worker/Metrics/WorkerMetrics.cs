@@ -37,6 +37,7 @@ public sealed class WorkerMetrics
     private readonly MetricFactory _factory;
     private Func<(string Model, EngineStats Stats, long DeviceBytes)?>? _source;
     private Histogram? _paramsMaxTokens;
+    private LoraRequestsInfo? _loraInfo;
 
     public WorkerMetrics(CollectorRegistry registry)
     {
@@ -107,6 +108,9 @@ public sealed class WorkerMetrics
         engine.StepCompleted += step => steps.Observe(step.TokenCount);
     }
 
+    /// <summary>Starts vllm:lora_requests_info; call once, before the model serves, when LoRA is on.</summary>
+    public void WatchLora(int maxLoras) => _loraInfo = new LoraRequestsInfo(_factory, maxLoras);
+
     /// <summary>Records a finished request's phases from its engine timeline, and its n and effective max_tokens.</summary>
     public void RecordRequest(string model, RequestTimeline timeline, int n, int maxTokens)
     {
@@ -149,5 +153,6 @@ public sealed class WorkerMetrics
         _prefixHits.WithLabels(model).IncTo(stats.PrefixCacheHits);
         _preemptions.WithLabels(model).IncTo(stats.Preemptions);
         _deviceMemory.WithLabels(model).Set(deviceBytes);
+        _loraInfo?.Update(stats);
     }
 }

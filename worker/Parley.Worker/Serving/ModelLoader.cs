@@ -41,6 +41,8 @@ public static class ModelLoader
         var tokenizerConfig = TokenizerConfig.Parse(ReadJson(tokenizerFolder, ChatTemplateSource.TokenizerConfigFile)).WithPostProcessor(tokenizerJson);
         var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
         var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
+        var names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName];
+        var adapters = options.EnableLora ? LoadAdapters(options, config, names, logger) : null;
         var (claim, share) = await TakeShareAsync(options, logger, cancellationToken).ConfigureAwait(false);
         IBackend backend;
         string device;
@@ -68,12 +70,14 @@ public static class ModelLoader
             EnablePrefixCaching = options.EnablePrefixCaching,
             MaxWaitingRequests = options.MaxWaitingRequests ?? 4 * options.MaxNumSeqs,
             EosTokenIds = generation.EosTokenIds,
+            MaxLoras = options.EnableLora ? options.MaxLoras : 0,
         });
         logger.Serving(options.ServedName, folder, device, config.ModelType, maxModelLen, backend.KvBlockCount, (backend.KvBlockCount - 1L) * Engine.Scheduling.BlockPool.BlockSize);
         return new ServedModel
         {
             Name = options.ServedName,
-            Names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName],
+            Names = names,
+            Adapters = adapters,
             MaxLogprobs = options.MaxLogprobs == -1 ? config.VocabSize : options.MaxLogprobs,
             Seeds = new RequestSeeds(options.Seed),
             Source = options.Model,
@@ -97,6 +101,20 @@ public static class ModelLoader
             MemoryClaim = claim,
             MemoryTakenBytes = device == "cpu" ? (long)backend.KvBlockCount * CpuSizing.BytesPerBlock(config) : deviceBytes,
         };
+    }
+
+    // Every --lora-modules adapter is read and checked before the model serves: one that cannot be served stops the
+    // start with its reason, as vLLM's init_static_loras does.
+    private static LoraAdapters LoadAdapters(WorkerOptions options, ModelConfig config, IReadOnlyList<string> names, ILogger logger)
+    {
+        var adapters = new LoraAdapters(config, names, options.MaxLoraRank);
+        foreach (var module in options.LoraModules)
+        {
+            var served = adapters.Add(module.Name, module.Path, module.BaseModelName);
+            logger.LoraAdapterLoaded(served.Name, served.Path, served.Adapter.Rank);
+        }
+
+        return adapters;
     }
 
     // --quantization and --dtype must describe the weights as stored: nothing is converted at load.
@@ -145,8 +163,10 @@ public static class ModelLoader
                     MemoryShareWait = TimeSpan.FromSeconds(options.GpuMemoryWaitSeconds),
                     UseCudaGraphs = !options.EnforceEager,
                     Warn = logger.CudaWarning,
+                    MaxLoras = options.EnableLora ? options.MaxLoras : 0,
+                    MaxLoraRank = options.MaxLoraRank,
                 });
-                return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes);
+                return (cuda, "cuda", cuda.WeightBytes + cuda.KvCacheBytes + cuda.LoraBytes);
             }
             catch (CudaUnavailableException exception) when (options.Device == "auto")
             {
@@ -173,6 +193,8 @@ public static class ModelLoader
             MaxSequences = options.MaxNumSeqs,
             MaxModelLen = maxModelLen,
             Threads = options.Threads ?? Environment.ProcessorCount,
+            MaxLoras = options.EnableLora ? options.MaxLoras : 0,
+            MaxLoraRank = options.MaxLoraRank,
         });
         return backend;
     }

@@ -47,6 +47,9 @@ public sealed record ServedModel
     /// constrained request, since it indexes the whole vocabulary.</summary>
     public required Lazy<ConstraintCompiler> Constraints { get; init; }
 
+    /// <summary>The LoRA adapters requests may select by name; null when --enable-lora is off.</summary>
+    public LoraAdapters? Adapters { get; init; }
+
     /// <summary>Bytes the device holds for this model (weights and KV cache); 0 when unknown.</summary>
     public long DeviceMemoryBytes { get; init; }
 

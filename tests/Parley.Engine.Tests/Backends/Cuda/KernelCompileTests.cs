@@ -17,6 +17,7 @@ public sealed partial class KernelCompileTests : IDisposable
         ["gptq_gemv.cu"] = ["gptq_gemv"],
         ["head_rmsnorm.cu"] = ["head_rmsnorm"],
         ["kv_write.cu"] = ["kv_write"],
+        ["lora_sgmv.cu"] = ["lora_shrink", "lora_expand"],
         ["paged_attention.cu"] = ["paged_attention"],
         ["prefill_attention.cu"] = ["prefill_attention"],
         ["rope.cu"] = ["rope_neox"],

@@ -8,9 +8,13 @@
 //     h += a·Wo;  x = rmsnorm(h);  h += (silu(x·Wgate) * x·Wup)·Wdown
 //   logits = rmsnorm(h[last token of each sampled sequence])·Wlm    [S, V]
 //
+// With LoRA adapters each of the seven projections y = x·W also gets, for the tokens of sequences that run an
+// adapter, its low-rank update y += scale·(x·Aᵀ)·Bᵀ (CpuLora), before any bias, norm or rotation.
+//
 // T tokens in the batch, H hidden size, D head size, Hq/Hkv query/KV heads, S sequences that sample, V vocabulary.
 // All buffers are allocated once for the largest batch; a step allocates nothing.
 using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Lora;
 using Parley.Engine.Models;
 
 namespace Parley.Engine.Backends.Cpu;
@@ -26,6 +30,7 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly ThreadGang _gang;
     private readonly LinearJob _linear;
     private readonly AttentionJob _attention;
+    private readonly CpuLora _lora;
     private readonly NativeBuffer _hidden;    // [T, H] the residual stream
     private readonly NativeBuffer _normed;    // [T, H] its normalised copy; [S, H] at the end
     private readonly NativeBuffer _queries;   // [T, Hq·D]
@@ -49,6 +54,7 @@ public sealed unsafe class CpuBackend : IBackend
         _gang = new ThreadGang(options.Threads);
         _linear = new LinearJob(_gang);
         _attention = new AttentionJob(_gang, _cache, config.NumAttentionHeads, options.MaxModelLen);
+        _lora = new CpuLora(options.MaxLoras, options.MaxLoraRank, options.MaxBatchedTokens, config.NumHiddenLayers);
         long tokens = options.MaxBatchedTokens, q = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim;
         _hidden = new NativeBuffer(tokens * config.HiddenSize);
         _normed = new NativeBuffer(Math.Max(tokens, options.MaxSequences) * config.HiddenSize);
@@ -66,6 +72,8 @@ public sealed unsafe class CpuBackend : IBackend
     public ModelConfig Config { get; }
 
     public int KvBlockCount => _options.KvBlockCount;
+
+    public int LoraSlotCount => _lora.SlotCount;
 
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => _cache.Bytes;
@@ -105,10 +113,11 @@ public sealed unsafe class CpuBackend : IBackend
 
         Embed(batch);
         PrepareRotations(batch);
+        _lora.Prepare(batch);
         for (var layer = 0; layer < _weights.Layers.Count; layer++)
         {
             Attention(batch, layer, _weights.Layers[layer]);
-            Mlp(batch.TokenCount, _weights.Layers[layer]);
+            Mlp(batch.TokenCount, layer, _weights.Layers[layer]);
         }
 
         fixed (float* destination = logits)
@@ -116,6 +125,8 @@ public sealed unsafe class CpuBackend : IBackend
             Logits(batch, destination);
         }
     }
+
+    public void SetLoraAdapter(int slot, LoraAdapter adapter) => _lora.Set(slot, adapter);
 
     public void Dispose()
     {
@@ -153,6 +164,9 @@ public sealed unsafe class CpuBackend : IBackend
         var tokens = batch.TokenCount;
         NormaliseRows(_hidden, layer.AttentionNorm, tokens);
         _linear.Run(_normed.Pointer, tokens, layer.Wq, _queries.Pointer, layer.Wk, _keys.Pointer, layer.Wv, _values.Pointer);
+        _lora.Add(layerIndex, LoraTarget.Q, _normed.Pointer, _queries.Pointer, layer.Wq.OutFeatures);
+        _lora.Add(layerIndex, LoraTarget.K, _normed.Pointer, _keys.Pointer, layer.Wk.OutFeatures);
+        _lora.Add(layerIndex, LoraTarget.V, _normed.Pointer, _values.Pointer, layer.Wv.OutFeatures);
         PositionHeads(batch, _queries, Config.NumAttentionHeads, layer.Bq, layer.QNorm);
         PositionHeads(batch, _keys, Config.NumKeyValueHeads, layer.Bk, layer.KNorm);
         AddBias(_values, layer.Bv, tokens);
@@ -165,6 +179,7 @@ public sealed unsafe class CpuBackend : IBackend
 
         _attention.Run(batch, layerIndex, _queries.Pointer, _attended.Pointer);
         _linear.Run(_attended.Pointer, tokens, accumulate: true, layer.Wo, _hidden.Pointer, Config.HiddenSize);
+        _lora.Add(layerIndex, LoraTarget.O, _attended.Pointer, _hidden.Pointer, Config.HiddenSize);
     }
 
     // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
@@ -189,11 +204,13 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    private void Mlp(int tokens, CpuLayer layer)
+    private void Mlp(int tokens, int layerIndex, CpuLayer layer)
     {
         var intermediate = Config.IntermediateSize;
         NormaliseRows(_hidden, layer.MlpNorm, tokens);
         _linear.Run(_normed.Pointer, tokens, layer.WGate, _gate.Pointer, layer.WUp, _up.Pointer);
+        _lora.Add(layerIndex, LoraTarget.Gate, _normed.Pointer, _gate.Pointer, intermediate);
+        _lora.Add(layerIndex, LoraTarget.Up, _normed.Pointer, _up.Pointer, intermediate);
         for (var t = 0; t < tokens; t++)
         {
             var offset = (long)t * intermediate;
@@ -201,6 +218,7 @@ public sealed unsafe class CpuBackend : IBackend
         }
 
         _linear.Run(_activated.Pointer, tokens, accumulate: true, layer.WDown, _hidden.Pointer, Config.HiddenSize);
+        _lora.Add(layerIndex, LoraTarget.Down, _activated.Pointer, _hidden.Pointer, Config.HiddenSize);
     }
 
     private void Logits(ForwardBatch batch, float* destination)

@@ -15,6 +15,12 @@ public sealed record CpuBackendOptions
     /// <summary>Longest sequence, prompt and output together.</summary>
     public required int MaxModelLen { get; init; }
 
+    /// <summary>LoRA adapters held at once (vLLM's max_loras); 0 runs the base model only.</summary>
+    public int MaxLoras { get; init; }
+
+    /// <summary>The largest LoRA rank an adapter may have (vLLM's max_lora_rank).</summary>
+    public int MaxLoraRank { get; init; } = 16;
+
     /// <summary>Threads for the matrix products and attention; all cores by default.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

@@ -1,6 +1,7 @@
 // Start-up of the CUDA backend, in vLLM's order: open the GPU, compile the kernels, upload the weights, allocate the
-// step buffers, run one profiling forward pass at max_num_batched_tokens against a throw-away KV cache to measure the
-// activation peak, then give the KV cache what gpu_memory_utilization leaves (KvCacheSizing).
+// step buffers and the LoRA slots, run one profiling forward pass at max_num_batched_tokens against a throw-away KV
+// cache to measure the activation peak (the slots counted in it), then give the KV cache what gpu_memory_utilization
+// leaves (KvCacheSizing).
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Models;
 using Parley.Engine.Scheduling;
@@ -64,6 +65,7 @@ public sealed unsafe partial class CudaBackend
             _buffers.Add(_inputs);
             var scratch = _weights.LargestGptqElements > 0 ? Buffer(_weights.LargestGptqElements * 2) : null;
             _ops = new CudaOps(_kernels, _stream, _cublas, scratch);
+            _lora = options.MaxLoras > 0 ? new CudaLora(config, options.MaxLoras, options.MaxLoraRank, (int)t, _stream.Handle) : null;
 
             var peakActivations = ProfilePeak(freeAfterWeights);
             // A Shared worker sizes itself from its share and counts only what it allocated itself: on a shared GPU,
@@ -120,6 +122,7 @@ public sealed unsafe partial class CudaBackend
     private void DisposePartial()
     {
         _buffers.ForEach(buffer => buffer.Dispose());
+        _lora?.Dispose();
         _weights?.Dispose();
         _kernels?.Dispose();
         _cublas?.Dispose();

@@ -13,8 +13,11 @@
 // "act" is the model's dtype (bf16/f16, or f32 for f32 checkpoints): what cuBLAS multiplies with the weights, with
 // float32 accumulation. Decode steps (every sequence one token) are captured as a CUDA graph per batch-size bucket
 // on first use and replayed after; mixed and prefill steps run eagerly. Every buffer is allocated at load.
+// With LoRA slots, each of the seven projections is followed by the segmented LoRA kernels (CudaLora), which add
+// the update of each token's adapter; they run in every step, graphs included, and do nothing for base tokens.
 using Parley.Engine.Backends.Cpu.Kernels;
 using Parley.Engine.Backends.Cuda.Driver;
+using Parley.Engine.Lora;
 using Parley.Engine.Models;
 using Parley.Engine.Scheduling;
 
@@ -39,6 +42,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly List<IDisposable> _buffers = [];
     private readonly CudaOps _ops;
     private readonly CudaBatchInputs _inputs;
+    private readonly CudaLora? _lora;
     private readonly DeviceBuffer _inverseFrequencies; // [D/2] f32
     private readonly DeviceBuffer _hidden;    // [T, H] f32
     private readonly DeviceBuffer _delta;     // [T, H] f32: the last projection, added to _hidden by the next norm
@@ -57,6 +61,11 @@ public sealed unsafe partial class CudaBackend : IBackend
     public ModelConfig Config { get; }
 
     public int KvBlockCount => _cache.BlockCount;
+
+    public int LoraSlotCount => _lora?.SlotCount ?? 0;
+
+    /// <summary>Bytes of the LoRA slots on the device.</summary>
+    public long LoraBytes => _lora?.Bytes ?? 0;
 
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => _cache.Bytes;
@@ -136,6 +145,17 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
     }
 
+    public void SetLoraAdapter(int slot, LoraAdapter adapter)
+    {
+        if (_lora is null)
+        {
+            throw new NotSupportedException("This backend was loaded without LoRA slots (MaxLoras 0).");
+        }
+
+        _device.MakeCurrent();
+        _lora.Set(slot, adapter, _stream.Handle);
+    }
+
     public void Dispose()
     {
         // Every free below is a driver call on this device: the calling thread may never have made it current.
@@ -146,6 +166,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
 
         _cache?.Dispose();
+        _lora?.Dispose();
         _buffers.ForEach(buffer => buffer.Dispose());
         _weights.Dispose();
         _kernels.Dispose();
@@ -169,6 +190,9 @@ public sealed unsafe partial class CudaBackend : IBackend
             layer.Wq.Multiply(_ops, _normed.Pointer, tokenCount, _queries.Pointer);
             layer.Wk.Multiply(_ops, _normed.Pointer, tokenCount, _keys.Pointer);
             layer.Wv.Multiply(_ops, _normed.Pointer, tokenCount, _values.Pointer);
+            Lora(index, LoraTarget.Q, _normed, _queries, tokenCount);
+            Lora(index, LoraTarget.K, _normed, _keys, tokenCount);
+            Lora(index, LoraTarget.V, _normed, _values, tokenCount);
             PositionHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
             PositionHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
             if (layer.Bv is not null)
@@ -187,16 +211,24 @@ public sealed unsafe partial class CudaBackend : IBackend
             }
 
             layer.Wo.Multiply(_ops, _attended.Pointer, tokenCount, _delta.Pointer);
+            Lora(index, LoraTarget.O, _attended, _delta, tokenCount);
             _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, 0, layer.MlpNorm.Pointer, eps, h, _normed.Pointer, _act, tokenCount);
             layer.WGate.Multiply(_ops, _normed.Pointer, tokenCount, _gate.Pointer);
             layer.WUp.Multiply(_ops, _normed.Pointer, tokenCount, _up.Pointer);
+            Lora(index, LoraTarget.Gate, _normed, _gate, tokenCount);
+            Lora(index, LoraTarget.Up, _normed, _up, tokenCount);
             _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
             layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
+            Lora(index, LoraTarget.Down, _activated, _delta, tokenCount);
         }
 
         _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, _inputs.LogitRows, _weights.FinalNorm.Pointer, eps, h, _normed.Pointer, _act, logitRows);
         _weights.LmHead.Multiply(_ops, _normed.Pointer, logitRows, _logits.Pointer);
     }
+
+    // The LoRA update of one projection, whose input x is in the activation dtype and output y in float32.
+    private void Lora(int layer, LoraTarget target, DeviceBuffer x, DeviceBuffer y, int tokenCount) =>
+        _lora?.Add(_ops, layer, target, x.Pointer, _act, _inputs.AdapterSlots, tokenCount, y.Pointer);
 
     // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
     private void PositionHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
@@ -288,6 +320,11 @@ public sealed unsafe partial class CudaBackend : IBackend
 
         foreach (var sequence in batch.Sequences)
         {
+            if (sequence.AdapterSlot >= 0 && _lora?.Holds(sequence.AdapterSlot) != true)
+            {
+                throw new ArgumentException($"A sequence selects LoRA slot {sequence.AdapterSlot}, which holds no adapter.", nameof(batch));
+            }
+
             // ForwardBatch already refuses a table too short for its context; one longer than a table row holds is ours.
             if (sequence.BlockTable.Count > _inputs.MaxBlocks)
             {

@@ -32,6 +32,13 @@ public sealed record CudaBackendOptions
 
     public int DeviceOrdinal { get; init; }
 
+    /// <summary>LoRA adapters held at once (vLLM's max_loras); their memory is allocated at load, before the KV cache
+    /// is sized. 0 runs the base model only.</summary>
+    public int MaxLoras { get; init; }
+
+    /// <summary>The largest LoRA rank an adapter may have (vLLM's max_lora_rank): what each slot is sized for.</summary>
+    public int MaxLoraRank { get; init; } = 16;
+
     /// <summary>Told once per decode bucket whose graph could not be captured or instantiated (that bucket then runs
     /// eagerly); the worker logs it.</summary>
     public Action<string>? Warn { get; init; }

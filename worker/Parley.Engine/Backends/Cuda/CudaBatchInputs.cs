@@ -20,7 +20,7 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
         _maxTokens = maxTokens;
         _maxSequences = maxSequences;
         MaxBlocks = maxBlocksPerSequence;
-        int[] lengths = [maxTokens, maxTokens, maxTokens, maxTokens, maxSequences, 2 * maxTokens, maxSequences * maxBlocksPerSequence];
+        int[] lengths = [maxTokens, maxTokens, maxTokens, maxTokens, maxSequences, 2 * maxTokens, maxSequences * maxBlocksPerSequence, maxTokens];
         _offsets = new long[lengths.Length + 1];
         for (var i = 0; i < lengths.Length; i++)
         {
@@ -40,6 +40,7 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
         LogitRows,
         Tiles,
         BlockTables,
+        AdapterSlots,
     }
 
     public int MaxBlocks { get; }
@@ -57,6 +58,9 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
     public ulong Tiles => Address(Section.Tiles);
 
     public ulong BlockTables => Address(Section.BlockTables);
+
+    /// <summary>The LoRA slot of each token's sequence; −1 for the base model and for padding.</summary>
+    public ulong AdapterSlots => Address(Section.AdapterSlots);
 
     /// <summary>Packs and copies <paramref name="batch"/>; returns the tile count.</summary>
     public int Load(ForwardBatch batch, nint stream) => Load(batch, batch.TokenCount, stream);
@@ -78,6 +82,8 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
         var positions = Span(Section.Positions, tokenCount);
         var sequenceOfToken = Span(Section.SequenceOfToken, tokenCount);
         var slots = Span(Section.Slots, tokenCount);
+        var adapterSlots = Span(Section.AdapterSlots, tokenCount);
+        adapterSlots.Fill(-1);
         tokens.Clear();
         positions.Clear();
         slots.Fill(-1);
@@ -109,6 +115,7 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
 
             for (var t = sequence.TokenOffset; t < sequence.TokenOffset + sequence.TokenCount; t++)
             {
+                adapterSlots[t] = sequence.AdapterSlot;
                 var position = positions[t];
                 slots[t] = (sequence.BlockTable[position / BlockPool.BlockSize] * BlockPool.BlockSize) + (position % BlockPool.BlockSize);
             }
@@ -138,6 +145,7 @@ internal sealed unsafe class CudaBatchInputs : IDisposable
         Copy(Section.LogitRows, logitCount, stream);
         Copy(Section.Tiles, 2 * tileCount, stream);
         Copy(Section.BlockTables, sequenceCount * MaxBlocks, stream);
+        Copy(Section.AdapterSlots, tokenCount, stream);
         return tileCount;
     }
 

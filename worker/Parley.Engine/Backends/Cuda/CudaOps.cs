@@ -99,6 +99,22 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
         Launch("gptq_dequant", GridStride((long)inFeatures * outFeatures), Threads, args);
     }
 
+    /// <summary>LoRA shrink: u[t, j] = scale·A_j·x[t] for the adapter in each token's slot (0 beyond its rank, or none).</summary>
+    public void LoraShrink(ulong x, CudaDtype xDtype, int inFeatures, ulong tokenSlots, ulong aTable, ulong ranks, ulong scales, int maxRank, int tokenCount, ulong u)
+    {
+        var dtype = (int)xDtype;
+        void** args = stackalloc void*[] { &x, &dtype, &inFeatures, &tokenSlots, &aTable, &ranks, &scales, &maxRank, &u };
+        const uint Warps = Threads / 32;
+        kernels["lora_shrink"].Launch(Stream, ((uint)tokenCount, (uint)((maxRank + Warps - 1) / Warps)), Threads, 0, args);
+    }
+
+    /// <summary>LoRA expand: y[t] += Bᵀ·u[t] for the adapter in each token's slot.</summary>
+    public void LoraExpand(ulong u, int maxRank, ulong tokenSlots, ulong bTable, ulong ranks, int outFeatures, int tokenCount, ulong y)
+    {
+        void** args = stackalloc void*[] { &u, &maxRank, &tokenSlots, &bTable, &ranks, &outFeatures, &tokenCount, &y };
+        Launch("lora_expand", GridStride((long)tokenCount * outFeatures), Threads, args);
+    }
+
     // Enough blocks to fill any current GPU several times over; grid-stride kernels loop over the rest.
     private static uint GridStride(long count) => (uint)Math.Clamp((count + Threads - 1) / Threads, 1, 4096);
 
