@@ -41,7 +41,7 @@ public sealed class RunningWorker : IAsyncDisposable
         prepare?.Invoke(folder);
         var options = new WorkerOptions { Model = folder, ServedModelNames = [ModelName], Host = "127.0.0.1", Port = LoopbackPort.Free(), MaxNumSeqs = 8, ShutdownGraceSeconds = 10, Device = "cpu" };
         options = configure?.Invoke(options) ?? options;
-        var app = WorkerApp.Build(options, async (_, cancellationToken) =>
+        var app = WorkerApp.Build(options, async (_, _, cancellationToken) =>
         {
             if (beforeLoad is not null)
             {

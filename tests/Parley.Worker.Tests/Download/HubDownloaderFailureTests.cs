@@ -65,6 +65,30 @@ public sealed class HubDownloaderFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task EnsureLocal_AnAdapterWithPickledWeightsOnly_RefusesNamingSafeSerialization()
+    {
+        var repo = new FakeRepo("acme/pickled-lora");
+        repo.Files["adapter_config.json"] = "{}"u8.ToArray();
+        repo.Files["adapter_model.bin"] = new byte[64];
+        await using var hub = await FakeHub.StartAsync(repo);
+
+        var download = () => HubDownloader.EnsureLocalAsync(ModelReference.Parse("acme/pickled-lora"), _fixture.Options(hub), _fixture.Logger, CancellationToken.None, HubFileSet.LoraAdapter);
+
+        await download.Should().ThrowAsync<HubDownloadException>().WithMessage("*adapter_model.bin*safe_serialization=True*");
+        hub.FileRequests.Should().BeEmpty("nothing is fetched from a repository the worker cannot load");
+    }
+
+    [Fact]
+    public async Task EnsureLocal_ACheckpointAskedForAsAnAdapter_RefusesNamingPeft()
+    {
+        await using var hub = await FakeHub.StartAsync(FakeRepo.SingleFile("acme/tiny"));
+
+        var download = () => HubDownloader.EnsureLocalAsync(ModelReference.Parse("acme/tiny"), _fixture.Options(hub), _fixture.Logger, CancellationToken.None, HubFileSet.LoraAdapter);
+
+        await download.Should().ThrowAsync<HubDownloadException>().WithMessage("*acme/tiny has no adapter_config.json*PEFT*");
+    }
+
+    [Fact]
     public async Task EnsureLocal_ChecksumMismatch_DeletesThePartialFileAndFails()
     {
         var repo = FakeRepo.SingleFile("acme/tiny");

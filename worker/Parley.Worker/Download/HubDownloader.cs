@@ -17,8 +17,13 @@ public static class HubDownloader
     /// With <see cref="HubOptions.IsOffline"/>, or when the hub cannot be reached after retries, a complete cached
     /// snapshot of the revision is used.
     /// </remarks>
+    /// <param name="model">The model or adapter.</param>
+    /// <param name="options">Endpoint, token and cache.</param>
+    /// <param name="logger">Receives progress.</param>
+    /// <param name="ct">Stops the download.</param>
+    /// <param name="files">A checkpoint (the default) or a LoRA adapter, whose two PEFT files are fetched instead.</param>
     /// <exception cref="HubDownloadException">The model cannot be fetched; the message says what to change.</exception>
-    public static async Task<string> EnsureLocalAsync(ModelReference model, HubOptions options, ILogger logger, CancellationToken ct)
+    public static async Task<string> EnsureLocalAsync(ModelReference model, HubOptions options, ILogger logger, CancellationToken ct, HubFileSet files = HubFileSet.Checkpoint)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,23 +37,23 @@ public static class HubDownloader
         var cache = new HubCache(options.CacheDirectory, repoId);
         if (options.IsOffline)
         {
-            return CompleteSnapshot(cache, model.Revision)
+            return CompleteSnapshot(cache, model.Revision, files)
                 ?? throw new HubDownloadException($"HF_HUB_OFFLINE is set but {cache.RepoFolder} holds no complete snapshot of {model}: run once with the hub reachable, or unset HF_HUB_OFFLINE.");
         }
 
         // A commit never changes, so a complete snapshot of one needs no request at all.
-        if (HubCache.IsCommitHash(model.Revision) && CompleteSnapshot(cache, model.Revision) is { } pinned)
+        if (HubCache.IsCommitHash(model.Revision) && CompleteSnapshot(cache, model.Revision, files) is { } pinned)
         {
             return pinned;
         }
 
         try
         {
-            return await DownloadAsync(model, options, cache, logger, ct).ConfigureAwait(false);
+            return await DownloadAsync(model, options, cache, logger, files, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && HubRetry.IsTransient(e))
         {
-            if (CompleteSnapshot(cache, model.Revision) is { } cached)
+            if (CompleteSnapshot(cache, model.Revision, files) is { } cached)
             {
                 DownloadLog.UsingCacheAfterFailure(logger, e.Message, Path.GetFileName(cached), repoId);
                 return cached;
@@ -58,7 +63,7 @@ public static class HubDownloader
         }
     }
 
-    private static async Task<string> DownloadAsync(ModelReference model, HubOptions options, HubCache cache, ILogger logger, CancellationToken ct)
+    private static async Task<string> DownloadAsync(ModelReference model, HubOptions options, HubCache cache, ILogger logger, HubFileSet files, CancellationToken ct)
     {
         var repoId = model.RepoId!;
         using var http = HubClient.CreateHttpClient();
@@ -69,7 +74,8 @@ public static class HubDownloader
         cache.WriteRef(model.Revision, revision.Commit);
 
         var snapshot = new SnapshotDownload(client, cache, retry, new BlobDownload(client, options, logger, repoId), logger, repoId, revision.Commit);
-        foreach (var file in CheckpointFiles.Select(repoId, revision.Files))
+        var wanted = files == HubFileSet.LoraAdapter ? AdapterFiles.Select(repoId, revision.Files) : CheckpointFiles.Select(repoId, revision.Files);
+        foreach (var file in wanted)
         {
             await snapshot.EnsureFileAsync(file, ct).ConfigureAwait(false);
         }
@@ -88,9 +94,9 @@ public static class HubDownloader
         return folder;
     }
 
-    private static string? CompleteSnapshot(HubCache cache, string revision) =>
+    private static string? CompleteSnapshot(HubCache cache, string revision, HubFileSet files) =>
         cache.ReadRef(revision) is { } commit && cache.SnapshotFolder(commit) is var folder
-        && Directory.Exists(folder) && CheckpointFiles.IsComplete(folder)
+        && Directory.Exists(folder) && (files == HubFileSet.LoraAdapter ? AdapterFiles.IsComplete(folder) : CheckpointFiles.IsComplete(folder))
             ? folder
             : null;
 }

@@ -12,17 +12,17 @@ public static class ModelFolders
     /// <param name="logger">Receives download progress.</param>
     /// <param name="environment">Reads HF_* variables; the process environment when null.</param>
     public static ModelLoader.FolderResolver Default(ILogger logger, Func<string, string?>? environment = null) =>
-        (options, cancellationToken) => ResolveAsync(options, logger, environment ?? Environment.GetEnvironmentVariable, cancellationToken);
+        (options, files, cancellationToken) => ResolveAsync(options, files, logger, environment ?? Environment.GetEnvironmentVariable, cancellationToken);
 
-    private static async Task<string> ResolveAsync(WorkerOptions options, ILogger logger, Func<string, string?> environment, CancellationToken cancellationToken)
+    private static async Task<string> ResolveAsync(WorkerOptions options, HubFileSet files, ILogger logger, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Model == DemoModel.Name)
+        if (options.Model == DemoModel.Name && files == HubFileSet.Checkpoint)
         {
             return DemoModel.Ensure(options.DownloadDir ?? Path.Combine(Path.GetTempPath(), "parley"));
         }
 
         var model = ModelReference.Parse(options.Model, options.Revision);
-        return await HubDownloader.EnsureLocalAsync(model, HubOptions.FromEnvironment(options.DownloadDir, environment), logger, cancellationToken).ConfigureAwait(false);
+        return await HubDownloader.EnsureLocalAsync(model, HubOptions.FromEnvironment(options.DownloadDir, environment), logger, cancellationToken, files).ConfigureAwait(false);
     }
 }

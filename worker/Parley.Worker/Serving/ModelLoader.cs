@@ -10,6 +10,7 @@ using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Constraints;
 using Parley.Engine.Models;
 using Parley.Engine.Core;
+using Parley.Worker.Download;
 using Parley.Engine.Text;
 using Parley.Engine.Text.Jinja;
 
@@ -19,13 +20,16 @@ namespace Parley.Worker.Serving;
 public static class ModelLoader
 {
     /// <summary>Resolves <see cref="WorkerOptions.Model"/> to a local checkpoint folder.</summary>
-    public delegate Task<string> FolderResolver(WorkerOptions options, CancellationToken cancellationToken);
+    /// <param name="options">The worker's options; <see cref="WorkerOptions.Model"/> is what to resolve.</param>
+    /// <param name="files">What the repository holds: the checkpoint, or a LoRA adapter of <c>--lora-modules</c>.</param>
+    /// <param name="cancellationToken">Stops a download.</param>
+    public delegate Task<string> FolderResolver(WorkerOptions options, HubFileSet files, CancellationToken cancellationToken);
 
     public static async Task<ServedModel> LoadAsync(WorkerOptions options, FolderResolver resolveFolder, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resolveFolder);
-        var folder = await resolveFolder(options, cancellationToken).ConfigureAwait(false);
+        var folder = await resolveFolder(options, HubFileSet.Checkpoint, cancellationToken).ConfigureAwait(false);
         var config = ModelConfig.Load(folder);
         CheckWeightFormat(options, config);
         var maxModelLen = options.MaxModelLen ?? config.MaxPositionEmbeddings;
@@ -42,7 +46,9 @@ public static class ModelLoader
         var generation = GenerationDefaults.Load(options.GenerationConfig, folder);
         var (template, templateSource, templateError) = ChatTemplate(options, tokenizerFolder, logger);
         var names = options.ServedModelNames.Count > 0 ? options.ServedModelNames.Distinct().ToList() : [options.ServedName];
-        var adapters = options.EnableLora ? LoadAdapters(options, config, names, logger) : null;
+        var adapters = options.EnableLora
+            ? LoadAdapters(options, await AdapterFoldersAsync(options, resolveFolder, cancellationToken).ConfigureAwait(false), config, names, logger)
+            : null;
         var (claim, share) = await TakeShareAsync(options, logger, cancellationToken).ConfigureAwait(false);
         IBackend backend;
         string device;
@@ -105,10 +111,25 @@ public static class ModelLoader
 
     // Every --lora-modules adapter is read and checked before the model serves: one that cannot be served stops the
     // start with its reason, as vLLM's init_static_loras does.
-    private static LoraAdapters LoadAdapters(WorkerOptions options, ModelConfig config, IReadOnlyList<string> names, ILogger logger)
+    // A --lora-modules path that is not a folder is a hub id (what the operator passes for an adapter from the hub):
+    // fetched into the same cache, with the same token, as the base model, at the repository's default revision.
+    private static async Task<List<LoraModulePath>> AdapterFoldersAsync(WorkerOptions options, FolderResolver resolveFolder, CancellationToken cancellationToken)
+    {
+        var modules = new List<LoraModulePath>(options.LoraModules.Count);
+        foreach (var module in options.LoraModules)
+        {
+            modules.Add(Directory.Exists(module.Path)
+                ? module
+                : module with { Path = await resolveFolder(options with { Model = module.Path, Revision = null }, HubFileSet.LoraAdapter, cancellationToken).ConfigureAwait(false) });
+        }
+
+        return modules;
+    }
+
+    private static LoraAdapters LoadAdapters(WorkerOptions options, IReadOnlyList<LoraModulePath> modules, ModelConfig config, IReadOnlyList<string> names, ILogger logger)
     {
         var adapters = new LoraAdapters(config, names, options.MaxLoraRank);
-        foreach (var module in options.LoraModules)
+        foreach (var module in modules)
         {
             var served = adapters.Add(module.Name, module.Path, module.BaseModelName);
             logger.LoraAdapterLoaded(served.Name, served.Path, served.Adapter.Rank);
