@@ -19,6 +19,7 @@ public class WorkerArgumentsTests
     public async Task EveryArgumentListTheOperatorRenders_ParsesInTheWorkerWithThePlansNumbers()
     {
         var rendered = 0;
+        var withAdapters = 0;
         foreach (var spec in Specs())
         {
             foreach (var gpu in GpuCatalog.All)
@@ -43,11 +44,22 @@ public class WorkerArgumentsTests
                 options.Dtype.Should().Be(plan.Format.Dtype.Name(), what);
                 options.EnablePrefixCaching.Should().BeTrue(what);
                 options.Port.Should().Be(WorkerArgs.Port, what);
+                options.EnableLora.Should().Be(plan.Lora is not null, what);
+                if (plan.Lora is { } lora)
+                {
+                    options.LoraModules.Select(module => (module.Name, module.Path)).Should().Equal(
+                        [("sql", "org/sql-lora"), ("de", "/mnt/adapters/lora/de"), ("local", "/adapters/local")], what);
+                    options.MaxLoras.Should().Be(lora.MaxLoras, what);
+                    options.MaxLoraRank.Should().Be(lora.MaxLoraRank, what);
+                    withAdapters++;
+                }
+
                 rendered++;
             }
         }
 
         rendered.Should().BeGreaterThan(100, "most catalog models fit most catalog GPUs");
+        withAdapters.Should().BePositive("the spec with adapters fits some GPU");
     }
 
     [Fact]
@@ -98,6 +110,16 @@ public class WorkerArgumentsTests
         {
             yield return new ChatDeploymentSpec { Model = new ModelSpec { Source = model.Id, Quantization = Quantization.Gptq } };
         }
+
+        yield return new ChatDeploymentSpec
+        {
+            Model = new ModelSpec
+            {
+                Source = first,
+                Adapters = [new() { Name = "sql", Source = "org/sql-lora" }, new() { Name = "de", Source = "pvc://lora/de" }, new() { Name = "local", Source = "/adapters/local" }],
+            },
+            Worker = new WorkerSpec { Tuning = new TuningSpec { MaxLoras = 2, MaxLoraRank = 64 } },
+        };
     }
 
     private static async Task<(int ExitCode, WorkerOptions? Options, string Errors)> ParseAsync(IReadOnlyList<string> args)
