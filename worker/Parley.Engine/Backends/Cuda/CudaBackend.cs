@@ -5,8 +5,9 @@
 //   per layer:
 //     x = rmsnorm(h += δ)                                                [T, H] act   (δ: the previous layer's MLP output)
 //     q, k, v = x·Wq (+bq), x·Wk (+bk), x·Wv (+bv)                       [T, Hq·D], [T, Hkv·D] f32
-//     (Qwen3) q, k = rmsnorm per head;  q, k = rope(q, k, position)
-//     cache[layer] <- k, v;  a = attention(q, cache)                     [T, Hq·D] act
+//     (Qwen3) q, k = rmsnorm per head
+//     q, k = rope(q, k, position);  cache[layer] <- k, v                 (one kernel: rotated keys go straight to the cache)
+//     a = attention(q, cache)                                            [T, Hq·D] act (decode: split over the context)
 //     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown
 //   logits = rmsnorm(h += δ, last token of each sampled sequence)·Wlm   [S, V] f32
 //
@@ -32,7 +33,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly CudaWeights _weights;
     private readonly CudaDtype _act;
     private readonly DecodeGraphBuckets _buckets;
-    // MAX_HEAD_DIM of paged_attention.cu and prefill_attention.cu: a lane holds head_dim / 32 elements in registers.
+    // MAX_HEAD_DIM of decode_attention.cu and prefill_attention.cu: a lane holds head_dim / 32 elements in registers.
     private const int MaxHeadDim = 256;
 
     private readonly Dictionary<int, CudaGraph?> _graphs = []; // null: the bucket runs eagerly (its capture failed)
@@ -158,6 +159,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         int h = Config.HiddenSize, d = Config.HeadDim, qHeads = Config.NumAttentionHeads, kvHeads = Config.NumKeyValueHeads;
         var eps = (float)Config.RmsNormEps;
         var attention = new AttentionInputs(_inputs.BlockTables, _inputs.MaxBlocks, _inputs.SequenceOfToken, _inputs.Positions, qHeads, kvHeads, d);
+        var decodeSplits = DecodeAttentionSplits.For(tokenCount, kvHeads, _inputs.MaxBlocks, _ops.MultiprocessorCount);
         _ops.Embedding(_weights.Embedding.Pointer, _weights.EmbeddingDtype, _inputs.Tokens, h, _hidden.Pointer, tokenCount);
         for (var index = 0; index < _weights.Layers.Count; index++)
         {
@@ -166,17 +168,17 @@ public sealed unsafe partial class CudaBackend : IBackend
             layer.Wq.Multiply(_ops, _normed.Pointer, tokenCount, _queries.Pointer);
             layer.Wk.Multiply(_ops, _normed.Pointer, tokenCount, _keys.Pointer);
             layer.Wv.Multiply(_ops, _normed.Pointer, tokenCount, _values.Pointer);
-            PositionHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
-            PositionHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
+            PrepareHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
+            PrepareHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
             if (layer.Bv is not null)
             {
                 _ops.BiasAdd(_values.Pointer, layer.Bv.Pointer, kvHeads * d, tokenCount);
             }
 
-            _ops.KvWrite(_keys.Pointer, _values.Pointer, _inputs.Slots, _cache.Keys(index), _cache.Values(index), _cache.Dtype, kvHeads, d, tokenCount);
+            _ops.RopeKvWrite(_queries.Pointer, _keys.Pointer, _values.Pointer, attention, _inverseFrequencies.Pointer, _inputs.Slots, _cache.Keys(index), _cache.Values(index), _cache.Dtype, tokenCount);
             if (tileCount == 0)
             {
-                _ops.PagedAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, tokenCount, _attended.Pointer, _act);
+                _ops.DecodeAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, tokenCount, decodeSplits, _attended.Pointer, _act);
             }
             else
             {
@@ -195,8 +197,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         _weights.LmHead.Multiply(_ops, _normed.Pointer, logitRows, _logits.Pointer);
     }
 
-    // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
-    private void PositionHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
+    // Bias, then (Qwen3) per-head RMSNorm; the rotation follows in rope_kv_write: the order of the reference implementations.
+    private void PrepareHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
     {
         var d = Config.HeadDim;
         if (bias is not null)
@@ -208,8 +210,6 @@ public sealed unsafe partial class CudaBackend : IBackend
         {
             _ops.HeadRmsNorm(heads.Pointer, norm.Pointer, (float)Config.RmsNormEps, d, headCount * tokenCount);
         }
-
-        _ops.Rope(heads.Pointer, _inputs.Positions, _inverseFrequencies.Pointer, headCount, d, tokenCount);
     }
 
     // A bucket's first step runs eagerly, which warms everything a capture must not do for the first time (module

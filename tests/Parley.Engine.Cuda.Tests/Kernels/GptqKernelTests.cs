@@ -1,0 +1,103 @@
+// The GPTQ multiplies (gptq_gemv.cu for a few tokens, the tensor-core gptq_gemm.cu for more, splitk_reduce.cu after
+// either when split) against their CPU twin: the dense weights GptqPacker's packing stands for (Dequantize), times x
+// in double. Inputs arrive in a shuffled order, as act-order weights' do after the load-time sort. Shapes leave tails:
+// 11 tokens (a full 8-token GEMV tile and part of one), 70 (a full 64-token GEMM tile and part of one), 96 outputs
+// (part of a 64-output tile), groups of 128, 32 and the whole input, and split-K over 1 to 3 splits.
+using Parley.Engine.Backends.Cuda;
+using Parley.Engine.Models;
+
+namespace Parley.Engine.Cuda.Tests.Kernels;
+
+public sealed class GptqKernelTests : KernelHarness
+{
+    private const int Out = 96, In = 384;
+
+    [Theory]
+    [InlineData(128, true, 1)]
+    [InlineData(128, false, 3)]
+    [InlineData(32, false, 2)]
+    [InlineData(-1, true, 3)]
+    public void GptqGemv_AnyGroupAndSplitCount_MatchesTheDenseWeights(int groupSize, bool symmetric, int splits)
+    {
+        const int Tokens = 11;
+        var (weight, dense, order) = Pack(groupSize, symmetric);
+        var x = Random(Tokens * In).Select(v => (Half)v).ToArray();   // the kernels read f16 activations
+        var splitLength = In / splits;                                 // whole 128-input chunks
+        ulong y = Upload(new float[Tokens * Out]), partials = Upload(new float[splits * Tokens * Out]);
+
+        Ops.GptqGemv(weight, Upload(x), Tokens, splits, splitLength, splits > 1 ? partials : y);
+        if (splits > 1)
+        {
+            Ops.SplitKReduce(partials, splits, Tokens * Out, y);
+        }
+
+        Check($"gptq_gemv ({splits} splits)", Download(y, Tokens * Out), Reference(x, dense, order, Tokens), tolerance: 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(128, true, 1, 70)]
+    [InlineData(128, false, 2, 70)]
+    [InlineData(32, false, 3, 9)]
+    [InlineData(-1, true, 1, 64)]
+    public void GptqGemm_AnyGroupAndSplitCount_MatchesTheF16RoundedDenseWeights(int groupSize, bool symmetric, int splits, int tokens)
+    {
+        var (weight, dense, order) = Pack(groupSize, symmetric);
+        var x = Random(tokens * In).Select(v => (Half)v).ToArray();
+        var splitLength = In / splits;                                 // whole 32-input steps
+        ulong y = Upload(new float[tokens * Out]), partials = Upload(new float[splits * tokens * Out]);
+
+        Ops.GptqGemm(weight, Upload(x), tokens, splits, splitLength, splits > 1 ? partials : y);
+        if (splits > 1)
+        {
+            Ops.SplitKReduce(partials, splits, tokens * Out, y);
+        }
+
+        // The GEMM unpacks each weight to f16 before the tensor cores multiply: the twin rounds the same way.
+        var rounded = dense.Select(v => (float)(Half)v).ToArray();
+        Check($"gptq_gemm ({splits} splits)", Download(y, tokens * Out), Reference(x, rounded, order, tokens), tolerance: 1e-4f);
+    }
+
+    [Fact]
+    public void SplitKReduce_AddsEverySplitInOrder()
+    {
+        const int Splits = 3, Count = 1000;
+        var partial = Random(Splits * Count);
+        ulong y = Upload(new float[Count]);
+
+        Ops.SplitKReduce(Upload(partial), Splits, Count, y);
+
+        var expected = Enumerable.Range(0, Count).Select(i => partial[i] + partial[Count + i] + partial[(2 * Count) + i]).ToArray();
+        Check("splitk_reduce", Download(y, Count), expected, tolerance: 0);
+    }
+
+    // A random weight packed by GptqPacker, on the device with a shuffled input order; dense is [out, in] in sorted order.
+    private (GptqDeviceWeight Weight, float[] Dense, int[] Order) Pack(int groupSize, bool symmetric)
+    {
+        var tensors = GptqPacker.Quantize(Random(Out * In), Out, In, groupSize, symmetric, actOrder: false, Rng);
+        var order = Enumerable.Range(0, In).OrderBy(_ => Rng.Next()).ToArray();
+        var size = groupSize > 0 ? groupSize : In;   // the kernels take the group's length, as ModelWeights gives it
+        var weight = new GptqDeviceWeight(Upload(tensors.QWeight), Upload(tensors.QZeros), Upload(tensors.Scales), Upload(order), In, Out, size);
+        return (weight, GptqPacker.Dequantize(tensors, Out, In), order);
+    }
+
+    // y[t, o] = Σ_s dense[o, s] · x[t, order[s]]: sorted input s reads x's column order[s].
+    private static float[] Reference(Half[] x, float[] dense, int[] order, int tokens)
+    {
+        var expected = new float[tokens * Out];
+        for (var t = 0; t < tokens; t++)
+        {
+            for (var o = 0; o < Out; o++)
+            {
+                var sum = 0.0;
+                for (var s = 0; s < In; s++)
+                {
+                    sum += (double)(float)x[(t * In) + order[s]] * dense[(o * In) + s];
+                }
+
+                expected[(t * Out) + o] = (float)sum;
+            }
+        }
+
+        return expected;
+    }
+}
