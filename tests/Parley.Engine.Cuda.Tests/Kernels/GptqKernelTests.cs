@@ -25,7 +25,7 @@ public sealed class GptqKernelTests : KernelHarness
         var splitLength = In / splits;                                 // whole 128-input chunks
         ulong y = Upload(new float[Tokens * Out]), partials = Upload(new float[splits * Tokens * Out]);
 
-        Ops.GptqGemv(weight, Upload(x), Tokens, splits, splitLength, splits > 1 ? partials : y);
+        Ops.GptqGemv(weight, GptqInput.Activations(Upload(x)), Tokens, splits, splitLength, splits > 1 ? partials : y);
         if (splits > 1)
         {
             Ops.SplitKReduce(partials, splits, Tokens * Out, y);
@@ -46,7 +46,7 @@ public sealed class GptqKernelTests : KernelHarness
         var splitLength = In / splits;                                 // whole 32-input steps
         ulong y = Upload(new float[tokens * Out]), partials = Upload(new float[splits * tokens * Out]);
 
-        Ops.GptqGemm(weight, Upload(x), tokens, splits, splitLength, splits > 1 ? partials : y);
+        Ops.GptqGemm(weight, GptqInput.Activations(Upload(x)), tokens, splits, splitLength, splits > 1 ? partials : y);
         if (splits > 1)
         {
             Ops.SplitKReduce(partials, splits, tokens * Out, y);
@@ -55,6 +55,42 @@ public sealed class GptqKernelTests : KernelHarness
         // The GEMM unpacks each weight to f16 before the tensor cores multiply: the twin rounds the same way.
         var rounded = dense.Select(v => (float)(Half)v).ToArray();
         Check($"gptq_gemm ({splits} splits)", Download(y, tokens * Out), Reference(x, rounded, order, tokens), tolerance: 1e-4f);
+    }
+
+    // The down projection's fused SwiGLU: the kernels compute silu(gate) · up as they load it, rounded to f16 as
+    // silu_and_mul would have stored it. The twin is SiluAndMul (the CPU kernel) then the same rounding; an input whose
+    // f32 value lands within an ulp of an f16 rounding boundary may round the other way there, which moves an output by
+    // at most 2^-11 of one product: 2e-3 bounds that, and a wrong element, token or order is off by ~0.1 or more.
+    [Theory]
+    [InlineData(5, 2)]
+    [InlineData(20, 1)]
+    [InlineData(70, 3)]
+    public void GptqMultiply_SiluOfGateAndUp_MatchesSiluAndMulThenTheMultiply(int tokens, int splits)
+    {
+        var (weight, dense, order) = Pack(128, symmetric: true);
+        float[] gate = Random(tokens * In).Select(v => 4 * v).ToArray(), up = Random(tokens * In);
+        var activated = new float[tokens * In];
+        Parley.Engine.Backends.Cpu.Kernels.SiluAndMul.Apply(gate, up, activated);
+        var x = activated.Select(v => (Half)v).ToArray();
+        ulong y = Upload(new float[tokens * Out]), partials = Upload(new float[splits * tokens * Out]), target = splits > 1 ? partials : y;
+        var input = GptqInput.SiluOf(Upload(gate), Upload(up));
+
+        if (tokens <= GptqLaunchPlan.GemvMaxTokens)
+        {
+            Ops.GptqGemv(weight, input, tokens, splits, In / splits, target);
+        }
+        else
+        {
+            Ops.GptqGemm(weight, input, tokens, splits, In / splits, target);
+        }
+
+        if (splits > 1)
+        {
+            Ops.SplitKReduce(partials, splits, tokens * Out, y);
+        }
+
+        var weights = tokens <= GptqLaunchPlan.GemvMaxTokens ? dense : dense.Select(v => (float)(Half)v).ToArray();
+        Check($"gptq silu-gated ({tokens} tokens, {splits} splits)", Download(y, tokens * Out), Reference(x, weights, order, tokens), tolerance: 2e-3f);
     }
 
     [Fact]

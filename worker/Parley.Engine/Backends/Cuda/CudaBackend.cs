@@ -8,7 +8,7 @@
 //     (Qwen3) q, k = rmsnorm per head
 //     q, k = rope(q, k, position);  cache[layer] <- k, v                 (one kernel: rotated keys go straight to the cache)
 //     a = attention(q, cache)                                            [T, Hq·D] act (decode: split over the context)
-//     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown
+//     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown   (GPTQ: the SwiGLU computed in Wdown's loads)
 //   logits = rmsnorm(h += δ, last token of each sampled sequence)·Wlm   [S, V] f32
 //
 // "act" is the model's dtype (bf16/f16, or f32 for f32 checkpoints): what cuBLAS multiplies with the weights, with
@@ -189,8 +189,15 @@ public sealed unsafe partial class CudaBackend : IBackend
             _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, 0, layer.MlpNorm.Pointer, eps, h, _normed.Pointer, _act, tokenCount);
             layer.WGate.Multiply(_ops, _normed.Pointer, tokenCount, _gate.Pointer);
             layer.WUp.Multiply(_ops, _normed.Pointer, tokenCount, _up.Pointer);
-            _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
-            layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
+            if (layer.WDown is GptqCudaLinear down)
+            {
+                down.MultiplySiluOf(_ops, _gate.Pointer, _up.Pointer, tokenCount, _delta.Pointer);
+            }
+            else
+            {
+                _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
+                layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
+            }
         }
 
         _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, _inputs.LogitRows, _weights.FinalNorm.Pointer, eps, h, _normed.Pointer, _act, logitRows);

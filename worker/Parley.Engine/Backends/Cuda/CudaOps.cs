@@ -106,22 +106,22 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
     }
 
     /// <summary>The GPTQ GEMV over <paramref name="splits"/> splits of the inputs; with more than one, <paramref name="y"/> receives [splits, tokens, out] partial sums.</summary>
-    public void GptqGemv(GptqDeviceWeight weight, ulong x, int tokens, int splits, int splitLength, ulong y)
+    public void GptqGemv(GptqDeviceWeight weight, GptqInput input, int tokens, int splits, int splitLength, ulong y)
     {
         var xDtype = (int)CudaDtype.Float16;
-        ulong order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
+        ulong x = input.X, gate = input.Gate, up = input.Up, order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
         int inFeatures = weight.InFeatures, outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
-        void** args = stackalloc void*[] { &x, &xDtype, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
+        void** args = stackalloc void*[] { &x, &xDtype, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
         var grid = ((uint)((outFeatures + GptqLaunchPlan.GemvThreads - 1) / GptqLaunchPlan.GemvThreads), (uint)((tokens + GptqLaunchPlan.GemvTokens - 1) / GptqLaunchPlan.GemvTokens), (uint)splits);
         kernels["gptq_gemv"].Launch(Stream, grid, GptqLaunchPlan.GemvThreads, 0, args);
     }
 
     /// <summary>The GPTQ tensor-core GEMM over <paramref name="splits"/> splits of the inputs; with more than one, <paramref name="y"/> receives partial sums.</summary>
-    public void GptqGemm(GptqDeviceWeight weight, ulong x, int tokens, int splits, int splitLength, ulong y)
+    public void GptqGemm(GptqDeviceWeight weight, GptqInput input, int tokens, int splits, int splitLength, ulong y)
     {
-        ulong order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
+        ulong x = input.X, gate = input.Gate, up = input.Up, order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
         int inFeatures = weight.InFeatures, outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
-        void** args = stackalloc void*[] { &x, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
+        void** args = stackalloc void*[] { &x, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
         var grid = ((uint)((outFeatures + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)((tokens + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)splits);
         kernels["gptq_gemm"].Launch(Stream, grid, GemmThreads, 0, args);
     }
@@ -137,6 +137,14 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
     private static uint GridStride(long count) => (uint)Math.Clamp((count + Threads - 1) / Threads, 1, 4096);
 
     private void Launch(string kernel, uint blocks, uint threads, void** args) => kernels[kernel].Launch(Stream, (blocks, 1), threads, 0, args);
+}
+
+/// <summary>What a GPTQ multiply reads: f16 activations X, or (Gate, Up) f32 from which it computes silu(gate) · up as it loads.</summary>
+internal readonly record struct GptqInput(ulong X, ulong Gate, ulong Up)
+{
+    public static GptqInput Activations(ulong x) => new(x, 0, 0);
+
+    public static GptqInput SiluOf(ulong gate, ulong up) => new(0, gate, up);
 }
 
 /// <summary>A GPTQ weight's device tensors, as the kernels take them: rows of qweight sorted by group, input_order mapping them back.</summary>

@@ -33,7 +33,12 @@ internal sealed class GptqCudaLinear : CudaLinear
 
     private GptqDeviceWeight Tensors => new(_qweight.Pointer, _qzeros.Pointer, _scales.Pointer, _inputOrder.Pointer, InFeatures, OutFeatures, _groupSize);
 
-    public override void Multiply(CudaOps ops, ulong x, int tokens, ulong y)
+    public override void Multiply(CudaOps ops, ulong x, int tokens, ulong y) => Multiply(ops, GptqInput.Activations(x), tokens, y);
+
+    /// <summary>y = (silu(gate) · up) · Wᵀ, the SwiGLU computed as the kernel loads its input (the down projection).</summary>
+    public void MultiplySiluOf(CudaOps ops, ulong gate, ulong up, int tokens, ulong y) => Multiply(ops, GptqInput.SiluOf(gate, up), tokens, y);
+
+    private void Multiply(CudaOps ops, GptqInput x, int tokens, ulong y)
     {
         ArgumentNullException.ThrowIfNull(ops);
         var plan = GptqLaunchPlan.For(tokens, InFeatures, OutFeatures, ops.MultiprocessorCount);

@@ -12,8 +12,10 @@
 // after the first), and writes T·O·4 (× splits when split, read back once by splitk_reduce). Up to 64 tokens this is
 // the packed weight once: 1/4 of an f16 weight's bytes, so a decode graph of 24 to 64 sequences is bound by HBM reading
 // I·O/2 bytes. Beyond, its FLOPs (2·T·I·O at f16 tensor-core rate) take over near T ≈ 64·(tensor FLOP/s ÷ 4·HBM B/s).
+// Fused SwiGLU (gate non-null, for the down projection): the x tile is silu(gate) · up, computed as it is staged (see
+// gptq_gemv.cu), so silu_and_mul's launch and its f16 round trip are gone.
 // grid: (ceil(O / GEMM_N), ceil(T / GEMM_M), splits); block: GEMM_THREADS
-// x [T, I] f16; input_order [I]; qweight [I/8, O] u32; qzeros [G, O/8] u32; scales [G, O] f16; y [splits, T, O] f32
+// x [T, I] f16 or gate, up [T, I] f32; input_order [I]; qweight [I/8, O] u32; qzeros [G, O/8] u32; scales [G, O] f16; y [splits, T, O] f32
 #define GEMM_M 64
 #define GEMM_N 64
 #define GEMM_K 32
@@ -21,8 +23,9 @@
 // Words per tile row: GEMM_K halves plus 8 of padding, so the 32 lanes of a fragment load hit 32 different banks.
 #define ROW_WORDS ((GEMM_K + 8) / 2)
 
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gptq_gemm(const u16* x, const int* input_order, const unsigned* qweight,
-    const unsigned* qzeros, const u16* scales, int in_features, int out_features, int group_size, int tokens, int split_length, float* y)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gptq_gemm(const u16* x, const float* gate, const float* up, const int* input_order,
+    const unsigned* qweight, const unsigned* qzeros, const u16* scales, int in_features, int out_features, int group_size, int tokens,
+    int split_length, float* y)
 {
     __shared__ unsigned xs[GEMM_M][ROW_WORDS];   // [token][k] f16 pairs
     __shared__ unsigned ws[GEMM_N][ROW_WORDS];   // [output][k] f16 pairs: B of the mma, column by column
@@ -44,7 +47,8 @@ extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gptq_gemm(const u16* 
         for (int index = threadIdx.x; index < GEMM_M * GEMM_K; index += GEMM_THREADS)
         {
             int m = index / GEMM_K, k = index % GEMM_K, token = first_token + m, sorted = k0 + k;
-            ((u16*)xs[m])[k] = token < tokens && sorted < end ? x[(i64)token * in_features + input_order[sorted]] : (u16)0;
+            i64 at = (i64)token * in_features + (sorted < end ? input_order[sorted] : 0);
+            ((u16*)xs[m])[k] = !(token < tokens && sorted < end) ? (u16)0 : gate ? silu_mul_f16(gate[at], up[at]) : x[at];
         }
         // One packed word per thread and step: 8 inputs of one output, with that output's scale and zero for its group.
         for (int index = threadIdx.x; index < (GEMM_K / 8) * GEMM_N; index += GEMM_THREADS)
