@@ -62,6 +62,16 @@ internal static class KernelBench
             }
         }
 
+        foreach (var shape in tiny ? [new Attention("tiny", 4, 2, 64)] : Attentions)
+        {
+            var tokens = tiny ? 40 : 1000;
+            var tiles = (tokens + 15) / 16;
+            var bytes = (2L * 16 * tiles * (tiles + 1) / 2 * shape.KvHeads * shape.HeadDim * 2) + (2L * tokens * shape.QHeads * shape.HeadDim * 4);
+            var seconds = PrefillAttention(ops, arena, shape, tokens, repeats);
+            var kernel = CudaOps.PrefillUsesTensorCores(CudaDtype.BFloat16, shape.HeadDim) ? "prefill_attention_mma" : "prefill_attention";
+            Report($"{kernel} {shape.Model} prompt of {tokens} tokens", bytes, seconds, peak);
+        }
+
         SmallKernels(ops, arena, tiny ? 4 : 64, tiny ? 128 : 4096, tiny ? 256 : 14336, repeats, peak);
         return 0;
     }
@@ -71,11 +81,11 @@ internal static class KernelBench
         var target = plan.Splits > 1 ? ops.Partials : y;
         if (plan.UsesGemm)
         {
-            ops.GptqGemm(weight, x, tokens, plan.Splits, plan.SplitLength, target);
+            ops.GptqGemm(weight, GptqInput.Activations(x), tokens, plan.Splits, plan.SplitLength, target);
         }
         else
         {
-            ops.GptqGemv(weight, x, tokens, plan.Splits, plan.SplitLength, target);
+            ops.GptqGemv(weight, GptqInput.Activations(x), tokens, plan.Splits, plan.SplitLength, target);
         }
 
         if (plan.Splits > 1)
@@ -97,6 +107,19 @@ internal static class KernelBench
         var chosen = DecodeAttentionSplits.For(tokens, shape.KvHeads, blocksPerSequence, ops.MultiprocessorCount);
         splits = chosen;
         return Time(ops.Stream, repeats, () => ops.DecodeAttention(q, keys, values, CudaDtype.BFloat16, inputs, tokens, chosen, output, CudaDtype.BFloat16));
+    }
+
+    // One sequence's whole prompt in 16-token tiles over a bf16 cache: tile i sees the 16·(i + 1) positions before it.
+    private static double PrefillAttention(CudaOps ops, Arena arena, Attention shape, int tokens, int repeats)
+    {
+        var blocks = (tokens + 15) / 16;
+        var cacheBytes = (blocks + 1L) * shape.KvHeads * 16 * shape.HeadDim * 2;
+        var tiles = Enumerable.Range(0, blocks).SelectMany(i => new[] { 16 * i, Math.Min(16, tokens - (16 * i)) }).ToArray();
+        var inputs = new AttentionInputs(arena.Upload(Enumerable.Range(1, blocks).ToArray()), blocks, arena.Upload(new int[tokens]),
+            arena.Upload(Enumerable.Range(0, tokens).ToArray()), shape.QHeads, shape.KvHeads, shape.HeadDim);
+        ulong q = arena.Zeros((long)tokens * shape.QHeads * shape.HeadDim * 4), keys = arena.Zeros(cacheBytes), values = arena.Zeros(cacheBytes);
+        ulong output = arena.Zeros((long)tokens * shape.QHeads * shape.HeadDim * 2), tileTable = arena.Upload(tiles);
+        return Time(ops.Stream, repeats, () => ops.PrefillAttention(q, keys, values, CudaDtype.BFloat16, inputs, tileTable, blocks, output, CudaDtype.BFloat16));
     }
 
     private static void SmallKernels(CudaOps ops, Arena arena, int tokens, int hidden, int intermediate, int repeats, double peak)
