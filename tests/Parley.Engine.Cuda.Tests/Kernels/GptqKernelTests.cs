@@ -1,8 +1,9 @@
 // The GPTQ multiplies (gptq_gemv.cu for a few tokens, the tensor-core gptq_gemm.cu for more, splitk_reduce.cu after
 // either when split) against their CPU twin: the dense weights GptqPacker's packing stands for (Dequantize), times x
 // in double. Inputs arrive in a shuffled order, as act-order weights' do after the load-time sort. Shapes leave tails:
-// 11 tokens (a full 8-token GEMV tile and part of one), 70 (a full 64-token GEMM tile and part of one), 96 outputs
-// (part of a 64-output tile), groups of 128, 32 and the whole input, and split-K over 1 to 3 splits.
+// 11 tokens (a full 8-row GEMV tile and part of one; 1 to 3 tokens take the shorter tiles), 70 (a full 64-token GEMM
+// tile and part of one), 96 outputs (part of a 64-output tile), groups of 128, 32 and the whole input, and split-K over
+// 1 to 3 splits.
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Models;
 
@@ -12,26 +13,26 @@ public sealed class GptqKernelTests : KernelHarness
 {
     private const int Out = 96, In = 384;
 
+    // 1, 2 and 3 tokens run the 1-, 2- and 4-row GEMV tiles; 11 runs a full 8-row tile and part of one.
     [Theory]
-    [InlineData(128, true, 1)]
-    [InlineData(128, false, 3)]
-    [InlineData(32, false, 2)]
-    [InlineData(-1, true, 3)]
-    public void GptqGemv_AnyGroupAndSplitCount_MatchesTheDenseWeights(int groupSize, bool symmetric, int splits)
+    [InlineData(128, true, 1, 11)]
+    [InlineData(128, false, 3, 1)]
+    [InlineData(32, false, 2, 3)]
+    [InlineData(-1, true, 3, 2)]
+    public void GptqGemv_AnyGroupSplitCountAndTileHeight_MatchesTheDenseWeights(int groupSize, bool symmetric, int splits, int tokens)
     {
-        const int Tokens = 11;
-        var (weight, dense, order) = Pack(groupSize, symmetric);
-        var x = Random(Tokens * In).Select(v => (Half)v).ToArray();   // the kernels read f16 activations
+                var (weight, dense, order) = Pack(groupSize, symmetric);
+        var x = Random(tokens * In).Select(v => (Half)v).ToArray();   // the kernels read f16 activations
         var splitLength = In / splits;                                 // whole 128-input chunks
-        ulong y = Upload(new float[Tokens * Out]), partials = Upload(new float[splits * Tokens * Out]);
+        ulong y = Upload(new float[tokens * Out]), partials = Upload(new float[splits * tokens * Out]);
 
-        Ops.GptqGemv(weight, GptqInput.Activations(Upload(x)), Tokens, splits, splitLength, splits > 1 ? partials : y);
+        Ops.GptqGemv(weight, GptqInput.Activations(Upload(x)), tokens, splits, splitLength, splits > 1 ? partials : y);
         if (splits > 1)
         {
-            Ops.SplitKReduce(partials, splits, Tokens * Out, y);
+            Ops.SplitKReduce(partials, splits, tokens * Out, y);
         }
 
-        Check($"gptq_gemv ({splits} splits)", Download(y, Tokens * Out), Reference(x, dense, order, Tokens), tolerance: 1e-4f);
+        Check($"gptq_gemv ({splits} splits)", Download(y, tokens * Out), Reference(x, dense, order, tokens), tolerance: 1e-4f);
     }
 
     [Theory]

@@ -16,6 +16,17 @@ public sealed class GptqLaunchPlanTests
         GptqLaunchPlan.For(tokens, 4096, 4096, H100Multiprocessors).UsesGemm.Should().Be(usesGemm);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(5, 8)]
+    [InlineData(8, 8)]
+    public void GemvRows_IsTheShortestTileThatHoldsTheBatch(int tokens, int rows)
+    {
+        GptqLaunchPlan.GemvRows(tokens).Should().Be(rows);
+    }
+
     [Fact]
     public void For_Batch1KvProjectionOfAn8BModel_SplitsUntilTheSmsHaveWork()
     {

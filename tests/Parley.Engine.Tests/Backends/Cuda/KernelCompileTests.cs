@@ -15,7 +15,7 @@ public sealed partial class KernelCompileTests : IDisposable
         ["decode_attention.cu"] = ["decode_attention", "decode_attention_reduce"],
         ["embedding.cu"] = ["embedding_gather"],
         ["gptq_gemm.cu"] = ["gptq_gemm"],
-        ["gptq_gemv.cu"] = ["gptq_gemv"],
+        ["gptq_gemv.cu"] = ["gptq_gemv1", "gptq_gemv2", "gptq_gemv4", "gptq_gemv8"],
         ["head_rmsnorm.cu"] = ["head_rmsnorm"],
         ["prefill_attention.cu"] = ["prefill_attention"],
         ["prefill_attention_mma.cu"] = ["prefill_attention_mma"],

@@ -112,8 +112,9 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
         ulong x = input.X, gate = input.Gate, up = input.Up, order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
         int inFeatures = weight.InFeatures, outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
         void** args = stackalloc void*[] { &x, &xDtype, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
-        var grid = ((uint)((outFeatures + GptqLaunchPlan.GemvThreads - 1) / GptqLaunchPlan.GemvThreads), (uint)((tokens + GptqLaunchPlan.GemvTokens - 1) / GptqLaunchPlan.GemvTokens), (uint)splits);
-        kernels["gptq_gemv"].Launch(Stream, grid, GptqLaunchPlan.GemvThreads, 0, args);
+        var rows = GptqLaunchPlan.GemvRows(tokens);
+        var grid = ((uint)((outFeatures + GptqLaunchPlan.GemvThreads - 1) / GptqLaunchPlan.GemvThreads), (uint)((tokens + rows - 1) / rows), (uint)splits);
+        kernels[$"gptq_gemv{rows}"].Launch(Stream, grid, GptqLaunchPlan.GemvThreads, 0, args);
     }
 
     /// <summary>The GPTQ tensor-core GEMM over <paramref name="splits"/> splits of the inputs; with more than one, <paramref name="y"/> receives partial sums.</summary>

@@ -16,7 +16,7 @@ internal readonly record struct GptqLaunchPlan(bool UsesGemm, int Splits, int Sp
     /// <summary>Up to this many tokens the GEMV runs: its 8-token tiles read the weight once, as the GEMM's 64 would.</summary>
     public const int GemvMaxTokens = 8;
     public const int GemvThreads = 256;     // the GEMV's block: one output per thread
-    public const int GemvTokens = 8;        // TOKENS in gptq_gemv.cu
+    public const int GemvTokens = 8;        // the tallest tile of gptq_gemv.cu (gptq_gemv8)
     public const int GemvChunk = 128;       // CHUNK in gptq_gemv.cu: a split is whole chunks
     public const int GemmTile = 64;         // GEMM_M and GEMM_N in gptq_gemm.cu
     public const int GemmStep = 32;         // GEMM_K in gptq_gemm.cu: a split is whole steps
@@ -39,6 +39,11 @@ internal readonly record struct GptqLaunchPlan(bool UsesGemm, int Splits, int Sp
         var length = (int)Ceiling(steps, splits) * step;
         return new GptqLaunchPlan(gemm, (int)Ceiling(inFeatures, length), length);
     }
+
+    /// <summary>The GEMV's tile height for this many tokens: 1, 2, 4 or 8 rows (gptq_gemv1 ... gptq_gemv8), the
+    /// smallest that holds a decode batch and its graph bucket alike, so a tile never multiplies rows that are not there
+    /// beyond what the bucket pads.</summary>
+    public static int GemvRows(int tokens) => Math.Min(GemvTokens, DecodeGraphBuckets.SplitPlanningTokens(tokens));
 
     /// <summary>The most partial-sum floats a weight of this shape needs for up to <paramref name="maxTokens"/> tokens (0 when it never splits).</summary>
     public static long PartialElements(int inFeatures, int outFeatures, int maxTokens, int multiprocessorCount)
