@@ -1,6 +1,8 @@
 // parley-gpu-tests parity   CUDA-vs-CPU parity on tiny models of every architecture and dtype; exit 1 on any failure
 //                           (--quick: the prefill check of each model only; --model NAME, repeatable: those models only)
 // parley-gpu-tests bench    decode and prefill speed on random models of real shapes, as one table
+// parley-gpu-tests kernels  each kernel alone on real shapes: time, bytes per call, GB/s beside the device's peak
+//                           (--tiny: small shapes, one launch each, for the emulated CUDA)
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Gpu.Tests;
 
@@ -10,6 +12,7 @@ try
     {
         "parity" => Parity(args[1..]),
         "bench" => CudaBench.Run(args.Skip(1).ToArray()),
+        "kernels" => KernelBench.Run(args.Skip(1).ToArray()),
         _ => Usage(),
     };
 }
@@ -34,6 +37,6 @@ static int Parity(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: parley-gpu-tests parity [--quick] [--model NAME]... | bench [--all | --tiny]");
+    Console.Error.WriteLine("usage: parley-gpu-tests parity [--quick] [--model NAME]... | bench [--all | --tiny] | kernels [--tiny]");
     return 64;
 }

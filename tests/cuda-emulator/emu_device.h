@@ -8,7 +8,8 @@
 //   __syncthreads()   waits until every live thread of the block has arrived (threads that returned count as arrived,
 //                     as on the hardware);
 //   __shfl_*_sync()   waits until every live lane of its warp (32 threads) has arrived, then reads the source lane's
-//                     value: warps move in lockstep through shuffles, as on the hardware.
+//                     value: warps move in lockstep through shuffles, as on the hardware;
+//   __syncwarp()      the same wait, with no value moved.
 // Waits that can never complete (half a warp at a shuffle, the other half at a block barrier) stop the process with a
 // message: on a GPU they are undefined behaviour. `__shared__` variables are static: one block runs at a time in the
 // whole process (the emulated driver launches under one lock), so they are the running block's shared memory. There
@@ -330,6 +331,8 @@ inline KernelInfo make_info(F kernel)
 #define gridDim (::emu::current_block->grid_dim)
 
 inline void __syncthreads() { ::emu::yield(::emu::AtBlockBarrier); }
+// A warp barrier is a shuffle that moves nothing: every live lane of the warp arrives before any goes on.
+inline void __syncwarp(unsigned = 0xffffffffu) { ::emu::yield(::emu::AtWarpBarrier); }
 template <class T> inline T __shfl_xor_sync(unsigned, T value, int mask, int = 32) { return ::emu::shuffle(value, ::emu::lane_xor, mask); }
 template <class T> inline T __shfl_down_sync(unsigned, T value, unsigned delta, int = 32) { return ::emu::shuffle(value, ::emu::lane_down, (int)delta); }
 template <class T> inline T __shfl_up_sync(unsigned, T value, unsigned delta, int = 32) { return ::emu::shuffle(value, ::emu::lane_up, (int)delta); }

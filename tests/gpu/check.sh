@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The GPU check: CUDA-vs-CPU parity on tiny models of every architecture and dtype, then the benchmark, on a machine
-# with an NVIDIA GPU. The GPU machine has no .NET, so the check is published first (single file, compressed, trimmed,
+# The GPU check: CUDA-vs-CPU parity on tiny models of every architecture and dtype, then the benchmark, then each
+# kernel alone (time, bytes per call, achieved GB/s beside the device's peak), on a machine with an NVIDIA GPU. The GPU machine has no .NET, so the check is published first (single file, compressed, trimmed,
 # invariant globalization: no .NET and no libicu needed there, under 40 MB):
 #
 #   tests/gpu/check.sh publish      (anywhere with the .NET 10 SDK) -> artifacts/gpu-check/
@@ -11,13 +11,15 @@
 #
 # NVRTC and cuBLAS are found on the loader's path, or in PyTorch's nvidia-* wheels (CUDA 12 or 13 names), whose lib
 # folders also go on LD_LIBRARY_PATH so NVRTC finds its builtins library. Each part has its own time limit and prints
-# every line when it is known, so a run cut short still reports what it reached; the whole check fits in 8 minutes.
+# every line when it is known, so a run cut short still reports what it reached; the whole check fits in 8 minutes
+# (150 + 240 + 60 s of limits, plus the publish).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$(dirname "$0")/../.."
 out=artifacts/gpu-check
 parity_seconds=${PARITY_SECONDS:-150}
 bench_seconds=${BENCH_SECONDS:-240}
+kernels_seconds=${KERNELS_SECONDS:-60}
 
 publish() {
   # Trim and single-file analysis are silenced: Parley.Api (under the planner whose KV arithmetic the benchmark prints)
@@ -67,12 +69,13 @@ use_emulator() {
 }
 
 run() {
-  local binary="$out/Parley.Gpu.Tests" bench_args=("$@") parity_args=()
+  local binary="$out/Parley.Gpu.Tests" bench_args=("$@") parity_args=() kernels_args=()
   [ -x "$binary" ] || binary="$here/Parley.Gpu.Tests"   # a copied artifacts/gpu-check/ with this script inside
   if [ "${EMULATED:-0}" = 1 ]; then
     use_emulator
     bench_args=(--tiny "$@")
     parity_args=(--quick)
+    kernels_args=(--tiny)
   else
     command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
     use_wheels
@@ -81,8 +84,10 @@ run() {
   timeout "$parity_seconds" "$binary" parity "${parity_args[@]}"; local parity=$?
   echo "== benchmark (limit ${bench_seconds} s)"
   timeout "$bench_seconds" "$binary" bench "${bench_args[@]}"; local bench=$?
-  echo "parity exit $parity, benchmark exit $bench"
-  [ "$parity" -eq 0 ] && [ "$bench" -eq 0 ]
+  echo "== kernels (limit ${kernels_seconds} s)"
+  timeout "$kernels_seconds" "$binary" kernels "${kernels_args[@]}"; local kernels=$?
+  echo "parity exit $parity, benchmark exit $bench, kernels exit $kernels"
+  [ "$parity" -eq 0 ] && [ "$bench" -eq 0 ] && [ "$kernels" -eq 0 ]
 }
 
 case "${1:-all}" in

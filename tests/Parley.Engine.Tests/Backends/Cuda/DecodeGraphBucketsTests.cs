@@ -50,4 +50,30 @@ public sealed class DecodeGraphBucketsTests
             (bucket - batch).Should().BeLessThan(8);
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(12)]
+    [InlineData(64)]
+    [InlineData(100)]
+    public void SplitPlanningTokens_ABatchAndItsBucket_AreAlwaysPlannedAlike(int maxNumSeqs)
+    {
+        var buckets = new DecodeGraphBuckets(maxNumSeqs);
+        for (var batch = 1; batch <= maxNumSeqs; batch++)
+        {
+            var bucket = buckets.BucketFor(batch)!.Value;
+            DecodeGraphBuckets.SplitPlanningTokens(bucket).Should().Be(DecodeGraphBuckets.SplitPlanningTokens(batch), $"batch {batch} runs in bucket {bucket}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 4)]
+    [InlineData(5, 8)]
+    [InlineData(17, 24)]
+    public void SplitPlanningTokens_KeepsBatchOneExact_AndRoundsLargerBatchesLikeTheBuckets(int tokens, int expected)
+    {
+        DecodeGraphBuckets.SplitPlanningTokens(tokens).Should().Be(expected);
+    }
 }

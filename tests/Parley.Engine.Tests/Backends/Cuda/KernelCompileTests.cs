@@ -12,16 +12,17 @@ public sealed partial class KernelCompileTests : IDisposable
     {
         ["add_rmsnorm.cu"] = ["add_rmsnorm"],
         ["bias_add.cu"] = ["bias_add"],
+        ["decode_attention.cu"] = ["decode_attention", "decode_attention_reduce"],
         ["embedding.cu"] = ["embedding_gather"],
-        ["gptq_dequant.cu"] = ["gptq_dequant"],
-        ["gptq_gemv.cu"] = ["gptq_gemv"],
+        ["gptq_gemm.cu"] = ["gptq_gemm"],
+        ["gptq_gemv.cu"] = ["gptq_gemv1", "gptq_gemv2", "gptq_gemv4", "gptq_gemv8"],
         ["head_rmsnorm.cu"] = ["head_rmsnorm"],
-        ["kv_write.cu"] = ["kv_write"],
         ["lora_sgmv.cu"] = ["lora_shrink", "lora_expand"],
-        ["paged_attention.cu"] = ["paged_attention"],
         ["prefill_attention.cu"] = ["prefill_attention"],
-        ["rope.cu"] = ["rope_neox"],
+        ["prefill_attention_mma.cu"] = ["prefill_attention_mma"],
+        ["rope_kv_write.cu"] = ["rope_kv_write"],
         ["silu_and_mul.cu"] = ["silu_and_mul"],
+        ["splitk_reduce.cu"] = ["splitk_reduce"],
     };
 
     private readonly string _cache = Directory.CreateTempSubdirectory("parley-ptx-").FullName;
@@ -52,6 +53,20 @@ public sealed partial class KernelCompileTests : IDisposable
 
         ptx.Should().Contain($".target sm_{computeCapability}");
         EntryNames(ptx).Should().BeEquivalentTo(ExpectedEntries[file]);
+    }
+
+    // The emulator runs tensor_core.cuh's software step in place of mma.sync; on a GPU the instruction itself must be
+    // what the kernel carries, for f16 (GPTQ) and, where a kernel asks for it, bf16.
+    [Theory]
+    [InlineData("gptq_gemm.cu", 80, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32")]
+    [InlineData("gptq_gemm.cu", 90, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32")]
+    [InlineData("prefill_attention_mma.cu", 80, "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")]
+    [InlineData("prefill_attention_mma.cu", 90, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32")]
+    public void Compile_TensorCoreKernels_CarryTheMmaInstruction(string file, int computeCapability, string instruction)
+    {
+        var ptx = new KernelCompiler(cacheDirectory: null).Compile(KernelSource.Named(file), computeCapability);
+
+        ptx.Should().Contain(instruction);
     }
 
     [Fact]
@@ -100,7 +115,7 @@ public sealed partial class KernelCompileTests : IDisposable
     [InlineData(90)]
     public void CompileForDevice_AnSmNvrtcKnows_GivesACubinForExactlyThatSm(int computeCapability)
     {
-        var image = new KernelCompiler(_cache).CompileForDevice(KernelSource.Named("paged_attention.cu"), computeCapability);
+        var image = new KernelCompiler(_cache).CompileForDevice(KernelSource.Named("decode_attention.cu"), computeCapability);
 
         image.IsCubin.Should().BeTrue();
         image.Bytes.Take(4).Should().Equal(0x7f, (byte)'E', (byte)'L', (byte)'F');

@@ -63,8 +63,8 @@ public sealed unsafe partial class CudaBackend
             _buffers.Add(_hostLogits);
             _inputs = new CudaBatchInputs((int)t, (int)s, MaxBlocksPerSequence(options));
             _buffers.Add(_inputs);
-            var scratch = _weights.LargestGptqElements > 0 ? Buffer(_weights.LargestGptqElements * 2) : null;
-            _ops = new CudaOps(_kernels, _stream, _cublas, scratch);
+            var partials = PartialElements(config, options, _device.MultiprocessorCount);
+            _ops = new CudaOps(_kernels, _stream, _cublas, partials > 0 ? Buffer(partials * sizeof(float)) : null, _device.MultiprocessorCount);
             _lora = options.MaxLoras > 0 ? new CudaLora(config, options.MaxLoras, options.MaxLoraRank, (int)t, _stream.Handle) : null;
 
             var peakActivations = ProfilePeak(freeAfterWeights);
@@ -110,6 +110,15 @@ public sealed unsafe partial class CudaBackend
         {
             _cache.Dispose();
         }
+    }
+
+    // The partial sums of split launches: split-K GPTQ multiplies and split-context decode attention never overlap on the
+    // stream, so one scratch of the larger need serves both.
+    private long PartialElements(ModelConfig config, CudaBackendOptions options, int multiprocessors)
+    {
+        var gemms = _weights.GptqLinears.Select(linear => GptqLaunchPlan.PartialElements(linear.InFeatures, linear.OutFeatures, options.MaxBatchedTokens, multiprocessors));
+        var attention = DecodeAttentionSplits.PartialElements(options.MaxSequences, config.NumAttentionHeads, config.NumKeyValueHeads, config.HeadDim, MaxBlocksPerSequence(options), multiprocessors);
+        return gemms.Append(attention).Max();
     }
 
     private DeviceBuffer Buffer(long bytes)

@@ -5,9 +5,10 @@
 //   per layer:
 //     x = rmsnorm(h += δ)                                                [T, H] act   (δ: the previous layer's MLP output)
 //     q, k, v = x·Wq (+bq), x·Wk (+bk), x·Wv (+bv)                       [T, Hq·D], [T, Hkv·D] f32
-//     (Qwen3) q, k = rmsnorm per head;  q, k = rope(q, k, position)
-//     cache[layer] <- k, v;  a = attention(q, cache)                     [T, Hq·D] act
-//     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown
+//     (Qwen3) q, k = rmsnorm per head
+//     q, k = rope(q, k, position);  cache[layer] <- k, v                 (one kernel: rotated keys go straight to the cache)
+//     a = attention(q, cache)                                            [T, Hq·D] act (decode: split over the context)
+//     δ = a·Wo;  x = rmsnorm(h += δ);  δ = (silu(x·Wgate) * x·Wup)·Wdown   (GPTQ: the SwiGLU computed in Wdown's loads)
 //   logits = rmsnorm(h += δ, last token of each sampled sequence)·Wlm   [S, V] f32
 //
 // "act" is the model's dtype (bf16/f16, or f32 for f32 checkpoints): what cuBLAS multiplies with the weights, with
@@ -35,7 +36,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly CudaWeights _weights;
     private readonly CudaDtype _act;
     private readonly DecodeGraphBuckets _buckets;
-    // MAX_HEAD_DIM of paged_attention.cu and prefill_attention.cu: a lane holds head_dim / 32 elements in registers.
+    // MAX_HEAD_DIM of decode_attention.cu and prefill_attention.cu: a lane holds head_dim / 32 elements in registers.
     private const int MaxHeadDim = 256;
 
     private readonly Dictionary<int, CudaGraph?> _graphs = []; // null: the bucket runs eagerly (its capture failed)
@@ -182,6 +183,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         int h = Config.HiddenSize, d = Config.HeadDim, qHeads = Config.NumAttentionHeads, kvHeads = Config.NumKeyValueHeads;
         var eps = (float)Config.RmsNormEps;
         var attention = new AttentionInputs(_inputs.BlockTables, _inputs.MaxBlocks, _inputs.SequenceOfToken, _inputs.Positions, qHeads, kvHeads, d);
+        var decodeSplits = DecodeAttentionSplits.For(tokenCount, kvHeads, _inputs.MaxBlocks, _ops.MultiprocessorCount);
         _ops.Embedding(_weights.Embedding.Pointer, _weights.EmbeddingDtype, _inputs.Tokens, h, _hidden.Pointer, tokenCount);
         for (var index = 0; index < _weights.Layers.Count; index++)
         {
@@ -193,17 +195,17 @@ public sealed unsafe partial class CudaBackend : IBackend
             Lora(index, LoraTarget.Q, _normed, _queries, tokenCount);
             Lora(index, LoraTarget.K, _normed, _keys, tokenCount);
             Lora(index, LoraTarget.V, _normed, _values, tokenCount);
-            PositionHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
-            PositionHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
+            PrepareHeads(_queries, qHeads, layer.Bq, layer.QNorm, tokenCount);
+            PrepareHeads(_keys, kvHeads, layer.Bk, layer.KNorm, tokenCount);
             if (layer.Bv is not null)
             {
                 _ops.BiasAdd(_values.Pointer, layer.Bv.Pointer, kvHeads * d, tokenCount);
             }
 
-            _ops.KvWrite(_keys.Pointer, _values.Pointer, _inputs.Slots, _cache.Keys(index), _cache.Values(index), _cache.Dtype, kvHeads, d, tokenCount);
+            _ops.RopeKvWrite(_queries.Pointer, _keys.Pointer, _values.Pointer, attention, _inverseFrequencies.Pointer, _inputs.Slots, _cache.Keys(index), _cache.Values(index), _cache.Dtype, tokenCount);
             if (tileCount == 0)
             {
-                _ops.PagedAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, tokenCount, _attended.Pointer, _act);
+                _ops.DecodeAttention(_queries.Pointer, _cache.Keys(index), _cache.Values(index), _cache.Dtype, attention, tokenCount, decodeSplits, _attended.Pointer, _act);
             }
             else
             {
@@ -217,9 +219,17 @@ public sealed unsafe partial class CudaBackend : IBackend
             layer.WUp.Multiply(_ops, _normed.Pointer, tokenCount, _up.Pointer);
             Lora(index, LoraTarget.Gate, _normed, _gate, tokenCount);
             Lora(index, LoraTarget.Up, _normed, _up, tokenCount);
-            _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
-            layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
-            Lora(index, LoraTarget.Down, _activated, _delta, tokenCount);
+            if (layer.WDown is GptqCudaLinear down && _lora is null)
+            {
+                // The fused path never writes the activated input, which an adapter's down update reads.
+                down.MultiplySiluOf(_ops, _gate.Pointer, _up.Pointer, tokenCount, _delta.Pointer);
+            }
+            else
+            {
+                _ops.SiluAndMul(_gate.Pointer, _up.Pointer, (long)tokenCount * Config.IntermediateSize, _activated.Pointer, _act);
+                layer.WDown.Multiply(_ops, _activated.Pointer, tokenCount, _delta.Pointer);
+                Lora(index, LoraTarget.Down, _activated, _delta, tokenCount);
+            }
         }
 
         _ops.AddRmsNorm(_hidden.Pointer, _delta.Pointer, _inputs.LogitRows, _weights.FinalNorm.Pointer, eps, h, _normed.Pointer, _act, logitRows);
@@ -230,8 +240,8 @@ public sealed unsafe partial class CudaBackend : IBackend
     private void Lora(int layer, LoraTarget target, DeviceBuffer x, DeviceBuffer y, int tokenCount) =>
         _lora?.Add(_ops, layer, target, x.Pointer, _act, _inputs.AdapterSlots, tokenCount, y.Pointer);
 
-    // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
-    private void PositionHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
+    // Bias, then (Qwen3) per-head RMSNorm; the rotation follows in rope_kv_write: the order of the reference implementations.
+    private void PrepareHeads(DeviceBuffer heads, int headCount, DeviceBuffer? bias, DeviceBuffer? norm, int tokenCount)
     {
         var d = Config.HeadDim;
         if (bias is not null)
@@ -243,8 +253,6 @@ public sealed unsafe partial class CudaBackend : IBackend
         {
             _ops.HeadRmsNorm(heads.Pointer, norm.Pointer, (float)Config.RmsNormEps, d, headCount * tokenCount);
         }
-
-        _ops.Rope(heads.Pointer, _inputs.Positions, _inverseFrequencies.Pointer, headCount, d, tokenCount);
     }
 
     // A bucket's first step runs eagerly, which warms everything a capture must not do for the first time (module

@@ -5,16 +5,25 @@ using Parley.Engine.Backends.Cuda.Driver;
 namespace Parley.Engine.Backends.Cuda;
 
 /// <summary>Queues kernels and GEMMs on one stream.</summary>
-internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, CublasHandle cublas, DeviceBuffer? gptqScratch)
+/// <param name="kernels">The loaded kernels.</param>
+/// <param name="stream">The stream everything is queued on.</param>
+/// <param name="cublas">cuBLAS, bound to that stream.</param>
+/// <param name="partials">Scratch for split-K and split-context partial sums (null when no launch of the model splits).</param>
+/// <param name="multiprocessorCount">The GPU's SMs, which the split counts are chosen to fill.</param>
+internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, CublasHandle cublas, DeviceBuffer? partials, int multiprocessorCount)
 {
     private const uint Threads = 256;
-    private const uint AttentionThreads = 128; // WARPS × 32 in paged_attention.cu and prefill_attention.cu
-    private const int GemvTokens = 8;         // TOKENS in gptq_gemv.cu
-    private const int AttentionTile = 16;     // TILE in prefill_attention.cu
+    private const uint AttentionThreads = 128; // WARPS × 32 in decode_attention.cu and both prefill_attention kernels
+    private const uint GemmThreads = 128;      // GEMM_THREADS in gptq_gemm.cu
+    private const int AttentionTile = 16;      // TILE in prefill_attention.cu and prefill_attention_mma.cu
+    private const int TensorCoreWarps = 4;     // WARPS in prefill_attention_mma.cu: one query head each
 
     public CudaStream Stream { get; } = stream;
     public CublasHandle Cublas { get; } = cublas;
-    public DeviceBuffer? GptqScratch { get; } = gptqScratch;
+    public int MultiprocessorCount { get; } = multiprocessorCount;
+
+    /// <summary>The partial-sum scratch; throws when the backend sized none, which would be a sizing bug.</summary>
+    public ulong Partials => partials?.Pointer ?? throw new InvalidOperationException("A split launch needs the partial-sum scratch, and none was allocated.");
 
     public static int TileSize => AttentionTile;
 
@@ -44,36 +53,48 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
         Launch("head_rmsnorm", (uint)((heads + (Threads / 32) - 1) / (Threads / 32)), Threads, args);
     }
 
-    public void Rope(ulong x, ulong positions, ulong inverseFrequencies, int heads, int headDim, int tokenCount)
+    /// <summary>Rotates queries in place and keys on their way into the cache, and stores the values beside them.</summary>
+    public void RopeKvWrite(ulong q, ulong k, ulong v, AttentionInputs inputs, ulong inverseFrequencies, ulong slots, ulong keyCache, ulong valueCache, CudaDtype cacheDtype, int tokenCount)
     {
-        void** args = stackalloc void*[] { &x, &positions, &inverseFrequencies, &heads, &headDim };
-        Launch("rope_neox", (uint)tokenCount, 128, args);
+        int dtype = (int)cacheDtype, qHeads = inputs.QHeads, kvHeads = inputs.KvHeads, headDim = inputs.HeadDim;
+        var positions = inputs.Positions;
+        void** args = stackalloc void*[] { &q, &k, &v, &positions, &inverseFrequencies, &slots, &keyCache, &valueCache, &dtype, &qHeads, &kvHeads, &headDim };
+        Launch("rope_kv_write", (uint)tokenCount, 128, args);
     }
 
-    public void KvWrite(ulong k, ulong v, ulong slots, ulong keyCache, ulong valueCache, CudaDtype dtype, int kvHeads, int headDim, int tokenCount)
-    {
-        var code = (int)dtype;
-        void** args = stackalloc void*[] { &k, &v, &slots, &keyCache, &valueCache, &code, &kvHeads, &headDim };
-        Launch("kv_write", (uint)tokenCount, 128, args);
-    }
-
-    /// <summary>Decode attention: one thread block per (token, query head).</summary>
-    public void PagedAttention(ulong q, ulong keyCache, ulong valueCache, CudaDtype cacheDtype, AttentionInputs inputs, int tokenCount, ulong output, CudaDtype outputDtype)
+    /// <summary>Decode attention split over the context (DecodeAttentionSplits chooses <paramref name="splits"/>), then merged.</summary>
+    public void DecodeAttention(ulong q, ulong keyCache, ulong valueCache, CudaDtype cacheDtype, AttentionInputs inputs, int tokenCount, int splits, ulong output, CudaDtype outputDtype)
     {
         int dtype = (int)cacheDtype, outDtype = (int)outputDtype, maxBlocks = inputs.MaxBlocks, qHeads = inputs.QHeads, kvHeads = inputs.KvHeads, headDim = inputs.HeadDim;
-        ulong tables = inputs.BlockTables, sequences = inputs.SequenceOfToken, positions = inputs.Positions;
+        ulong tables = inputs.BlockTables, sequences = inputs.SequenceOfToken, positions = inputs.Positions, partial = splits > 1 ? Partials : 0;
         var scale = 1f / MathF.Sqrt(headDim);
-        void** args = stackalloc void*[] { &q, &keyCache, &valueCache, &dtype, &tables, &maxBlocks, &sequences, &positions, &qHeads, &kvHeads, &headDim, &scale, &output, &outDtype };
-        kernels["paged_attention"].Launch(Stream, ((uint)tokenCount, (uint)qHeads), AttentionThreads, 0, args);
+        void** args = stackalloc void*[] { &q, &keyCache, &valueCache, &dtype, &tables, &maxBlocks, &sequences, &positions, &qHeads, &kvHeads, &headDim, &scale, &output, &outDtype, &partial };
+        kernels["decode_attention"].Launch(Stream, ((uint)splits, (uint)kvHeads, (uint)tokenCount), AttentionThreads, 0, args);
+        if (splits > 1)
+        {
+            void** merge = stackalloc void*[] { &partial, &splits, &qHeads, &headDim, &output, &outDtype };
+            kernels["decode_attention_reduce"].Launch(Stream, ((uint)tokenCount, (uint)qHeads, 1u), AttentionThreads, 0, merge);
+        }
     }
 
-    /// <summary>Prefill attention: one thread block per (tile of up to 16 tokens of one sequence, query head).</summary>
+    /// <summary>Whether prefill attention runs on tensor cores (prefill_attention_mma.cu): 16-bit caches and head_dim a multiple of 16 up to 128.</summary>
+    public static bool PrefillUsesTensorCores(CudaDtype cacheDtype, int headDim) => cacheDtype != CudaDtype.Float32 && headDim % 16 == 0 && headDim <= 128;
+
+    /// <summary>Prefill attention over tiles of up to 16 tokens of one sequence: on tensor cores, one block per (tile, kv head,
+    /// 4 heads of its group), where <see cref="PrefillUsesTensorCores"/> allows; otherwise one block per (tile, query head).</summary>
     public void PrefillAttention(ulong q, ulong keyCache, ulong valueCache, CudaDtype cacheDtype, AttentionInputs inputs, ulong tiles, int tileCount, ulong output, CudaDtype outputDtype)
     {
         int dtype = (int)cacheDtype, outDtype = (int)outputDtype, maxBlocks = inputs.MaxBlocks, qHeads = inputs.QHeads, kvHeads = inputs.KvHeads, headDim = inputs.HeadDim;
         ulong tables = inputs.BlockTables, sequences = inputs.SequenceOfToken, positions = inputs.Positions;
         var scale = 1f / MathF.Sqrt(headDim);
         void** args = stackalloc void*[] { &q, &keyCache, &valueCache, &dtype, &tables, &maxBlocks, &sequences, &positions, &tiles, &qHeads, &kvHeads, &headDim, &scale, &output, &outDtype };
+        if (PrefillUsesTensorCores(cacheDtype, headDim))
+        {
+            var headPasses = (uint)((qHeads / kvHeads + TensorCoreWarps - 1) / TensorCoreWarps);
+            kernels["prefill_attention_mma"].Launch(Stream, ((uint)tileCount, (uint)kvHeads, headPasses), AttentionThreads, 0, args);
+            return;
+        }
+
         kernels["prefill_attention"].Launch(Stream, ((uint)tileCount, (uint)qHeads), AttentionThreads, 0, args);
     }
 
@@ -84,19 +105,33 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
         Launch("silu_and_mul", GridStride(count), Threads, args);
     }
 
-    public void GptqGemv(ulong x, ulong inputOrder, ulong qweight, ulong qzeros, ulong scales, int inFeatures, int outFeatures, int groupSize, int tokens, ulong y)
+    /// <summary>The GPTQ GEMV over <paramref name="splits"/> splits of the inputs; with more than one, <paramref name="y"/> receives [splits, tokens, out] partial sums.</summary>
+    public void GptqGemv(GptqDeviceWeight weight, GptqInput input, int tokens, int splits, int splitLength, ulong y)
     {
         var xDtype = (int)CudaDtype.Float16;
-        void** args = stackalloc void*[] { &x, &xDtype, &inputOrder, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &y };
-        var grid = ((uint)((outFeatures + Threads - 1) / Threads), (uint)((tokens + GemvTokens - 1) / GemvTokens));
-        kernels["gptq_gemv"].Launch(Stream, grid, Threads, 0, args);
+        ulong x = input.X, gate = input.Gate, up = input.Up, order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
+        int inFeatures = weight.InFeatures, outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
+        void** args = stackalloc void*[] { &x, &xDtype, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
+        var rows = GptqLaunchPlan.GemvRows(tokens);
+        var grid = ((uint)((outFeatures + GptqLaunchPlan.GemvThreads - 1) / GptqLaunchPlan.GemvThreads), (uint)((tokens + rows - 1) / rows), (uint)splits);
+        kernels[$"gptq_gemv{rows}"].Launch(Stream, grid, GptqLaunchPlan.GemvThreads, 0, args);
     }
 
-    public void GptqDequant(ulong inputOrder, ulong qweight, ulong qzeros, ulong scales, int inFeatures, int outFeatures, int groupSize, ulong w)
+    /// <summary>The GPTQ tensor-core GEMM over <paramref name="splits"/> splits of the inputs; with more than one, <paramref name="y"/> receives partial sums.</summary>
+    public void GptqGemm(GptqDeviceWeight weight, GptqInput input, int tokens, int splits, int splitLength, ulong y)
     {
-        var wDtype = (int)CudaDtype.Float16;
-        void** args = stackalloc void*[] { &inputOrder, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &w, &wDtype };
-        Launch("gptq_dequant", GridStride((long)inFeatures * outFeatures), Threads, args);
+        ulong x = input.X, gate = input.Gate, up = input.Up, order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
+        int inFeatures = weight.InFeatures, outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
+        void** args = stackalloc void*[] { &x, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
+        var grid = ((uint)((outFeatures + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)((tokens + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)splits);
+        kernels["gptq_gemm"].Launch(Stream, grid, GemmThreads, 0, args);
+    }
+
+    /// <summary>y = the sum of <paramref name="splits"/> partial arrays of <paramref name="count"/> floats each.</summary>
+    public void SplitKReduce(ulong partial, int splits, long count, ulong y)
+    {
+        void** args = stackalloc void*[] { &partial, &splits, &count, &y };
+        Launch("splitk_reduce", GridStride(count), Threads, args);
     }
 
     /// <summary>LoRA shrink: u[t, j] = scale·A_j·x[t] for the adapter in each token's slot (0 beyond its rank, or none).</summary>
@@ -120,6 +155,17 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
 
     private void Launch(string kernel, uint blocks, uint threads, void** args) => kernels[kernel].Launch(Stream, (blocks, 1), threads, 0, args);
 }
+
+/// <summary>What a GPTQ multiply reads: f16 activations X, or (Gate, Up) f32 from which it computes silu(gate) · up as it loads.</summary>
+internal readonly record struct GptqInput(ulong X, ulong Gate, ulong Up)
+{
+    public static GptqInput Activations(ulong x) => new(x, 0, 0);
+
+    public static GptqInput SiluOf(ulong gate, ulong up) => new(0, gate, up);
+}
+
+/// <summary>A GPTQ weight's device tensors, as the kernels take them: rows of qweight sorted by group, input_order mapping them back.</summary>
+internal readonly record struct GptqDeviceWeight(ulong QWeight, ulong QZeros, ulong Scales, ulong InputOrder, int InFeatures, int OutFeatures, int GroupSize);
 
 /// <summary>Where attention finds each token's sequence, position and block table, and the head shape.</summary>
 internal readonly record struct AttentionInputs(ulong BlockTables, int MaxBlocks, ulong SequenceOfToken, ulong Positions, int QHeads, int KvHeads, int HeadDim);

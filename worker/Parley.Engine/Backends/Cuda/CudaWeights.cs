@@ -22,9 +22,8 @@ internal sealed class CudaWeights(DeviceBuffer embedding, CudaDtype embeddingDty
     public DeviceBuffer FinalNorm { get; } = finalNorm;
     public DenseCudaLinear LmHead { get; } = lmHead;
 
-    /// <summary>The largest GPTQ matrix, in elements (0 without GPTQ): the size of the prefill dequantisation scratch.</summary>
-    public long LargestGptqElements => Layers.SelectMany(l => new[] { l.Wq, l.Wk, l.Wv, l.Wo, l.WGate, l.WUp, l.WDown })
-        .OfType<GptqCudaLinear>().Select(linear => linear.DenseElements).DefaultIfEmpty(0).Max();
+    /// <summary>Every GPTQ matrix of the layers (none for 16-bit and f32 checkpoints).</summary>
+    public IEnumerable<GptqCudaLinear> GptqLinears => Layers.SelectMany(l => new[] { l.Wq, l.Wk, l.Wv, l.Wo, l.WGate, l.WUp, l.WDown }).OfType<GptqCudaLinear>();
 
     /// <exception cref="NotSupportedException">A matrix's dtype differs from the model's activation dtype.</exception>
     public static CudaWeights Upload(Checkpoint checkpoint, ModelWeights weights, CudaDtype activation, nint stream)

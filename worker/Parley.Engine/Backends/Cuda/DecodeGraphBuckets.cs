@@ -28,6 +28,12 @@ public sealed class DecodeGraphBuckets
         _sizes = [.. sizes];
     }
 
+    /// <summary>The token count that split choices (split-K, split-context attention) are made for: the smallest of 1, 2, 4
+    /// or a multiple of 8 that holds <paramref name="tokens"/>.</summary>
+    /// <remarks>A decode batch and the bucket that pads it always share this number, whatever max_num_seqs is, so a
+    /// graph replay and an eager run of the same batch split alike and sum in the same order: their logits are equal.</remarks>
+    public static int SplitPlanningTokens(int tokens) => tokens <= 2 ? Math.Max(tokens, 1) : tokens <= 4 ? 4 : (tokens + 7) / 8 * 8;
+
     /// <summary>Every bucket, ascending.</summary>
     public IReadOnlyList<int> Sizes => _sizes;
 

@@ -1,7 +1,7 @@
-// A GPTQ 4-bit weight on the device (Models/LinearWeight.cs). Small batches (decode) run the dequantising GEMV, which
-// reads the packed weight once: a quarter of f16's bytes, which is what decode speed is made of. Larger batches
-// (prefill) unpack the weight to f16 in a shared scratch matrix and use cuBLAS: one extra pass over the weight, paid
-// once for all the tokens. Act-order weights are re-sorted by group at upload, as the CPU backend does.
+// A GPTQ 4-bit weight on the device (Models/LinearWeight.cs). Every batch size reads it packed, a quarter of f16's bytes,
+// which is what decode speed is made of: a few tokens run the dequantising GEMV, more run the tensor-core GEMM that
+// unpacks tile by tile in shared memory; no path writes an unpacked copy. GptqLaunchPlan picks the kernel and the
+// split-K that fills the GPU. Act-order weights are re-sorted by group at upload, as the CPU backend does.
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Models;
 
@@ -10,9 +10,6 @@ namespace Parley.Engine.Backends.Cuda;
 /// <summary>A GPTQ weight in device memory.</summary>
 internal sealed class GptqCudaLinear : CudaLinear
 {
-    /// <summary>Above this many tokens the dequantise-then-cuBLAS path wins (the GEMV re-reads the weight per 8 tokens).</summary>
-    public const int GemvMaxTokens = 16;
-
     private readonly DeviceBuffer _qweight;    // [in / 8, out] u32, rows sorted by group
     private readonly DeviceBuffer _qzeros;     // [groups, out / 8] u32
     private readonly DeviceBuffer _scales;     // [groups, out] f16
@@ -34,21 +31,31 @@ internal sealed class GptqCudaLinear : CudaLinear
 
     public override long Bytes => _qweight.Bytes + _qzeros.Bytes + _scales.Bytes + _inputOrder.Bytes;
 
-    /// <summary>Elements of the f16 matrix the prefill path unpacks into.</summary>
-    public long DenseElements => (long)InFeatures * OutFeatures;
+    private GptqDeviceWeight Tensors => new(_qweight.Pointer, _qzeros.Pointer, _scales.Pointer, _inputOrder.Pointer, InFeatures, OutFeatures, _groupSize);
 
-    public override void Multiply(CudaOps ops, ulong x, int tokens, ulong y)
+    public override void Multiply(CudaOps ops, ulong x, int tokens, ulong y) => Multiply(ops, GptqInput.Activations(x), tokens, y);
+
+    /// <summary>y = (silu(gate) · up) · Wᵀ, the SwiGLU computed as the kernel loads its input (the down projection).</summary>
+    public void MultiplySiluOf(CudaOps ops, ulong gate, ulong up, int tokens, ulong y) => Multiply(ops, GptqInput.SiluOf(gate, up), tokens, y);
+
+    private void Multiply(CudaOps ops, GptqInput x, int tokens, ulong y)
     {
         ArgumentNullException.ThrowIfNull(ops);
-        if (tokens <= GemvMaxTokens)
+        var plan = GptqLaunchPlan.For(tokens, InFeatures, OutFeatures, ops.MultiprocessorCount);
+        var target = plan.Splits > 1 ? ops.Partials : y;
+        if (plan.UsesGemm)
         {
-            ops.GptqGemv(x, _inputOrder.Pointer, _qweight.Pointer, _qzeros.Pointer, _scales.Pointer, InFeatures, OutFeatures, _groupSize, tokens, y);
-            return;
+            ops.GptqGemm(Tensors, x, tokens, plan.Splits, plan.SplitLength, target);
+        }
+        else
+        {
+            ops.GptqGemv(Tensors, x, tokens, plan.Splits, plan.SplitLength, target);
         }
 
-        var scratch = ops.GptqScratch ?? throw new InvalidOperationException("GPTQ prefill needs the dequantisation scratch buffer.");
-        ops.GptqDequant(_inputOrder.Pointer, _qweight.Pointer, _qzeros.Pointer, _scales.Pointer, InFeatures, OutFeatures, _groupSize, scratch.Pointer);
-        ops.Cublas.Gemm(tokens, OutFeatures, InFeatures, scratch.Pointer, x, Cublas.R16F, y, Cublas.R32F, accumulate: false);
+        if (plan.Splits > 1)
+        {
+            ops.SplitKReduce(target, plan.Splits, (long)tokens * OutFeatures, y);
+        }
     }
 
     public override void Dispose()

@@ -1,12 +1,12 @@
-// The .cu files embedded in the assembly, each with the shared prelude (Kernels/prelude.cuh) put in front, since
-// the kernels include no headers.
+// The .cu files embedded in the assembly, each with the shared headers put in front (Kernels/prelude.cuh first, then the
+// other .cuh files by name), since the kernels include no headers: NVRTC is given no include path.
 using System.Reflection;
 
 namespace Parley.Engine.Backends.Cuda;
 
 /// <summary>One kernel file, ready for NVRTC.</summary>
 /// <param name="FileName">The file name, e.g. rope.cu: what compile errors name.</param>
-/// <param name="Text">The prelude followed by the file.</param>
+/// <param name="Text">The headers followed by the file.</param>
 public sealed record KernelSource(string FileName, string Text)
 {
     private const string ResourcePrefix = "Parley.Cuda.Kernels.";
@@ -16,9 +16,12 @@ public sealed record KernelSource(string FileName, string Text)
     public static IReadOnlyList<KernelSource> All()
     {
         var assembly = typeof(KernelSource).Assembly;
-        var prelude = Read(assembly, ResourcePrefix + Prelude);
-        return assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".cu", StringComparison.Ordinal))
+        var names = assembly.GetManifestResourceNames().Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal)).ToArray();
+        var headers = names.Where(name => name.EndsWith(".cuh", StringComparison.Ordinal))
+            .OrderBy(name => name == ResourcePrefix + Prelude ? 0 : 1).ThenBy(name => name, StringComparer.Ordinal);
+        var prelude = string.Join('\n', headers.Select(name => Read(assembly, name)));
+        return names
+            .Where(name => name.EndsWith(".cu", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(name => new KernelSource(name[ResourcePrefix.Length..], $"{prelude}\n#line 1 \"{name[ResourcePrefix.Length..]}\"\n{Read(assembly, name)}"))
             .ToList();

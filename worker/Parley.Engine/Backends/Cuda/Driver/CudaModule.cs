@@ -62,14 +62,18 @@ public sealed unsafe class CudaKernel(string name, nint function)
     /// <param name="block">Threads per block.</param>
     /// <param name="sharedBytes">Dynamic shared memory per block.</param>
     /// <param name="arguments">One pointer per kernel parameter, each to a value of the parameter's exact type.</param>
-    public void Launch(CudaStream stream, (uint X, uint Y) grid, uint block, uint sharedBytes, void** arguments)
+    public void Launch(CudaStream stream, (uint X, uint Y) grid, uint block, uint sharedBytes, void** arguments) =>
+        Launch(stream, (grid.X, grid.Y, 1u), block, sharedBytes, arguments);
+
+    /// <summary>Queues the kernel on a three-dimensional grid; a zero dimension launches nothing.</summary>
+    public void Launch(CudaStream stream, (uint X, uint Y, uint Z) grid, uint block, uint sharedBytes, void** arguments)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (grid.X == 0 || grid.Y == 0)
+        if (grid.X == 0 || grid.Y == 0 || grid.Z == 0)
         {
             return;
         }
 
-        CudaCheck.Driver(CuDriver.cuLaunchKernel(function, grid.X, grid.Y, 1, block, 1, 1, sharedBytes, stream.Handle, arguments, null));
+        CudaCheck.Driver(CuDriver.cuLaunchKernel(function, grid.X, grid.Y, grid.Z, block, 1, 1, sharedBytes, stream.Handle, arguments, null));
     }
 }

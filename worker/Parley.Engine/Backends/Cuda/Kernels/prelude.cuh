@@ -99,3 +99,7 @@ __device__ __forceinline__ float block_sum(float v)
     v = lane < (int)(blockDim.x >> 5) ? partial[lane] : 0.f;
     return warp_sum(v);
 }
+
+// SwiGLU's gate (Shazeer, 2020) as a GEMM reads it: silu(g) · u = g / (1 + e^-g) · u, rounded to f16 as silu_and_mul.cu
+// would have stored it, so a multiply that computes its input on load gives the unfused path's bits.
+__device__ __forceinline__ u16 silu_mul_f16(float g, float u) { return float_to_f16(g / (1.f + expf(-g)) * u); }

@@ -1,0 +1,150 @@
+// Decode attention (one query token per sequence) over the paged KV cache, split over the context as in
+// flash-decoding (Dao et al., 2023): a long context at batch 1 would otherwise give a handful of blocks to a GPU of a
+// hundred SMs. Block (split, kv head, token) takes an even share of the token's KV blocks and every query head of the
+// kv head's grouped-query group (Ainslie et al., 2023): each KV block is staged once in shared memory and read there by
+// all the group's heads, so K and V leave HBM once per group instead of once per query head. Each warp keeps an online
+// softmax (Milakov & Gimelshein, 2018) for up to HEADS_PER_WARP heads; groups larger than one pass (GROUP_PASS heads)
+// stream the split again per pass. With one split the result is written directly; otherwise each split writes its
+// unnormalised sum, max and normaliser, and decode_attention_reduce merges the splits.
+//
+// Bytes per call (T tokens, context C, Hkv kv heads, Hq query heads, D head_dim, e bytes per cache element, S splits):
+// reads K and V once per kv head, 2·T·C·Hkv·D·e (Llama-3-8B at C = 1,000: 4.1 MB a layer in bf16), and q's T·Hq·D·4;
+// writes T·Hq·D·(output bytes), or with S > 1 the partials T·Hq·S·(D + 2)·4, read once by the reduction. The
+// partials are (D + 2)·4·S / (2·C·e/group) of the K/V bytes, a few per cent at long contexts, where splitting matters.
+// Bound: HBM at 2·T·C·Hkv·D·e; the old kernel (a block per query head) asked for group × as many bytes, mostly from L2.
+// grid: (S, Hkv, T); block: WARPS × 32
+// q [T, Hq, D] f32; caches [blocks, Hkv, BLOCK_SIZE, D] (dtype); block_tables [sequences, max_blocks]; seq_of_token [T];
+// positions [T]; out [T, Hq, D] (out_dtype); partial [T, Hq, S, D + 2] f32 (sum, then max and normaliser), S > 1 only
+#define WARPS 4
+#define MAX_HEAD_DIM 256
+#define PER_LANE (MAX_HEAD_DIM / 32)
+#define HEADS_PER_WARP 4
+#define GROUP_PASS (WARPS * HEADS_PER_WARP)
+
+extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention(const float* q, const void* k_cache, const void* v_cache,
+    int dtype, const int* block_tables, int max_blocks, const int* seq_of_token, const int* positions,
+    int q_heads, int kv_heads, int head_dim, float scale, void* out, int out_dtype, float* partial)
+{
+    __shared__ float keys[BLOCK_SIZE][MAX_HEAD_DIM], values[BLOCK_SIZE][MAX_HEAD_DIM];
+    int split = blockIdx.x, splits = gridDim.x, kv_head = blockIdx.y, t = blockIdx.z;
+    int group = q_heads / kv_heads, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    int context = positions[t] + 1;
+    const int* table = block_tables + (i64)seq_of_token[t] * max_blocks;
+    int per_split = ((context + BLOCK_SIZE - 1) / BLOCK_SIZE + splits - 1) / splits;   // KV blocks per split
+    int begin = min(context, split * per_split * BLOCK_SIZE), end = min(context, (split + 1) * per_split * BLOCK_SIZE);
+
+    for (int pass = 0; pass < group; pass += GROUP_PASS)
+    {
+        float qr[HEADS_PER_WARP][PER_LANE], acc[HEADS_PER_WARP][PER_LANE], m[HEADS_PER_WARP], l[HEADS_PER_WARP];
+#pragma unroll
+        for (int r = 0; r < HEADS_PER_WARP; r++)
+        {
+            int member = pass + warp + WARPS * r;
+            const float* query = q + ((i64)t * q_heads + kv_head * group + (member < group ? member : 0)) * head_dim;
+            m[r] = NEG_INF;
+            l[r] = 0.f;
+#pragma unroll
+            for (int j = 0; j < PER_LANE; j++)
+            {
+                int d = lane + 32 * j;
+                qr[r][j] = d < head_dim ? query[d] * scale : 0.f;
+                acc[r][j] = 0.f;
+            }
+        }
+
+        for (int start = begin; start < end; start += BLOCK_SIZE)
+        {
+            int n = min(BLOCK_SIZE, end - start);
+            i64 base = ((i64)table[start / BLOCK_SIZE] * kv_heads + kv_head) * BLOCK_SIZE * head_dim;
+            __syncthreads();
+            for (int index = threadIdx.x; index < n * head_dim; index += blockDim.x)
+            {
+                keys[index / head_dim][index % head_dim] = load(k_cache, base + index, dtype);
+                values[index / head_dim][index % head_dim] = load(v_cache, base + index, dtype);
+            }
+            __syncthreads();
+
+#pragma unroll
+            for (int r = 0; r < HEADS_PER_WARP; r++)
+            {
+                if (pass + warp + WARPS * r >= group) continue;   // uniform across the warp
+                for (int slot = 0; slot < n; slot++)
+                {
+                    float s = 0.f;
+#pragma unroll
+                    for (int j = 0; j < PER_LANE; j++)
+                    {
+                        int d = lane + 32 * j;
+                        if (d < head_dim) s += qr[r][j] * keys[slot][d];
+                    }
+                    s = warp_sum(s);
+                    float m_new = fmaxf(m[r], s), correction = expf(m[r] - m_new), weight = expf(s - m_new);
+                    l[r] = l[r] * correction + weight;
+#pragma unroll
+                    for (int j = 0; j < PER_LANE; j++)
+                    {
+                        int d = lane + 32 * j;
+                        acc[r][j] = acc[r][j] * correction + (d < head_dim ? weight * values[slot][d] : 0.f);
+                    }
+                    m[r] = m_new;
+                }
+            }
+        }
+
+#pragma unroll
+        for (int r = 0; r < HEADS_PER_WARP; r++)
+        {
+            int member = pass + warp + WARPS * r;
+            if (member >= group) continue;
+            i64 head = (i64)t * q_heads + kv_head * group + member;
+            if (splits == 1)
+            {
+#pragma unroll
+                for (int j = 0; j < PER_LANE; j++)
+                {
+                    int d = lane + 32 * j;
+                    if (d < head_dim) store(out, head * head_dim + d, acc[r][j] / l[r], out_dtype);
+                }
+                continue;
+            }
+            float* row = partial + (head * splits + split) * (head_dim + 2);
+#pragma unroll
+            for (int j = 0; j < PER_LANE; j++)
+            {
+                int d = lane + 32 * j;
+                if (d < head_dim) row[d] = acc[r][j];
+            }
+            if (lane == 0)
+            {
+                row[head_dim] = m[r];   // NEG_INF with l = 0 for a split past the context: it adds nothing
+                row[head_dim + 1] = l[r];
+            }
+        }
+    }
+}
+
+// Merges the splits of one (token, query head): out = Σ_s e^(m_s − M) · sum_s / Σ_s e^(m_s − M) · l_s, M = max_s m_s.
+// Bytes per call: reads T·Hq·S·(D + 2)·4, writes T·Hq·D·(output bytes).
+// grid: (T, Hq); block: any
+extern "C" __global__ void decode_attention_reduce(const float* partial, int splits, int q_heads, int head_dim, void* out, int out_dtype)
+{
+    i64 head = (i64)blockIdx.x * q_heads + blockIdx.y;
+    const float* rows = partial + head * splits * (head_dim + 2);
+    float total_max = NEG_INF, norm = 0.f;
+    for (int s = 0; s < splits; s++) total_max = fmaxf(total_max, rows[s * (head_dim + 2) + head_dim]);
+    for (int s = 0; s < splits; s++)
+    {
+        float m = rows[s * (head_dim + 2) + head_dim];
+        if (m != NEG_INF) norm += rows[s * (head_dim + 2) + head_dim + 1] * expf(m - total_max);
+    }
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x)
+    {
+        float o = 0.f;
+        for (int s = 0; s < splits; s++)
+        {
+            float m = rows[s * (head_dim + 2) + head_dim];
+            if (m != NEG_INF) o += rows[s * (head_dim + 2) + d] * expf(m - total_max);
+        }
+        store(out, head * head_dim + d, o / norm, out_dtype);
+    }
+}
