@@ -2,7 +2,7 @@
 //
 //   usable   = gpuMemoryUtilization(device) x device memory        (the headroom rule of a whole-GPU plan)
 //   share_i  = floor(usable x need_i / sum of needs)                (MPS: usable / replicas, the plugin's own limit)
-//   kv_i     = share_i - weights_i - runtime reserve - activation peak_i(b)
+//   kv_i     = share_i - weights_i - runtime reserve - activation peak_i(b) - LoRA adapter slots_i
 //
 // Because the needs fit (sum <= usable), every share is at least its need, so every worker keeps its requested
 // context x concurrency, and the floors keep the sum of shares <= usable.
@@ -35,7 +35,7 @@ internal static class ShareDivision
     {
         var gpu = share.Gpu;
         var activation = worker.ActivationBytes(batched);
-        var kvBytes = share.ShareBytes - worker.WeightsBytes - activation - KvBudget.RuntimeReserveBytes;
+        var kvBytes = share.ShareBytes - worker.WeightsBytes - activation - KvBudget.RuntimeReserveBytes - worker.AdapterBytes;
         var tokens = KvBudget.Tokens(kvBytes, worker.BytesPerToken);
         var architecture = worker.Model.Architecture;
         var plan = new TuningPlan
@@ -45,7 +45,7 @@ internal static class ShareDivision
             RuntimeReserveBytes = KvBudget.RuntimeReserveBytes, KvCacheBytes = kvBytes, KvCacheTokens = tokens, GpuMemoryUtilization = share.Fraction,
             MaxModelLen = worker.Tuning.MaxModelLen ?? ContextPlanner.MaxModelLen(tokens, architecture.MaxPositionEmbeddings, worker.Concurrency),
             MaxNumSeqs = worker.Tuning.MaxNumSeqs ?? ContextPlanner.MaxNumSeqs(tokens, worker.Concurrency),
-            MaxNumBatchedTokens = batched, TargetConcurrency = worker.Concurrency, Share = share, Reasons = [],
+            MaxNumBatchedTokens = batched, TargetConcurrency = worker.Concurrency, Share = share, Lora = worker.Lora, AdapterBytes = worker.AdapterBytes, Reasons = [],
         };
         return plan with { Reasons = SharedPlanExplanation.Reasons(plan, worker, share, (long)totalNeed, workerCount) };
     }

@@ -17,6 +17,7 @@ internal static class SharedPlanExplanation
                 : $"GPU: {gpu.Describe()}, shared with {string.Join(", ", share.Neighbours)}.",
             $"Needs {Bytes.FormatGiB(need)}: {Bytes.FormatGiB(worker.WeightsBytes)} weights + {Bytes.FormatGiB(KvBudget.RuntimeReserveBytes)} " +
             $"CUDA context and runtime reserve + {Bytes.FormatGiB(plan.ActivationPeakBytes)} activation peak ({batched:N0} batched tokens) + " +
+            (worker.Lora is { } lora ? $"{Bytes.FormatGiB(worker.AdapterBytes)} for {lora.MaxLoras} LoRA adapter slot(s) at rank {lora.MaxLoraRank} + " : "") +
             $"{Bytes.FormatGiB(worker.RequiredTokens * worker.BytesPerToken)} KV for {worker.RequiredSequences} x {worker.RequiredContext:N0} tokens.",
             ShareSentence(share, need, totalNeed, workerCount),
         };
@@ -27,7 +28,8 @@ internal static class SharedPlanExplanation
         }
 
         reasons.Add($"KV cache: {Bytes.FormatGiB(share.ShareBytes)} share - {Bytes.FormatGiB(plan.WeightsBytes)} weights - " +
-            $"{Bytes.FormatGiB(plan.ActivationPeakBytes)} activation peak - {Bytes.FormatGiB(plan.RuntimeReserveBytes)} runtime reserve = " +
+            $"{Bytes.FormatGiB(plan.ActivationPeakBytes)} activation peak - {Bytes.FormatGiB(plan.RuntimeReserveBytes)} runtime reserve" +
+            (worker.Lora is null ? "" : $" - {Bytes.FormatGiB(worker.AdapterBytes)} LoRA adapter slots") + " = " +
             $"{Bytes.FormatGiB(plan.KvCacheBytes)}, {plan.KvCacheTokens:N0} tokens at {plan.KvBytesPerToken:N0} bytes per token.");
         reasons.Add(PlanExplanation.MaxModelLen(plan, worker.Tuning));
         reasons.Add(worker.Tuning.MaxNumSeqs is null

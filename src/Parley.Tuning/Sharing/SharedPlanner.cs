@@ -63,6 +63,6 @@ public static class SharedPlanner
             return null;
         }
 
-        return new SharedWorker(request.Name, model, tuning, request.Spec.Worker?.Gpu);
+        return new SharedWorker(request.Name, model, tuning, request.Spec.Worker?.Gpu, Planner.LoraOf(request.Spec));
     }
 }

@@ -1,14 +1,16 @@
 // One Shared ChatDeployment as the joint planner sizes it: what it needs on any GPU at a given activation budget.
 //
 //   need(b) = weights + runtime reserve (its own CUDA context) + activation peak at b batched tokens
-//           + KV for requiredContext x sequences
+//           + its LoRA adapter slots (maxLoras x maxLoraRank, as a whole-GPU plan reserves them) + KV for requiredContext x sequences
 using Parley.Api.Spec;
 
 namespace Parley.Tuning.Sharing;
 
 /// <summary>A resolved model with the request it must keep wherever it lands.</summary>
-internal sealed record SharedWorker(string Name, ResolvedModel Model, TuningSpec Tuning, GpuSpec? GpuRequest)
+internal sealed record SharedWorker(string Name, ResolvedModel Model, TuningSpec Tuning, GpuSpec? GpuRequest, LoraRequest? Lora = null)
 {
+    public long AdapterBytes => AdapterMemory.Bytes(Model.Architecture, Model.Format.Dtype, Lora);
+
     public long WeightsBytes => WeightSize.Compute(Model.Architecture, Model.Format).TotalBytes;
 
     public long BytesPerToken => KvBudget.BytesPerToken(Model.Architecture, Model.Format.Dtype);
@@ -28,7 +30,7 @@ internal sealed record SharedWorker(string Name, ResolvedModel Model, TuningSpec
     public long Need(int batchedTokens) => NeedFor(RequiredTokens, batchedTokens);
 
     public long NeedFor(long kvTokens, int batchedTokens) =>
-        WeightsBytes + KvBudget.RuntimeReserveBytes + ActivationBytes(batchedTokens) + kvTokens * BytesPerToken;
+        WeightsBytes + KvBudget.RuntimeReserveBytes + ActivationBytes(batchedTokens) + AdapterBytes + kvTokens * BytesPerToken;
 
     /// <summary>Whether the spec's product pin and minimum memory allow this device.</summary>
     public bool Allows(PhysicalGpu gpu)

@@ -47,7 +47,7 @@ public class SharedPlannerPropertyTests
         foreach (var assignment in plan.Assignments)
         {
             var sized = assignment.Plan;
-            var parts = sized.WeightsBytes + sized.ActivationPeakBytes + sized.RuntimeReserveBytes + sized.KvCacheBytes;
+            var parts = sized.WeightsBytes + sized.ActivationPeakBytes + sized.RuntimeReserveBytes + sized.AdapterBytes + sized.KvCacheBytes;
             parts.Should().Be(assignment.Share.ShareBytes, because);
             var concurrency = sized.TargetConcurrency;
             sized.KvCacheTokens.Should().BeGreaterThanOrEqualTo((long)Math.Min(4096, sized.Model.MaxPositionEmbeddings) * concurrency, because);

@@ -45,6 +45,28 @@ public class SharedPlannerTests
     }
 
     [Fact]
+    public void Plan_AWorkerWithLoraAdapters_CountsItsAdapterSlotsInItsNeedAndTakesThemOffItsKvCache()
+    {
+        var withAdapters = new SharedRequest("r1", Defaults.Apply(new Api.Spec.ChatDeploymentSpec
+        {
+            Model = new Api.Spec.ModelSpec { Source = R1, Adapters = [new() { Name = "sql", Source = "org/sql-lora" }, new() { Name = "de", Source = "org/de-lora" }] },
+            Worker = new Api.Spec.WorkerSpec { Tuning = new Api.Spec.TuningSpec { TargetConcurrency = 1 } },
+        }));
+        var l4 = Gpu("l4", GpuSharingMode.TimeSlicing, 4);
+        var plain = SharedPlanner.Plan([Request("llama", Llama3Gptq, 1), Request("r1", R1, 1)], [l4]).For("r1")!;
+
+        var r1 = SharedPlanner.Plan([Request("llama", Llama3Gptq, 1), withAdapters], [l4]).For("r1")!;
+
+        // Per rank-16 slot: 28 layers x 16 x 2 bytes x (in + out) over q 1,536+1,536, k and v 1,536+256 each, o 1,536+1,536,
+        // gate, up and down 1,536+8,960 each = 41,216, so 36,929,536 bytes; maxLoras defaults to the 2 adapters.
+        const long adapterSlots = 2 * 36_929_536;
+        r1.Plan.AdapterBytes.Should().Be(adapterSlots);
+        r1.Plan.KvCacheBytes.Should().Be(r1.Share.ShareBytes - R1Weights - R1Activation(2048) - Reserve - adapterSlots);
+        r1.Share.ShareBytes.Should().BeGreaterThan(plain.Share.ShareBytes, "the slots are part of what it needs");
+        r1.Plan.Reasons[1].Should().Contain("for 2 LoRA adapter slot(s) at rank 16");
+    }
+
+    [Fact]
     public void Plan_SeedModelsOnOneRtx3060_RefusesTheSmallerBecauseEvenTheLeastNeedsExceedTheCard()
     {
         var plan = SharedPlanner.Plan([Request("llama", Llama3Gptq, 1), Request("r1", R1, 1)], [Gpu("rtx-3060-12gb", GpuSharingMode.TimeSlicing, 2)]);
