@@ -62,23 +62,7 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32) prefill_attention(const
             int last = min(n, position[r] - start + 1);  // causal: this query sees slots [0, last)
             for (int slot = 0; slot < last; slot++)
             {
-                float s = 0.f;
-#pragma unroll
-                for (int j = 0; j < PER_LANE; j++)
-                {
-                    int d = lane + 32 * j;
-                    if (d < head_dim) s += qr[r][j] * keys[slot][d];
-                }
-                s = warp_sum(s);
-                float m_new = fmaxf(m[r], s), correction = expf(m[r] - m_new), weight = expf(s - m_new);
-                l[r] = l[r] * correction + weight;
-#pragma unroll
-                for (int j = 0; j < PER_LANE; j++)
-                {
-                    int d = lane + 32 * j;
-                    acc[r][j] = acc[r][j] * correction + (d < head_dim ? weight * values[slot][d] : 0.f);
-                }
-                m[r] = m_new;
+                online_softmax_step(qr[r], keys[slot], values[slot], head_dim, lane, m[r], l[r], acc[r]);
             }
         }
     }
