@@ -46,7 +46,10 @@ public sealed class ChatPageBrowserTests : IAsyncLifetime
         await stats.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
 
         (await stats.InnerTextAsync()).Should().MatchRegex(@"^\d+ tokens · [\d.]+ tokens/s$");
-        (await page.EvaluateAsync<int>("window.__updates")).Should().BeGreaterThan(5, "the answer arrives in several streamed chunks");
+        // The observer is called once per task that changed the page: the first render, then once per network read that
+        // carried answer chunks, then the final render. An answer shown at once would make 3; a loaded machine may
+        // deliver many chunks in one read, so more than 3 is all that can be asked.
+        (await page.EvaluateAsync<int>("window.__updates")).Should().BeGreaterThan(3, "the answer arrives over several reads");
         var answer = await page.Locator(".message.assistant .content").InnerTextAsync();
         Directory.CreateDirectory(RepositoryPaths.Of("TestResults"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = RepositoryPaths.Of("TestResults", "chat-page.png"), FullPage = true });
