@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cpu.Kernels;
@@ -60,8 +59,8 @@ public unsafe class ProductKernelTests
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
         {
-            var (stored, exact) = Store(weights, dtype);
-            foreach (var tokens in new[] { 1, 3, 4, 6 })
+            var (stored, exact) = StoredWeights.Store(weights, dtype);
+            foreach (var tokens in new[] { 1, 3, 4, 6, 7, 13, 16 })
             {
                 var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 var y = Enumerable.Repeat(0.5f, tokens * rows).ToArray();
@@ -84,12 +83,4 @@ public unsafe class ProductKernelTests
             }
         }
     }
-
-    private static (byte[] Stored, float[] Exact) Store(float[] values, SafetensorsDtype dtype) => dtype switch
-    {
-        SafetensorsDtype.BF16 => (MemoryMarshal.AsBytes(values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray().AsSpan()).ToArray(),
-            values.Select(v => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(v) & 0xFFFF0000)).ToArray()),
-        SafetensorsDtype.F16 => (MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray(), values.Select(v => (float)(Half)v).ToArray()),
-        _ => (MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values),
-    };
 }

@@ -13,6 +13,9 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     public int InFeatures { get; } = inFeatures;
     public int OutFeatures { get; } = outFeatures;
 
+    /// <summary>Bytes of one stored weight row, which decide how many rows a block of tiles keeps in cache.</summary>
+    public abstract long BytesPerRow { get; }
+
     /// <summary>y[t, r] = (or +=) W[r, :]·x[t, :] for rows r in [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>) and tokens t.</summary>
     /// <param name="x">[tokenCount, InFeatures] activations.</param>
     /// <param name="tokenCount">Activation rows.</param>
@@ -57,9 +60,17 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures) : CpuLinear(inFeatures, outFeatures)
     where TRow : struct, IWeightRow
 {
+    public override long BytesPerRow => (long)InFeatures * TRow.ElementSize;
+
     public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
-        var rowBytes = (long)InFeatures * TRow.ElementSize;
+        if (tokenCount > 1 && TileDot.IsFast)
+        {
+            MultiplyTiles(x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            return;
+        }
+
+        var rowBytes = BytesPerRow;
         for (var r = rowBegin; r < rowEnd; r++)
         {
             var w = weights + r * rowBytes;
@@ -77,6 +88,36 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             {
                 Store(y + (long)t * yStride + r, RowDot.One<TRow>(w, x + (long)t * InFeatures, InFeatures), accumulate);
             }
+        }
+    }
+
+    // Token tiles outside, row tiles inside: the caller's block of rows stays in L2 while each token tile's activations
+    // (at most 6 x 8192 floats, 192 KiB) pass it. Tokens are split into tiles of near-equal size (16 = 6 + 5 + 5), as
+    // a tile of one or two tokens widens each weight vector for too few products. Rows past the last full tile of 4
+    // (only in shapes smaller than real models) take one dot product each.
+    private void MultiplyTiles(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    {
+        var rowBytes = BytesPerRow;
+        var tiledEnd = rowBegin + (rowEnd - rowBegin) / TileDot.Rows * TileDot.Rows;
+        var tiles = (tokenCount + TileDot.MaxTokens - 1) / TileDot.MaxTokens;
+        for (int tile = 0, t = 0; tile < tiles; tile++)
+        {
+            var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
+            float* xt = x + (long)t * InFeatures, yt = y + (long)t * yStride;
+            for (var r = rowBegin; r < tiledEnd; r += TileDot.Rows)
+            {
+                TileDot.Multiply<TRow>(count, weights + r * rowBytes, rowBytes, xt, InFeatures, InFeatures, yt + r, yStride, accumulate);
+            }
+
+            for (var r = tiledEnd; r < rowEnd; r++)
+            {
+                for (var j = 0; j < count; j++)
+                {
+                    Store(yt + (long)j * yStride + r, RowDot.One<TRow>(weights + r * rowBytes, xt + (long)j * InFeatures, InFeatures), accumulate);
+                }
+            }
+
+            t += count;
         }
     }
 

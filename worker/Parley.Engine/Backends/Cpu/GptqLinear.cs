@@ -42,6 +42,8 @@ internal sealed unsafe class GptqLinear : CpuLinear
         }
     }
 
+    public override long BytesPerRow => InFeatures / 2;
+
     public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         for (var tile = rowBegin & ~7; tile < rowEnd; tile += 8)
