@@ -36,6 +36,25 @@ public unsafe class ProductKernelTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void Float16Row_Widen_GivesSystemHalfsValueForEveryFinitePattern_AtAnyOffset(int offset)
+    {
+        var patterns = Enumerable.Range(0, 65536).Select(i => (ushort)i).Where(p => Half.IsFinite(BitConverter.UInt16BitsToHalf(p))).ToArray();
+        var widened = new float[patterns.Length - offset];
+        fixed (ushort* source = patterns)
+        fixed (float* destination = widened)
+        {
+            Float16Row.Widen((byte*)(source + offset), widened.Length, destination);
+        }
+
+        for (var i = 0; i < widened.Length; i++)
+        {
+            BitConverter.SingleToUInt32Bits(widened[i]).Should().Be(BitConverter.SingleToUInt32Bits((float)BitConverter.UInt16BitsToHalf(patterns[i + offset])), $"0x{patterns[i + offset]:X4}");
+        }
+    }
+
+    [Theory]
     [InlineData(0x7C00)]
     [InlineData(0xFC00)]
     [InlineData(0x7E00)]
