@@ -2,8 +2,9 @@
 // the same tensors converted to GGUF for llama.cpp), the same thread count and the same prompt:
 //   prefill: one prompt of --prompt tokens in one pass;  decode: --decode single-token passes after it.
 // llama.cpp runs with its defaults (flash attention, f16 KV cache). Then Parley's batched decode: 1, 4 and 16
-// sequences sharing the prompt's KV blocks, one token each per pass. The Parley-vs-llama.cpp figures are the best of
-// three runs each.
+// sequences sharing the prompt's KV blocks, one token each per pass, with the scaling from 1 to 16 sequences (the
+// weights are read once per pass for all of them, so it would be 16x if the products cost nothing but that read).
+// The Parley-vs-llama.cpp figures are the best of three runs each; the run's own length is printed at the end.
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32]
@@ -32,6 +33,7 @@ internal static class ForwardBench
         Console.WriteLine("| model | dtype | prefill tok/s Parley | llama.cpp | ratio | decode tok/s Parley | llama.cpp | ratio |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var batched = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var model in models)
         {
             foreach (var dtype in dtypes)
@@ -42,16 +44,19 @@ internal static class ForwardBench
                 Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
                     $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
                     $"{parley.DecodeTokensPerSecond / llama.DecodeTokensPerSecond:0.00} |");
-                var rates = BatchSizes.Select(sequences => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences));
-                batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} |");
+                var rates = BatchSizes.Select(sequences => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences)).ToList();
+                batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} | " +
+                    $"{rates[^1] / rates[0]:0.0}x |");
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"Parley batched decode, generated tok/s over all sequences ({string.Join(", ", BatchSizes)} sequences):");
-        Console.WriteLine($"| model | dtype | {string.Join(" | ", BatchSizes.Select(s => $"{s} seq"))} |");
-        Console.WriteLine($"|---|---|{string.Concat(BatchSizes.Select(_ => "---|"))}");
+        Console.WriteLine($"| model | dtype | {string.Join(" | ", BatchSizes.Select(s => $"{s} seq"))} | {BatchSizes[^1]} vs {BatchSizes[0]} |");
+        Console.WriteLine($"|---|---|{string.Concat(BatchSizes.Select(_ => "---|"))}---|");
         batched.ForEach(Console.WriteLine);
+        Console.WriteLine();
+        Console.WriteLine($"This run took {clock.Elapsed.TotalMinutes:0.0} minutes.");
         return 0;
     }
 

@@ -21,7 +21,7 @@ public unsafe class GptqLinearTests
         var size = groupSize > 0 ? groupSize : columns;
         var weight = new GptqWeight(Info("qweight", columns / 8, rows), Info("qzeros", columns / size, rows / 8), Info("scales", columns / size, rows), Info("g_idx", columns), size);
 
-        foreach (var tokens in new[] { 1, 2, 5 })
+        foreach (var tokens in new[] { 1, 2, 5, 6, 7, 13 })
         {
             var x = Enumerable.Range(0, tokens * columns).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             var y = new float[tokens * rows];

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cpu.Kernels;
@@ -37,6 +36,25 @@ public unsafe class ProductKernelTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void Float16Row_Widen_GivesSystemHalfsValueForEveryFinitePattern_AtAnyOffset(int offset)
+    {
+        var patterns = Enumerable.Range(0, 65536).Select(i => (ushort)i).Where(p => Half.IsFinite(BitConverter.UInt16BitsToHalf(p))).ToArray();
+        var widened = new float[patterns.Length - offset];
+        fixed (ushort* source = patterns)
+        fixed (float* destination = widened)
+        {
+            Float16Row.Widen((byte*)(source + offset), widened.Length, destination);
+        }
+
+        for (var i = 0; i < widened.Length; i++)
+        {
+            BitConverter.SingleToUInt32Bits(widened[i]).Should().Be(BitConverter.SingleToUInt32Bits((float)BitConverter.UInt16BitsToHalf(patterns[i + offset])), $"0x{patterns[i + offset]:X4}");
+        }
+    }
+
+    [Theory]
     [InlineData(0x7C00)]
     [InlineData(0xFC00)]
     [InlineData(0x7E00)]
@@ -60,8 +78,8 @@ public unsafe class ProductKernelTests
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
         {
-            var (stored, exact) = Store(weights, dtype);
-            foreach (var tokens in new[] { 1, 3, 4, 6 })
+            var (stored, exact) = StoredWeights.Store(weights, dtype);
+            foreach (var tokens in new[] { 1, 3, 4, 6, 7, 13, 16 })
             {
                 var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 var y = Enumerable.Repeat(0.5f, tokens * rows).ToArray();
@@ -84,12 +102,4 @@ public unsafe class ProductKernelTests
             }
         }
     }
-
-    private static (byte[] Stored, float[] Exact) Store(float[] values, SafetensorsDtype dtype) => dtype switch
-    {
-        SafetensorsDtype.BF16 => (MemoryMarshal.AsBytes(values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray().AsSpan()).ToArray(),
-            values.Select(v => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(v) & 0xFFFF0000)).ToArray()),
-        SafetensorsDtype.F16 => (MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray(), values.Select(v => (float)(Half)v).ToArray()),
-        _ => (MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values),
-    };
 }

@@ -53,7 +53,7 @@ public sealed unsafe class CpuBackend : IBackend
         _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
         _gang = new ThreadGang(options.Threads);
         _linear = new LinearJob(_gang);
-        _attention = new AttentionJob(_gang, _cache, config.NumAttentionHeads, options.MaxModelLen);
+        _attention = new AttentionJob(_gang, _cache, config.NumAttentionHeads, options.MaxModelLen, options.MaxBatchedTokens);
         _lora = new CpuLora(options.MaxLoras, options.MaxLoraRank, options.MaxBatchedTokens, config.NumHiddenLayers);
         long tokens = options.MaxBatchedTokens, q = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim;
         _hidden = new NativeBuffer(tokens * config.HiddenSize);

@@ -84,6 +84,21 @@ internal readonly unsafe struct Float16Row : IWeightRow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(byte* row, int index) => (float)((Half*)row)[index];
 
+    /// <summary>Widens <paramref name="count"/> halves into float32, 16 lanes at a time where the CPU has AVX-512.</summary>
+    public static void Widen(byte* source, long count, float* destination)
+    {
+        long i = 0;
+        for (; i <= count - 16; i += 16)
+        {
+            Load16(source + i * 2, 0).Store(destination + i);
+        }
+
+        for (; i < count; i++)
+        {
+            destination[i] = (float)((Half*)source)[i];
+        }
+    }
+
     /// <summary>True when no element of <paramref name="halves"/> is infinite or NaN.</summary>
     public static bool AllFinite(ReadOnlySpan<ushort> halves)
     {
