@@ -7,30 +7,31 @@ public sealed class DecodeAttentionSplitsTests
     private const int H100Multiprocessors = 132;
 
     [Fact]
-    public void For_Batch1With8KvHeads_SplitsTheContextToNearlyTwoBlocksPerSm()
+    public void For_Batch1With8KvHeads_SplitsTheContextToNearlyFourBlocksPerSm()
     {
-        // 2 blocks per SM would take 264 / 8 = 33 splits; MaxSplits (32) caps it at 256 blocks.
+        // 4 blocks per SM would take 528 / 8 = 66 splits; MaxSplits (64) caps it at 512 blocks.
         DecodeAttentionSplits.For(1, 8, maxBlocks: 512, H100Multiprocessors).Should().Be(DecodeAttentionSplits.MaxSplits);
     }
 
     [Fact]
-    public void For_Batch2With8KvHeads_SplitsTheContextToTwoBlocksPerSm()
+    public void For_Batch2With8KvHeads_SplitsTheContextToFourBlocksPerSm()
     {
-        // 2 tokens × 8 kv heads × 17 splits = 272 blocks ≥ 264.
-        DecodeAttentionSplits.For(2, 8, maxBlocks: 512, H100Multiprocessors).Should().Be(17);
+        // 2 tokens × 8 kv heads × 33 splits = 528 blocks.
+        DecodeAttentionSplits.For(2, 8, maxBlocks: 512, H100Multiprocessors).Should().Be(33);
     }
 
     [Fact]
     public void For_ABatchThatFillsTheGpuAlready_DoesNotSplit()
     {
-        DecodeAttentionSplits.For(64, 8, maxBlocks: 512, H100Multiprocessors).Should().Be(1);
+        // 128 tokens × 8 kv heads = 1,024 blocks, past 4 per SM already.
+        DecodeAttentionSplits.For(128, 8, maxBlocks: 512, H100Multiprocessors).Should().Be(1);
     }
 
     [Theory]
-    [InlineData(2, 1)]      // 32 positions: no split would have 4 blocks
-    [InlineData(8, 2)]
+    [InlineData(2, 1)]      // 32 positions: one split of 2 blocks
+    [InlineData(8, 4)]
     [InlineData(100_000, DecodeAttentionSplits.MaxSplits)]
-    public void For_ShortMaxModelLen_CapsTheSplitsAtFourKvBlocksEach(int maxBlocks, int expected)
+    public void For_ShortMaxModelLen_CapsTheSplitsAtTwoKvBlocksEach(int maxBlocks, int expected)
     {
         DecodeAttentionSplits.For(1, 1, maxBlocks, H100Multiprocessors).Should().Be(expected);
     }

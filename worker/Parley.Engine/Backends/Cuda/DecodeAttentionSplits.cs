@@ -1,6 +1,7 @@
 // How many splits of the context decode attention (decode_attention.cu) runs: enough blocks of (split, kv head, token)
-// for about two per SM, since a batch of one sequence with 8 kv heads would otherwise use 8 blocks of a 132-SM GPU.
-// A split covers at least 4 KV blocks (64 positions) of the longest context the backend allows, so short
+// for about four per SM, since a batch of one sequence with 8 kv heads would otherwise use 8 blocks of a 132-SM GPU,
+// and a block has one KV block's loads in flight at a time, so one block per SM leaves HBM idle between them.
+// A split covers at least 2 KV blocks (32 positions) of the longest context the backend allows, so short
 // max_model_len settings do not launch blocks that could never have work, and at most MaxSplits, which bounds the
 // partials the reduction reads. Splits beyond a sequence's actual context find nothing to do and return at once. The
 // count is planned for DecodeGraphBuckets.SplitPlanningTokens, so graph decode and eager decode of a batch split alike.
@@ -9,9 +10,9 @@ namespace Parley.Engine.Backends.Cuda;
 /// <summary>The split count of decode attention.</summary>
 internal static class DecodeAttentionSplits
 {
-    public const int MaxSplits = 32;
-    private const int MinBlocksPerSplit = 4;
-    private const int BlocksPerMultiprocessor = 2;
+    public const int MaxSplits = 64;
+    private const int MinBlocksPerSplit = 2;
+    private const int BlocksPerMultiprocessor = 4;
 
     /// <param name="tokens">Decode tokens (sequences) in the step.</param>
     /// <param name="kvHeads">Key/value heads: one block per kv head and split serves its whole query group.</param>

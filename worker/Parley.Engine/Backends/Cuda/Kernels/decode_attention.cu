@@ -6,6 +6,11 @@
 // softmax (Milakov & Gimelshein, 2018) for up to HEADS_PER_WARP heads; groups larger than one pass (GROUP_PASS heads)
 // stream the split again per pass. With one split the result is written directly; otherwise each split writes its
 // unnormalised sum, max and normaliser, and decode_attention_reduce merges the splits.
+// A warp takes a staged KV block's 16 positions at once rather than one after another: lane (slot, half) scores one
+// position against half the head, a shuffle joins the halves, and the block's max and sum cost one warp reduction each,
+// so the running max rescales the accumulator once per KV block. One position at a time made every position wait on a
+// five-shuffle reduction and two exponentials in a row (about 600 cycles per head and position on an H200, 43 µs for
+// Qwen2-1.5B's layer at a 1,000-token context, where the bytes take a fraction of a microsecond).
 //
 // Bytes per call (T tokens, context C, Hkv kv heads, Hq query heads, D head_dim, e bytes per cache element, S splits):
 // reads K and V once per kv head, 2·T·C·Hkv·D·e (Llama-3-8B at C = 1,000: 4.1 MB a layer in bf16), and q's T·Hq·D·4;
@@ -21,11 +26,55 @@
 #define HEADS_PER_WARP 4
 #define GROUP_PASS (WARPS * HEADS_PER_WARP)
 
+// Folds one staged KV block of n positions (n ≤ BLOCK_SIZE ≤ 16) into one head's online softmax. The query is read
+// from global memory (it is a few hundred bytes, in L1 after the first block), already scaled. Keys rows are padded by
+// one float so the 16 slots' lanes, reading the same element of different rows, hit different banks.
+template <int N>
+__device__ __forceinline__ void online_softmax_block(const float* query, float scale, const float (*keys)[MAX_HEAD_DIM + 1],
+    const float (*values)[MAX_HEAD_DIM], int n, int head_dim, int lane, float& m, float& l, float (&acc)[N])
+{
+    int slot = lane & 15, half = lane >> 4, span = (head_dim + 1) / 2, first = half * span, last = min(head_dim, first + span);
+    // Four running sums: one chain of dependent multiply-adds would wait on each other's latency.
+    float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+    if (slot < n)
+    {
+        const float* key = keys[slot];
+        int d = first;
+        for (; d + 3 < last; d += 4)
+        {
+            s0 += query[d] * key[d];
+            s1 += query[d + 1] * key[d + 1];
+            s2 += query[d + 2] * key[d + 2];
+            s3 += query[d + 3] * key[d + 3];
+        }
+        for (; d < last; d++) s0 += query[d] * key[d];
+    }
+    float s = (s0 + s1) + (s2 + s3);
+    s += __shfl_xor_sync(0xffffffffu, s, 16);
+    s = slot < n ? s * scale : NEG_INF;
+    float m_new = fmaxf(m, warp_max(s)), p = slot < n ? expf(s - m_new) : 0.f;
+    float correction = expf(m - m_new);
+    l = l * correction + warp_sum(half == 0 ? p : 0.f);
+#pragma unroll
+    for (int j = 0; j < N; j++) acc[j] *= correction;
+    for (int source = 0; source < n; source++)
+    {
+        float weight = __shfl_sync(0xffffffffu, p, source);
+#pragma unroll
+        for (int j = 0; j < N; j++)
+        {
+            int d = lane + 32 * j;
+            if (d < head_dim) acc[j] += weight * values[source][d];
+        }
+    }
+    m = m_new;
+}
+
 extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention(const float* q, const void* k_cache, const void* v_cache,
     int dtype, const int* block_tables, int max_blocks, const int* seq_of_token, const int* positions,
     int q_heads, int kv_heads, int head_dim, float scale, void* out, int out_dtype, float* partial)
 {
-    __shared__ float keys[BLOCK_SIZE][MAX_HEAD_DIM], values[BLOCK_SIZE][MAX_HEAD_DIM];
+    __shared__ float keys[BLOCK_SIZE][MAX_HEAD_DIM + 1], values[BLOCK_SIZE][MAX_HEAD_DIM];
     int split = blockIdx.x, splits = gridDim.x, kv_head = blockIdx.y, t = blockIdx.z;
     int group = q_heads / kv_heads, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int context = positions[t] + 1;
@@ -35,21 +84,17 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention(const 
 
     for (int pass = 0; pass < group; pass += GROUP_PASS)
     {
-        float qr[HEADS_PER_WARP][PER_LANE], acc[HEADS_PER_WARP][PER_LANE], m[HEADS_PER_WARP], l[HEADS_PER_WARP];
+        float acc[HEADS_PER_WARP][PER_LANE], m[HEADS_PER_WARP], l[HEADS_PER_WARP];
+        const float* query[HEADS_PER_WARP];
 #pragma unroll
         for (int r = 0; r < HEADS_PER_WARP; r++)
         {
             int member = pass + warp + WARPS * r;
-            const float* query = q + ((i64)t * q_heads + kv_head * group + (member < group ? member : 0)) * head_dim;
+            query[r] = q + ((i64)t * q_heads + kv_head * group + (member < group ? member : 0)) * head_dim;
             m[r] = NEG_INF;
             l[r] = 0.f;
 #pragma unroll
-            for (int j = 0; j < PER_LANE; j++)
-            {
-                int d = lane + 32 * j;
-                qr[r][j] = d < head_dim ? query[d] * scale : 0.f;
-                acc[r][j] = 0.f;
-            }
+            for (int j = 0; j < PER_LANE; j++) acc[r][j] = 0.f;
         }
 
         for (int start = begin; start < end; start += BLOCK_SIZE)
@@ -68,10 +113,7 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention(const 
             for (int r = 0; r < HEADS_PER_WARP; r++)
             {
                 if (pass + warp + WARPS * r >= group) continue;   // uniform across the warp
-                for (int slot = 0; slot < n; slot++)
-                {
-                    online_softmax_step(qr[r], keys[slot], values[slot], head_dim, lane, m[r], l[r], acc[r]);
-                }
+                online_softmax_block(query[r], scale, keys, values, n, head_dim, lane, m[r], l[r], acc[r]);
             }
         }
 
