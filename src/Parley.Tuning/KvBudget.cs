@@ -37,7 +37,8 @@ public static class KvBudget
     /// <summary>
     /// Peak activation memory of one forward pass at <see cref="MaxNumBatchedTokens"/>: per token the residual and
     /// normed hidden states (2H), q, k, v and the attention output ((2 nH + 2 nKV) d), and gate, up and their product
-    /// (3I), in the activation dtype; plus fp32 logits and the sampler's probabilities for <see cref="MaxLogitRows"/> rows.
+    /// (3I), in the activation dtype; plus fp32 logits and the sampler's probabilities for <see cref="MaxLogitRows"/> rows;
+    /// plus, for GPTQ, the f16 scratch the largest weight is unpacked into for cuBLAS (<see cref="GptqUnpackedBytes"/>).
     /// </summary>
     public static long ActivationPeakBytes(ModelArchitecture model, WeightDtype activationDtype) =>
         ActivationPeakBytes(model, activationDtype, MaxNumBatchedTokens);
@@ -53,7 +54,16 @@ public static class KvBudget
             + 3L * model.IntermediateSize;
         long hiddenStates = batchedTokens * perToken * activationDtype.Bytes();
         long logits = 2L * MaxLogitRows * model.VocabSize * sizeof(float);
-        return hiddenStates + logits;
+        return hiddenStates + logits + GptqUnpackedBytes(model);
+    }
+
+    /// <summary>The worker's scratch for a GPTQ model: a batch beyond a handful of tokens (every prefill) multiplies an
+    /// f16 copy of each weight, unpacked one layer's projection at a time into one buffer of the largest, H × max(I, nH·d)
+    /// f16 values; 0 for unquantized models.</summary>
+    public static long GptqUnpackedBytes(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Gptq is null ? 0 : (long)model.HiddenSize * Math.Max(model.IntermediateSize, (long)model.NumAttentionHeads * model.HeadDim) * 2;
     }
 
     /// <summary>Bytes left for the KV cache; negative when the rest does not fit.</summary>

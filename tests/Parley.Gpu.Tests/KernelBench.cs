@@ -20,6 +20,11 @@ internal static class KernelBench
         new("q", 4096, 4096), new("k/v", 4096, 1024), new("o", 4096, 4096), new("gate/up", 4096, 14336), new("down", 14336, 4096),
     ];
 
+    private static readonly Linear[] Qwen15BLinears =
+    [
+        new("q", 1536, 1536), new("k/v", 1536, 256), new("o", 1536, 1536), new("gate/up", 1536, 8960), new("down", 8960, 1536), new("lm_head", 1536, 151936),
+    ];
+
     private static readonly Attention[] Attentions = [new("Llama-3-8B", 32, 8, 128), new("Qwen2-1.5B", 12, 2, 128)];
 
     public static int Run(string[] args)
@@ -31,25 +36,38 @@ internal static class KernelBench
         using var kernels = new CudaKernels(new KernelCompiler(TinyBackends.PtxCache), device.ComputeCapability);
         using var arena = new Arena(stream);
         var partials = arena.ZerosBuffer(16L << 20);   // the largest split launch below needs under 4 MB
-        var ops = new CudaOps(kernels, stream, cublas, partials, device.MultiprocessorCount);
+        CudaOps ops;
         var peak = device.MemoryBandwidthBytesPerSecond;
         var repeats = tiny ? 1 : 20;
         Console.WriteLine($"kernels on {device.Name}, {device.MultiprocessorCount} SMs, peak {peak / 1e9:F0} GB/s; bytes per call from each kernel's comment");
 
         var linears = tiny ? [new Linear("tiny", 256, 128)] : Llama8BLinears;
+        var unpacked = arena.ZerosBuffer(linears.Max(linear => (long)linear.In * linear.Out * 2));
+        ops = new CudaOps(kernels, stream, cublas, partials, device.MultiprocessorCount, unpacked);
         foreach (var linear in linears)
         {
             var weight = arena.Gptq(linear.In, linear.Out);
             foreach (var tokens in tiny ? new[] { 1, 9 } : [1, 16, 64, 1000])
             {
-                var plan = GptqLaunchPlan.For(tokens, linear.In, linear.Out, ops.MultiprocessorCount);
                 ulong x = arena.Zeros((long)tokens * linear.In * 2), y = arena.Zeros((long)tokens * linear.Out * 4);
-                var bytes = ((long)linear.In * linear.Out / 2) * ((tokens + (plan.UsesGemm ? 63 : 7)) / (plan.UsesGemm ? 64 : 8))
-                    + ((long)linear.In / 128 * linear.Out * 5 / 2) + ((long)tokens * linear.In * 2) + ((long)tokens * linear.Out * 4)
-                    + (plan.Splits > 1 ? 2L * plan.Splits * tokens * linear.Out * 4 : 0);
-                var seconds = Time(stream, repeats, () => Multiply(ops, weight, plan, x, tokens, y));
-                Report($"gptq {(plan.UsesGemm ? "gemm" : "gemv")} {linear.Name} {linear.In}x{linear.Out} T={tokens} splits={plan.Splits}", bytes, seconds, peak);
+                foreach (var plan in Plans(tokens, linear, ops.MultiprocessorCount))
+                {
+                    var seconds = Time(stream, repeats, () => GptqCudaLinear.Run(ops, weight, plan, GptqInput.Activations(x), tokens, y));
+                    Report($"gptq {Name(plan)} {linear.Name} {linear.In}x{linear.Out} T={tokens} splits={plan.Splits}", GptqBytes(plan, linear, tokens), seconds, peak);
+                }
             }
+
+            var unpackBytes = ((long)linear.In * linear.Out / 2) + ((long)linear.In / 128 * linear.Out * 5 / 2) + ((long)linear.In * linear.Out * 2);
+            Report($"gptq_unpack alone {linear.Name} {linear.In}x{linear.Out}", unpackBytes, Time(stream, repeats, () => ops.GptqUnpack(weight, unpacked.Pointer)), peak);
+        }
+
+        // The dense bf16 layers of the batch-1 decode goal's Qwen2-1.5B, through cuBLAS as DenseCudaLinear runs them.
+        foreach (var linear in tiny ? [new Linear("tiny", 256, 128)] : Qwen15BLinears)
+        {
+            var weight = arena.Zeros((long)linear.In * linear.Out * 2);
+            ulong x = arena.Zeros(linear.In * 2L), y = arena.Zeros(linear.Out * 4L);
+            var seconds = Time(stream, repeats, () => cublas.Gemm(1, linear.Out, linear.In, weight, x, Cublas.R16BF, y, Cublas.R32F, accumulate: false));
+            Report($"cublas bf16 {linear.Name} {linear.In}x{linear.Out} T=1", ((long)linear.In * linear.Out * 2) + (linear.In * 2L) + (linear.Out * 4L), seconds, peak);
         }
 
         foreach (var shape in tiny ? [new Attention("tiny", 4, 2, 64)] : Attentions)
@@ -76,22 +94,47 @@ internal static class KernelBench
         return 0;
     }
 
-    private static void Multiply(CudaOps ops, GptqDeviceWeight weight, GptqLaunchPlan plan, ulong x, int tokens, ulong y)
+    // The plan the backend runs, then the others worth comparing: the GEMV at half and twice its splits, and beside
+    // the unpack path the tensor-core GEMM it replaced.
+    private static IEnumerable<GptqLaunchPlan> Plans(int tokens, Linear linear, int multiprocessors)
     {
-        var target = plan.Splits > 1 ? ops.Partials : y;
-        if (plan.UsesGemm)
+        var plan = GptqLaunchPlan.For(tokens, linear.In, linear.Out, multiprocessors);
+        yield return plan;
+        if (plan.Kernel == GptqKernel.Gemv)
         {
-            ops.GptqGemm(weight, GptqInput.Activations(x), tokens, plan.Splits, plan.SplitLength, target);
+            var chunks = (linear.In + GptqLaunchPlan.GemvChunk - 1) / GptqLaunchPlan.GemvChunk;
+            foreach (var splits in new[] { plan.Splits / 2, plan.Splits * 2 }.Where(splits => splits >= 1 && splits <= chunks))
+            {
+                var length = (chunks + splits - 1) / splits * GptqLaunchPlan.GemvChunk;
+                yield return plan with { Splits = (linear.In + length - 1) / length, SplitLength = length };
+            }
         }
         else
         {
-            ops.GptqGemv(weight, GptqInput.Activations(x), tokens, plan.Splits, plan.SplitLength, target);
+            yield return GptqLaunchPlan.TensorCoreGemm(tokens, linear.In, linear.Out, multiprocessors);
         }
+    }
 
-        if (plan.Splits > 1)
+    private static string Name(GptqLaunchPlan plan) => plan.Kernel switch
+    {
+        GptqKernel.Gemv => "gemv",
+        GptqKernel.TensorCoreGemm => "tensor-core gemm",
+        _ => "unpack+cublas",
+    };
+
+    // Bytes per call from each kernel's comment: the packed weight once per tile of tokens (or, unpacked, read once,
+    // written and read again as f16), scales and zeros, x and y, and the partials when split.
+    private static long GptqBytes(GptqLaunchPlan plan, Linear linear, int tokens)
+    {
+        long packed = (long)linear.In * linear.Out / 2, io = ((long)tokens * linear.In * 2) + ((long)tokens * linear.Out * 4);
+        long scales = (long)linear.In / 128 * linear.Out * 5 / 2, f16 = (long)linear.In * linear.Out * 2;
+        var partials = plan.Splits > 1 ? 2L * plan.Splits * tokens * linear.Out * 4 : 0;
+        return plan.Kernel switch
         {
-            ops.SplitKReduce(target, plan.Splits, (long)tokens * weight.OutFeatures, y);
-        }
+            GptqKernel.Gemv => (packed * ((tokens + 7) / 8)) + scales + io + partials,
+            GptqKernel.TensorCoreGemm => (packed * ((tokens + 63) / 64)) + scales + io + partials,
+            _ => packed + scales + (2 * f16) + io,
+        };
     }
 
     // Each token its own sequence of `context` positions over distinct KV blocks of a bf16 cache.

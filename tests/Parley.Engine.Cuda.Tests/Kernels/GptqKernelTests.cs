@@ -1,5 +1,5 @@
-// The GPTQ multiplies (gptq_gemv.cu for a few tokens, the tensor-core gptq_gemm.cu for more, splitk_reduce.cu after
-// either when split) against their CPU twin: the dense weights GptqPacker's packing stands for (Dequantize), times x
+// The GPTQ multiplies (gptq_gemv.cu for a few tokens, gptq_unpack.cu then cuBLAS for more, the tensor-core
+// gptq_gemm.cu that the GPU check times beside them, splitk_reduce.cu after a split launch) against their CPU twin: the dense weights GptqPacker's packing stands for (Dequantize), times x
 // in double. Inputs arrive in a shuffled order, as act-order weights' do after the load-time sort. Shapes leave tails:
 // 11 tokens (a full 8-row GEMV tile and part of one; 1 to 3 tokens take the shorter tiles), 70 (a full 64-token GEMM
 // tile and part of one), 96 outputs (part of a 64-output tile), groups of 128, 32 and the whole input, and split-K over
@@ -56,6 +56,49 @@ public sealed class GptqKernelTests : KernelHarness
         // The GEMM unpacks each weight to f16 before the tensor cores multiply: the twin rounds the same way.
         var rounded = dense.Select(v => (float)(Half)v).ToArray();
         Check($"gptq_gemm ({splits} splits)", Download(y, tokens * Out), Reference(x, rounded, order, tokens), tolerance: 1e-4f);
+    }
+
+    // The unpacked copy is exactly what the other paths multiply by: f16(scale · (q − zero)) per element, in x's
+    // column order (the shuffled order here), so cuBLAS reads x as it is.
+    [Theory]
+    [InlineData(128, true)]
+    [InlineData(32, false)]
+    [InlineData(-1, false)]
+    public void GptqUnpack_WritesTheF16WeightInputMajorInXsColumnOrder(int groupSize, bool symmetric)
+    {
+        var (weight, dense, order) = Pack(groupSize, symmetric);
+
+        Ops.GptqUnpack(weight, Ops.Unpacked);
+
+        var unpacked = Download<Half>(Ops.Unpacked, In * Out);
+        var expected = new float[In * Out];
+        for (var s = 0; s < In; s++)
+        {
+            for (var o = 0; o < Out; o++)
+            {
+                expected[(order[s] * Out) + o] = (float)(Half)dense[(o * In) + s];
+            }
+        }
+
+        Check("gptq_unpack", unpacked.Select(v => (float)v).ToArray(), expected, tolerance: 0);
+    }
+
+    [Theory]
+    [InlineData(128, true, 9)]
+    [InlineData(32, false, 70)]
+    [InlineData(-1, true, 64)]
+    public void UnpackThenCublas_AnyGroup_MatchesTheF16RoundedDenseWeights(int groupSize, bool symmetric, int tokens)
+    {
+        var (weight, dense, order) = Pack(groupSize, symmetric);
+        var x = Random(tokens * In).Select(v => (Half)v).ToArray();
+        ulong y = Upload(new float[tokens * Out]);
+        var plan = GptqLaunchPlan.For(tokens, In, Out, EmulatedMultiprocessors);
+
+        GptqCudaLinear.Run(Ops, weight, plan, GptqInput.Activations(Upload(x)), tokens, y);
+
+        plan.Kernel.Should().Be(GptqKernel.UnpackThenCublas);
+        var rounded = dense.Select(v => (float)(Half)v).ToArray();
+        Check("gptq_unpack + cuBLAS", Download(y, tokens * Out), Reference(x, rounded, order, tokens), tolerance: 1e-4f);
     }
 
     // The down projection's fused SwiGLU: the kernels compute silu(gate) · up as they load it, rounded to f16 as

@@ -13,8 +13,9 @@ public abstract class KernelHarness : IDisposable
     protected const float Tolerance = 1e-5f;
 
     // The emulated device's SM count: what CudaOps's own split choices would be made for.
-    private const int EmulatedMultiprocessors = 4;
+    protected const int EmulatedMultiprocessors = 4;
     private const long PartialBytes = 4 << 20;
+    private const long UnpackedBytes = 1 << 20;
 
     private readonly CudaDevice _device;
     private readonly CudaStream _stream;
@@ -33,7 +34,9 @@ public abstract class KernelHarness : IDisposable
         _cublas = new CublasHandle(_stream);
         _kernels = new CudaKernels(new KernelCompiler(TinyBackends.PtxCache), _device.ComputeCapability);
         _partials = new DeviceBuffer(PartialBytes);
-        Ops = new CudaOps(_kernels, _stream, _cublas, _partials, EmulatedMultiprocessors);
+        var unpacked = new DeviceBuffer(UnpackedBytes);
+        _buffers.Add(unpacked);   // freed with the test's own buffers, and readable by Download
+        Ops = new CudaOps(_kernels, _stream, _cublas, _partials, EmulatedMultiprocessors, unpacked);
     }
 
     internal CudaOps Ops { get; }

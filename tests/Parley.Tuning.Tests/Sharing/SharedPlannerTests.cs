@@ -18,28 +18,28 @@ public class SharedPlannerTests
         var plan = SharedPlanner.Plan([Request("llama", Llama3Gptq, 1), Request("r1", R1, 1)], [Gpu("l4", GpuSharingMode.TimeSlicing, 4)]);
 
         // Needs at 2,048 batched tokens, each with its own 768 MiB reserve and 4,096 tokens of KV:
-        const long llamaNeed = Llama3GptqWeights + Reserve + 514_326_528 + 4096 * LlamaKvPerToken; // 7,589,339,136
+        const long llamaNeed = Llama3GptqWeights + Reserve + 631_767_040 + 4096 * LlamaKvPerToken; // 7,706,779,648
         const long r1Need = R1Weights + Reserve + 448_528_384 + 4096 * R1KvPerToken;                // 4,925,451,264
-        (llamaNeed + r1Need).Should().Be(12_514_790_400).And.BeLessThan(L4Usable);
-        LlamaActivation(2048).Should().Be(514_326_528);
+        (llamaNeed + r1Need).Should().Be(12_632_230_912).And.BeLessThan(L4Usable);
+        LlamaActivation(2048).Should().Be(631_767_040);
         R1Activation(2048).Should().Be(448_528_384);
 
         plan.Refusals.Should().BeEmpty();
         var llama = plan.For("llama")!;
         var r1 = plan.For("r1")!;
         llama.Share.Gpu.Id.Should().Be(r1.Share.Gpu.Id);
-        // 22,462,196,613 x 7,589,339,136 / 12,514,790,400 = 13,621,740,547.4; the rest rounds the same way.
-        llama.Share.ShareBytes.Should().Be(13_621_740_547);
-        r1.Share.ShareBytes.Should().Be(8_840_456_065);
+        // 22,462,196,613 x 7,706,779,648 / 12,632,230,912 = 13,703,929,330.6; the rest rounds the same way.
+        llama.Share.ShareBytes.Should().Be(13_703_929_330);
+        r1.Share.ShareBytes.Should().Be(8_758_267_282);
         (llama.Share.ShareBytes + r1.Share.ShareBytes).Should().BeLessThanOrEqualTo(L4Usable);
         llama.Share.Neighbours.Should().Equal("r1");
         r1.Share.Neighbours.Should().Equal("llama");
 
-        // KV: 13,621,740,547 - weights - activations - reserve = 6,569,272,323 B = 50,112 tokens; maxModelLen the model's 8,192.
-        llama.Plan.KvCacheTokens.Should().Be(50_112);
+        // KV: 13,703,929,330 - weights - activations - reserve = 6,534,020,594 B = 49,840 tokens; maxModelLen the model's 8,192.
+        llama.Plan.KvCacheTokens.Should().Be(49_840);
         llama.Plan.MaxModelLen.Should().Be(8192);
-        // 8,840,456,065 - ... = 4,032,445,313 B = 140,640 tokens; maxModelLen the model's 131,072.
-        r1.Plan.KvCacheTokens.Should().Be(140_640);
+        // 8,758,267,282 - ... = 3,950,256,530 B = 137,760 tokens; maxModelLen the model's 131,072.
+        r1.Plan.KvCacheTokens.Should().Be(137_760);
         r1.Plan.MaxModelLen.Should().Be(131_072);
         r1.Plan.Reasons[0].Should().Be("GPU: NVIDIA L4 (node-0/gpu-0, time-slicing x4), shared with llama.");
     }
@@ -71,24 +71,24 @@ public class SharedPlannerTests
     {
         var plan = SharedPlanner.Plan([Request("llama", Llama3Gptq, 1), Request("r1", R1, 1)], [Gpu("rtx-3060-12gb", GpuSharingMode.TimeSlicing, 2)]);
 
-        // At the least activation budget (512 tokens) the two still need 12,223,024,128 bytes, 755 MB over the usable memory.
-        const long llamaLeast = Llama3GptqWeights + Reserve + 325_582_848 + 4096 * LlamaKvPerToken; // 7,400,595,456
+        // At the least activation budget (512 tokens) the two still need 12,340,464,640 bytes, 873 MB over the usable memory.
+        const long llamaLeast = Llama3GptqWeights + Reserve + 443_023_360 + 4096 * LlamaKvPerToken; // 7,518,035,968
         const long r1Least = R1Weights + Reserve + 345_505_792 + 4096 * R1KvPerToken;                // 4,822,428,672
-        LlamaActivation(512).Should().Be(325_582_848);
+        LlamaActivation(512).Should().Be(443_023_360);
         R1Activation(512).Should().Be(345_505_792);
         (llamaLeast + r1Least).Should().BeGreaterThan(Rtx3060Usable);
 
-        // The larger is placed first and gets the whole usable memory: 11,467,562,680 - 5,732,835,328 - 514,326,528
-        // - 805,306,368 = 4,415,094,456 B of KV = 33,680 tokens (block-rounded).
+        // The larger is placed first and gets the whole usable memory: 11,467,562,680 - 5,732,835,328 - 631,767,040
+        // - 805,306,368 = 4,297,653,944 B of KV = 32,784 tokens (block-rounded).
         var llama = plan.For("llama")!;
         llama.Share.ShareBytes.Should().Be(Rtx3060Usable);
-        llama.Plan.KvCacheTokens.Should().Be(33_680);
+        llama.Plan.KvCacheTokens.Should().Be(32_784);
         plan.Refusals["r1"].Reason.Should().Be(ConditionReasons.InsufficientGpuMemory);
-        // Room: 11,467,562,680 - 7,400,595,456 = 4,066,967,224 B (3.8 GiB); r1 needs 4,822,428,672 B (4.5 GiB). A T4
-        // (0.91 x 15,109 MiB = 14.4e9 usable) is the smallest catalog GPU holding 12.2e9.
+        // Room: 11,467,562,680 - 7,518,035,968 = 3,949,526,712 B (3.7 GiB); r1 needs 4,822,428,672 B (4.5 GiB). A T4
+        // (0.91 x 15,109 MiB = 14.4e9 usable) is the smallest catalog GPU holding 12.3e9.
         plan.Refusals["r1"].Message.Should().Be(
             "r1 (DeepSeek-R1-Distill-Qwen-1.5B in bfloat16, 1 x 4,096 tokens) needs 4.5 GiB even at 512 batched tokens; the closest GPU, " +
-            "NVIDIA GeForce RTX 3060 (node-0/gpu-0, time-slicing x2), holds llama and has 3.8 GiB of its 10.7 GiB usable left. " +
+            "NVIDIA GeForce RTX 3060 (node-0/gpu-0, time-slicing x2), holds llama and has 3.7 GiB of its 10.7 GiB usable left. " +
             "What would fit: a GPU with at least 16 GiB (e.g. NVIDIA T4) to hold llama and r1 together.");
     }
 
@@ -119,10 +119,10 @@ public class SharedPlannerTests
             [gpu], first.PlacementMap());
 
         plan.Assignments.Select(assignment => assignment.Name).Should().Equal("llama", "r1");
-        // Room: 22,462,196,613 - 7,400,595,456 - 4,822,428,672 = 10,239,172,485 B = 9.5 GiB.
+        // Room: 22,462,196,613 - 7,518,035,968 - 4,822,428,672 = 10,121,731,973 B = 9.4 GiB.
         plan.Refusals["qwen"].Message.Should()
             .StartWith("qwen (Qwen2.5-7B-Instruct in bfloat16, 1 x 4,096 tokens) needs ").And
-            .Contain("; the closest GPU, NVIDIA L4 (node-0/gpu-0, time-slicing x4), holds llama and r1 and has 9.5 GiB of its 20.9 GiB usable left. " +
+            .Contain("; the closest GPU, NVIDIA L4 (node-0/gpu-0, time-slicing x4), holds llama and r1 and has 9.4 GiB of its 20.9 GiB usable left. " +
                 "What would fit: the GPTQ-int4 checkpoint Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4 there (").And
             .EndWith("or a GPU with at least 40 GiB (e.g. NVIDIA A100 40GB) to hold llama and r1 and qwen together.");
     }

@@ -18,10 +18,11 @@ internal static class SharingTestSpecs
     public const long R1Weights = 3_554_176_000;
     public const long Reserve = 768L << 20;
 
-    // Activation peak = b x per-token width x 2 bytes + 2 x 256 rows x vocab x 4 bytes.
+    // Activation peak = b x per-token width x 2 bytes + 2 x 256 rows x vocab x 4 bytes (+ for GPTQ the f16 scratch the
+    // largest weight is unpacked into, 4,096 x 14,336 x 2 = 117,440,512 for Llama).
     // Llama: width 2x4096 + (2x32 + 2x8) x 128 + 3x14336 = 61,440; logits 262,668,288.
     // R1:    width 2x1536 + (2x12 + 2x2) x 128 + 3x8960 = 33,536; logits 311,164,928.
-    public static long LlamaActivation(int batched) => batched * 61_440L * 2 + 262_668_288;
+    public static long LlamaActivation(int batched) => batched * 61_440L * 2 + 262_668_288 + 117_440_512;
     public static long R1Activation(int batched) => batched * 33_536L * 2 + 311_164_928;
 
     // KV bytes per token = 2 x layers x kvHeads x headDim x 2: Llama 2x32x8x128x2, R1 2x28x2x128x2.

@@ -11,9 +11,14 @@ public sealed class GptqLaunchPlanTests
     [InlineData(8, false)]
     [InlineData(9, true)]
     [InlineData(1000, true)]
-    public void For_AFewTokensRunTheGemv_MoreRunTheGemm(int tokens, bool usesGemm)
+    public void For_AFewTokensRunTheGemv_MoreUnpackForCublas(int tokens, bool unpacks)
     {
-        GptqLaunchPlan.For(tokens, 4096, 4096, H100Multiprocessors).UsesGemm.Should().Be(usesGemm);
+        var plan = GptqLaunchPlan.For(tokens, 4096, 4096, H100Multiprocessors);
+        var kernel = unpacks ? GptqKernel.UnpackThenCublas : GptqKernel.Gemv;
+
+        plan.Kernel.Should().Be(kernel);
+        GptqLaunchPlan.Unpacks(tokens).Should().Be(kernel == GptqKernel.UnpackThenCublas);
+        GptqCudaLinear.FusesSiluAt(tokens).Should().Be(kernel == GptqKernel.Gemv, "only the GEMV computes the SwiGLU as it loads");
     }
 
     [Theory]
@@ -34,7 +39,7 @@ public sealed class GptqLaunchPlanTests
         var plan = GptqLaunchPlan.For(1, 4096, 1024, H100Multiprocessors);
 
         plan.Splits.Should().Be(GptqLaunchPlan.MaxSplits);
-        plan.SplitLength.Should().Be(256);
+        plan.SplitLength.Should().Be(GptqLaunchPlan.GemvChunk);
         (plan.Splits * plan.SplitLength).Should().BeGreaterThanOrEqualTo(4096);
     }
 
@@ -42,6 +47,7 @@ public sealed class GptqLaunchPlanTests
     public void For_APrefillWithManyTiles_DoesNotSplit()
     {
         GptqLaunchPlan.For(1000, 4096, 14336, H100Multiprocessors).Splits.Should().Be(1);
+        GptqLaunchPlan.TensorCoreGemm(1000, 4096, 14336, H100Multiprocessors).Splits.Should().Be(1);
     }
 
     [Theory]
@@ -49,7 +55,7 @@ public sealed class GptqLaunchPlanTests
     [InlineData(32)]
     public void For_ManyTokensAgainstFewInputs_KeepsThePartialsUnderAnEighthOfTheWeight(int tokens)
     {
-        var plan = GptqLaunchPlan.For(tokens, 4096, 1024, H100Multiprocessors);
+        var plan = GptqLaunchPlan.TensorCoreGemm(tokens, 4096, 1024, H100Multiprocessors);
 
         var partialBytes = 2L * plan.Splits * tokens * 1024 * 4;
         var weightBytes = 4096L * 1024 / 2;
@@ -57,16 +63,19 @@ public sealed class GptqLaunchPlanTests
     }
 
     [Theory]
-    [InlineData(1, 4096, 1024)]
-    [InlineData(3, 14336, 4096)]
-    [InlineData(20, 4096, 1024)]
-    [InlineData(50, 256, 64)]
-    public void For_EverySplitIsWholeStepsAndNoSplitIsEmpty(int tokens, int inFeatures, int outFeatures)
+    [InlineData(1, 4096, 1024, false)]
+    [InlineData(3, 14336, 4096, false)]
+    [InlineData(8, 4096, 1024, false)]
+    [InlineData(20, 4096, 1024, true)]
+    [InlineData(50, 256, 64, true)]
+    public void For_EverySplitIsWholeStepsAndNoSplitIsEmpty(int tokens, int inFeatures, int outFeatures, bool tensorCoreGemm)
     {
-        var plan = GptqLaunchPlan.For(tokens, inFeatures, outFeatures, H100Multiprocessors);
+        var plan = tensorCoreGemm
+            ? GptqLaunchPlan.TensorCoreGemm(tokens, inFeatures, outFeatures, H100Multiprocessors)
+            : GptqLaunchPlan.For(tokens, inFeatures, outFeatures, H100Multiprocessors);
 
         plan.SplitLength.Should().BePositive();
-        (plan.SplitLength % (plan.UsesGemm ? GptqLaunchPlan.GemmStep : GptqLaunchPlan.GemvChunk)).Should().Be(0);
+        (plan.SplitLength % (tensorCoreGemm ? GptqLaunchPlan.GemmStep : GptqLaunchPlan.GemvChunk)).Should().Be(0);
         ((plan.Splits - 1) * plan.SplitLength).Should().BeLessThan(inFeatures, "the last split starts inside the inputs");
         (plan.Splits * plan.SplitLength).Should().BeGreaterThanOrEqualTo(inFeatures, "the splits cover every input");
     }

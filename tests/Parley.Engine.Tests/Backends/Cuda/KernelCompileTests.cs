@@ -16,6 +16,7 @@ public sealed partial class KernelCompileTests : IDisposable
         ["embedding.cu"] = ["embedding_gather"],
         ["gptq_gemm.cu"] = ["gptq_gemm"],
         ["gptq_gemv.cu"] = ["gptq_gemv1", "gptq_gemv2", "gptq_gemv4", "gptq_gemv8"],
+        ["gptq_unpack.cu"] = ["gptq_unpack"],
         ["head_rmsnorm.cu"] = ["head_rmsnorm"],
         ["lora_sgmv.cu"] = ["lora_shrink", "lora_expand"],
         ["prefill_attention.cu"] = ["prefill_attention"],

@@ -64,7 +64,9 @@ public sealed unsafe partial class CudaBackend
             _inputs = new CudaBatchInputs((int)t, (int)s, MaxBlocksPerSequence(options));
             _buffers.Add(_inputs);
             var partials = PartialElements(config, options, _device.MultiprocessorCount);
-            _ops = new CudaOps(_kernels, _stream, _cublas, partials > 0 ? Buffer(partials * sizeof(float)) : null, _device.MultiprocessorCount);
+            var unpacked = GptqLaunchPlan.Unpacks((int)t) ? _weights.GptqLinears.Select(linear => linear.UnpackedBytes).DefaultIfEmpty().Max() : 0;
+            _ops = new CudaOps(_kernels, _stream, _cublas, partials > 0 ? Buffer(partials * sizeof(float)) : null, _device.MultiprocessorCount,
+                unpacked > 0 ? Buffer(unpacked) : null);
             _lora = options.MaxLoras > 0 ? new CudaLora(config, options.MaxLoras, options.MaxLoraRank, (int)t, _stream.Handle) : null;
 
             var peakActivations = ProfilePeak(freeAfterWeights);

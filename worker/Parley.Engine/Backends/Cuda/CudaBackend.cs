@@ -219,7 +219,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             layer.WUp.Multiply(_ops, _normed.Pointer, tokenCount, _up.Pointer);
             Lora(index, LoraTarget.Gate, _normed, _gate, tokenCount);
             Lora(index, LoraTarget.Up, _normed, _up, tokenCount);
-            if (layer.WDown is GptqCudaLinear down && _lora is null)
+            if (layer.WDown is GptqCudaLinear down && _lora is null && GptqCudaLinear.FusesSiluAt(tokenCount))
             {
                 // The fused path never writes the activated input, which an adapter's down update reads.
                 down.MultiplySiluOf(_ops, _gate.Pointer, _up.Pointer, tokenCount, _delta.Pointer);

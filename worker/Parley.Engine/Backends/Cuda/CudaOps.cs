@@ -10,7 +10,8 @@ namespace Parley.Engine.Backends.Cuda;
 /// <param name="cublas">cuBLAS, bound to that stream.</param>
 /// <param name="partials">Scratch for split-K and split-context partial sums (null when no launch of the model splits).</param>
 /// <param name="multiprocessorCount">The GPU's SMs, which the split counts are chosen to fill.</param>
-internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, CublasHandle cublas, DeviceBuffer? partials, int multiprocessorCount)
+/// <param name="unpacked">Scratch for the largest GPTQ weight unpacked to f16 (null when no multiply unpacks one).</param>
+internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, CublasHandle cublas, DeviceBuffer? partials, int multiprocessorCount, DeviceBuffer? unpacked = null)
 {
     private const uint Threads = 256;
     private const uint AttentionThreads = 128; // WARPS × 32 in decode_attention.cu and both prefill_attention kernels
@@ -24,6 +25,9 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
 
     /// <summary>The partial-sum scratch; throws when the backend sized none, which would be a sizing bug.</summary>
     public ulong Partials => partials?.Pointer ?? throw new InvalidOperationException("A split launch needs the partial-sum scratch, and none was allocated.");
+
+    /// <summary>The unpacked-weight scratch; throws when the backend sized none, which would be a sizing bug.</summary>
+    public ulong Unpacked => unpacked?.Pointer ?? throw new InvalidOperationException("A GPTQ multiply of many tokens needs the unpacked-weight scratch, and none was allocated.");
 
     public static int TileSize => AttentionTile;
 
@@ -125,6 +129,15 @@ internal sealed unsafe class CudaOps(CudaKernels kernels, CudaStream stream, Cub
         void** args = stackalloc void*[] { &x, &gate, &up, &order, &qweight, &qzeros, &scales, &inFeatures, &outFeatures, &groupSize, &tokens, &splitLength, &y };
         var grid = ((uint)((outFeatures + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)((tokens + GptqLaunchPlan.GemmTile - 1) / GptqLaunchPlan.GemmTile), (uint)splits);
         kernels["gptq_gemm"].Launch(Stream, grid, GemmThreads, 0, args);
+    }
+
+    /// <summary>Unpacks a GPTQ weight into <paramref name="w"/>, f16 [in, out] in x's column order (gptq_unpack.cu).</summary>
+    public void GptqUnpack(GptqDeviceWeight weight, ulong w)
+    {
+        ulong order = weight.InputOrder, qweight = weight.QWeight, qzeros = weight.QZeros, scales = weight.Scales;
+        int outFeatures = weight.OutFeatures, groupSize = weight.GroupSize;
+        void** args = stackalloc void*[] { &order, &qweight, &qzeros, &scales, &outFeatures, &groupSize, &w };
+        kernels["gptq_unpack"].Launch(Stream, ((uint)((outFeatures + Threads - 1) / Threads), (uint)(weight.InFeatures / 8)), Threads, 0, args);
     }
 
     /// <summary>y = the sum of <paramref name="splits"/> partial arrays of <paramref name="count"/> floats each.</summary>

@@ -1,7 +1,7 @@
-// A GPTQ 4-bit weight on the device (Models/LinearWeight.cs). Every batch size reads it packed, a quarter of f16's bytes,
-// which is what decode speed is made of: a few tokens run the dequantising GEMV, more run the tensor-core GEMM that
-// unpacks tile by tile in shared memory; no path writes an unpacked copy. GptqLaunchPlan picks the kernel and the
-// split-K that fills the GPU. Act-order weights are re-sorted by group at upload, as the CPU backend does.
+// A GPTQ 4-bit weight on the device (Models/LinearWeight.cs). Decode reads it packed, a quarter of f16's bytes, which
+// is what decode speed is made of: a few tokens run the dequantising GEMV. More tokens are a matrix product: the weight
+// is unpacked into the backend's f16 scratch and cuBLAS multiplies it. GptqLaunchPlan picks the kernel and the split-K
+// that fills the GPU. Act-order weights are re-sorted by group at upload, as the CPU backend does.
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Models;
 
@@ -35,28 +35,53 @@ internal sealed class GptqCudaLinear : CudaLinear
 
     public override void Multiply(CudaOps ops, ulong x, int tokens, ulong y) => Multiply(ops, GptqInput.Activations(x), tokens, y);
 
+    /// <summary>Whether <see cref="MultiplySiluOf"/> serves this many tokens: the GEMV computes the SwiGLU as it loads
+    /// its input; cuBLAS cannot, so larger batches activate first and multiply as usual.</summary>
+    public static bool FusesSiluAt(int tokens) => tokens <= GptqLaunchPlan.GemvMaxTokens;
+
     /// <summary>y = (silu(gate) · up) · Wᵀ, the SwiGLU computed as the kernel loads its input (the down projection).</summary>
-    public void MultiplySiluOf(CudaOps ops, ulong gate, ulong up, int tokens, ulong y) => Multiply(ops, GptqInput.SiluOf(gate, up), tokens, y);
+    public void MultiplySiluOf(CudaOps ops, ulong gate, ulong up, int tokens, ulong y)
+    {
+        if (!FusesSiluAt(tokens))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"The fused SwiGLU serves at most {GptqLaunchPlan.GemvMaxTokens} tokens.");
+        }
+
+        Multiply(ops, GptqInput.SiluOf(gate, up), tokens, y);
+    }
 
     private void Multiply(CudaOps ops, GptqInput x, int tokens, ulong y)
     {
         ArgumentNullException.ThrowIfNull(ops);
-        var plan = GptqLaunchPlan.For(tokens, InFeatures, OutFeatures, ops.MultiprocessorCount);
+        Run(ops, Tensors, GptqLaunchPlan.For(tokens, InFeatures, OutFeatures, ops.MultiprocessorCount), x, tokens, y);
+    }
+
+    /// <summary>One multiply of <paramref name="weight"/> as <paramref name="plan"/> says (the GPU check times each plan).</summary>
+    internal static void Run(CudaOps ops, GptqDeviceWeight weight, GptqLaunchPlan plan, GptqInput x, int tokens, ulong y)
+    {
         var target = plan.Splits > 1 ? ops.Partials : y;
-        if (plan.UsesGemm)
+        switch (plan.Kernel)
         {
-            ops.GptqGemm(Tensors, x, tokens, plan.Splits, plan.SplitLength, target);
-        }
-        else
-        {
-            ops.GptqGemv(Tensors, x, tokens, plan.Splits, plan.SplitLength, target);
+            case GptqKernel.Gemv:
+                ops.GptqGemv(weight, x, tokens, plan.Splits, plan.SplitLength, target);
+                break;
+            case GptqKernel.TensorCoreGemm:
+                ops.GptqGemm(weight, x, tokens, plan.Splits, plan.SplitLength, target);
+                break;
+            default:
+                ops.GptqUnpack(weight, ops.Unpacked);
+                ops.Cublas.GemmInputMajor(tokens, weight.OutFeatures, weight.InFeatures, ops.Unpacked, x.X, Cublas.R16F, target, Cublas.R32F);
+                break;
         }
 
         if (plan.Splits > 1)
         {
-            ops.SplitKReduce(target, plan.Splits, (long)tokens * OutFeatures, y);
+            ops.SplitKReduce(target, plan.Splits, (long)tokens * weight.OutFeatures, y);
         }
     }
+
+    /// <summary>Bytes of the f16 copy a multiply of many tokens unpacks this weight into.</summary>
+    public long UnpackedBytes => (long)InFeatures * OutFeatures * sizeof(ushort);
 
     public override void Dispose()
     {

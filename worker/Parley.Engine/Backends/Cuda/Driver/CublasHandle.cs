@@ -34,6 +34,17 @@ public sealed unsafe class CublasHandle : IDisposable
             &beta, y, outputType, outFeatures, Cublas.Compute32F, Cublas.GemmDefault));
     }
 
+    /// <summary>Y[rows, outFeatures] = X[rows, inFeatures] · W for a weight stored input-major, W[inFeatures, outFeatures],
+    /// all row-major (an unpacked GPTQ weight keeps its packed layout's order).</summary>
+    /// <remarks>Row-major W[in, out] is column-major [out, in]: so A = W with op N (lda = out), B = X with op N (ldb = in).</remarks>
+    public void GemmInputMajor(int rows, int outFeatures, int inFeatures, ulong weight, ulong x, int inputType, ulong y, int outputType)
+    {
+        float alpha = 1, beta = 0;
+        CudaCheck.Cublas(Cublas.cublasGemmEx(_handle, Cublas.OpN, Cublas.OpN, outFeatures, rows, inFeatures,
+            &alpha, weight, inputType, outFeatures, x, inputType, inFeatures,
+            &beta, y, outputType, outFeatures, Cublas.Compute32F, Cublas.GemmDefault));
+    }
+
     public void Dispose()
     {
         if (_handle != 0)
