@@ -15,13 +15,13 @@ internal static class CudaBench
     private const int MaxSequences = 64;
 
     // Shapes from the models' config.json files on the Hugging Face hub.
-    private static readonly TinyModelSpec Qwen2_1_5B = new()
+    internal static readonly TinyModelSpec Qwen2_1_5B = new()
     {
         ModelType = "qwen2", HiddenSize = 1536, IntermediateSize = 8960, NumHiddenLayers = 28, NumAttentionHeads = 12, NumKeyValueHeads = 2,
         VocabSize = 151936, TieWordEmbeddings = true, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 32768, Fill = TinyWeightFill.RandomBits,
     };
 
-    private static readonly TinyModelSpec Llama3_8B = new()
+    internal static readonly TinyModelSpec Llama3_8B = new()
     {
         ModelType = "llama", HiddenSize = 4096, IntermediateSize = 14336, NumHiddenLayers = 32, NumAttentionHeads = 32, NumKeyValueHeads = 8,
         VocabSize = 128256, Dtype = SafetensorsDtype.BF16, MaxPositionEmbeddings = 8192, Fill = TinyWeightFill.RandomBits,

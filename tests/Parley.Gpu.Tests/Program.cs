@@ -3,6 +3,7 @@
 // parley-gpu-tests bench    decode and prefill speed on random models of real shapes, as one table
 // parley-gpu-tests kernels  each kernel alone on real shapes: time, bytes per call, GB/s beside the device's peak
 //                           (--tiny: small shapes, one launch each, for the emulated CUDA)
+// parley-gpu-tests profile  one forward pass between cuProfilerStart/Stop, for ncu --profile-from-start off
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Gpu.Tests;
 
@@ -13,6 +14,7 @@ try
         "parity" => Parity(args[1..]),
         "bench" => CudaBench.Run(args.Skip(1).ToArray()),
         "kernels" => KernelBench.Run(args.Skip(1).ToArray()),
+        "profile" => StepProfile.Run(args.Skip(1).ToArray()),
         _ => Usage(),
     };
 }
@@ -37,6 +39,6 @@ static int Parity(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: parley-gpu-tests parity [--quick] [--model NAME]... | bench [--all | --tiny] | kernels [--tiny]");
+    Console.Error.WriteLine("usage: parley-gpu-tests parity [--quick] [--model NAME]... | bench [--all | --tiny] | kernels [--tiny] | profile MODEL STEP");
     return 64;
 }

@@ -11,8 +11,9 @@
 #
 # NVRTC and cuBLAS are found on the loader's path, or in PyTorch's nvidia-* wheels (CUDA 12 or 13 names), whose lib
 # folders also go on LD_LIBRARY_PATH so NVRTC finds its builtins library. Each part has its own time limit and prints
-# every line when it is known, so a run cut short still reports what it reached; the whole check fits in 8 minutes
-# (150 + 240 + 60 s of limits, plus the publish).
+# every line when it is known, so a run cut short still reports what it reached. On an H200 the three parts took about a
+# minute together; their limits are 150 + 240 + 60 s. Where Nsight Compute (ncu) is installed, a fourth part profiles
+# one pass of each benchmark model kernel by kernel (6 passes, 60 s each at most).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$(dirname "$0")/../.."
@@ -20,6 +21,7 @@ out=artifacts/gpu-check
 parity_seconds=${PARITY_SECONDS:-150}
 bench_seconds=${BENCH_SECONDS:-240}
 kernels_seconds=${KERNELS_SECONDS:-60}
+profile_seconds=${PROFILE_SECONDS:-60}
 
 publish() {
   # Trim and single-file analysis are silenced: Parley.Api (under the planner whose KV arithmetic the benchmark prints)
@@ -87,7 +89,24 @@ run() {
   echo "== kernels (limit ${kernels_seconds} s)"
   timeout "$kernels_seconds" "$binary" kernels "${kernels_args[@]}"; local kernels=$?
   echo "parity exit $parity, benchmark exit $bench, kernels exit $kernels"
+  [ "${EMULATED:-0}" = 1 ] || profile "$binary"
   [ "$parity" -eq 0 ] && [ "$bench" -eq 0 ] && [ "$kernels" -eq 0 ]
+}
+
+# Where each pass's time goes, kernel by kernel (cuBLAS's included): Nsight Compute times every kernel of one decode
+# step at 1 and 64 sequences and of one 1,000-token prefill, per benchmark model. Optional: told and skipped without ncu.
+profile() {
+  local ncu model step
+  ncu="$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -n 1)"
+  [ -n "$ncu" ] || { echo "== profile: ncu not found, skipped"; return 0; }
+  echo "== profile (ncu, limit ${profile_seconds} s per pass)"
+  for model in qwen2-1.5b llama-3-8b-gptq; do
+    for step in decode1 decode64 prefill1000; do
+      echo "-- $model $step"
+      timeout "$profile_seconds" "$ncu" --profile-from-start off --clock-control none --metrics gpu__time_duration.sum \
+        --print-summary per-kernel "$1" profile "$model" "$step" 2>&1 | grep -vE '^==PROF==|^ *-+ *-+' || true
+    done
+  done
 }
 
 case "${1:-all}" in

@@ -13,6 +13,10 @@ internal static unsafe partial class CuDriver
     private const string Library = CudaLibrarySpec.DriverImport;
 
     [LibraryImport(Library)] public static partial int cuInit(uint flags);
+
+    // Bracket what a profiler started with collection off (ncu --profile-from-start off) records; no-ops otherwise.
+    [LibraryImport(Library)] public static partial int cuProfilerStart();
+    [LibraryImport(Library)] public static partial int cuProfilerStop();
     [LibraryImport(Library)] public static partial int cuDriverGetVersion(int* version);
     [LibraryImport(Library)] public static partial int cuGetErrorName(int result, byte** name);
 
