@@ -14,6 +14,7 @@ public sealed class DecodeAttentionTests : KernelHarness
     [InlineData(4, 2, 40, 3, CudaDtype.Float32)]
     [InlineData(12, 2, 64, 5, CudaDtype.BFloat16)]
     [InlineData(20, 1, 24, 2, CudaDtype.Float16)]
+    [InlineData(8, 2, 64, DecodeAttentionSplits.MaxSplits, CudaDtype.BFloat16)]   // most splits past the context
     public unsafe void DecodeAttention_AnySplitCountAndGroup_MatchesTheCpuKernelForEachTokenAndHead(int qHeads, int kvHeads, int headDim, int splits, CudaDtype cacheDtype)
     {
         const int Blocks = 16, MaxBlocks = 8;
