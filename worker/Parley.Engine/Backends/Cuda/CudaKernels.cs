@@ -15,8 +15,7 @@ internal sealed class CudaKernels : IDisposable
         {
             foreach (var source in KernelSource.All())
             {
-                var image = compiler.CompileForDevice(source, computeCapability);
-                var module = new CudaModule(image.IsCubin ? image.Bytes : [.. image.Bytes, 0]);
+                var module = Load(compiler, source, computeCapability);
                 _modules.Add(module);
                 foreach (var name in EntryNames(source))
                 {
@@ -34,6 +33,21 @@ internal sealed class CudaKernels : IDisposable
     public CudaKernel this[string name] => _kernels.TryGetValue(name, out var kernel) ? kernel : throw new KeyNotFoundException($"No CUDA kernel '{name}' was loaded.");
 
     public void Dispose() => _modules.ForEach(module => module.Dispose());
+
+    // A cached image the driver refuses is compiled again and replaced, once: a start never fails on a stale cache.
+    private static CudaModule Load(KernelCompiler compiler, KernelSource source, int computeCapability)
+    {
+        var image = compiler.CompileForDevice(source, computeCapability);
+        try
+        {
+            return new CudaModule(image.IsCubin ? image.Bytes : [.. image.Bytes, 0]);
+        }
+        catch (CudaException) when (image.FromCache)
+        {
+            image = compiler.CompileForDevice(source, computeCapability, refresh: true);
+            return new CudaModule(image.IsCubin ? image.Bytes : [.. image.Bytes, 0]);
+        }
+    }
 
     // The kernels a file defines: each `extern "C" __global__ void [__launch_bounds__(...)] name(`.
     private static IEnumerable<string> EntryNames(KernelSource source)

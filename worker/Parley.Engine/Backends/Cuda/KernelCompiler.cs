@@ -14,7 +14,8 @@ public sealed unsafe class KernelCompiler
     /// <summary>A compiled kernel file as the driver loads it.</summary>
     /// <param name="Bytes">CUBIN (an ELF image) or PTX text.</param>
     /// <param name="IsCubin">Which of the two.</param>
-    public sealed record KernelImage(byte[] Bytes, bool IsCubin);
+    /// <param name="FromCache">Read from the cache folder rather than compiled now.</param>
+    public sealed record KernelImage(byte[] Bytes, bool IsCubin, bool FromCache = false);
 
     private readonly string? _cacheDirectory;
 
@@ -57,8 +58,8 @@ public sealed unsafe class KernelCompiler
     public string Compile(KernelSource source, int computeCapability)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var ptx = Cached(source, Options(computeCapability), ".ptx", () => Run(source, Options(computeCapability), Output.Ptx, allowUnknownArchitecture: false))!;
-        return Encoding.UTF8.GetString(ptx);
+        var (ptx, _) = Cached(source, Options(computeCapability), ".ptx", () => Run(source, Options(computeCapability), Output.Ptx, allowUnknownArchitecture: false), refresh: false);
+        return Encoding.UTF8.GetString(ptx!);
     }
 
     /// <summary>What the driver loads for this GPU: a CUBIN for its exact SM, or, where NVRTC does not know that SM,
@@ -68,15 +69,24 @@ public sealed unsafe class KernelCompiler
     /// is refused by an R535 (CUDA 12.2) driver, a CUBIN for sm_90 from the same NVRTC is not. Both are cached by a key
     /// that holds the architecture, so one cache serves every GPU generation.
     /// </remarks>
+    /// <param name="source">The kernel file.</param>
+    /// <param name="computeCapability">The GPU's, major × 10 + minor.</param>
+    /// <param name="refresh">Compile even when the cache holds an image, and replace it: for a cached image the driver
+    /// refused (a file cut short on a full disk, or one naming what no longer exists).</param>
     /// <exception cref="KernelCompileException">NVRTC rejected the source.</exception>
-    public KernelImage CompileForDevice(KernelSource source, int computeCapability)
+    public KernelImage CompileForDevice(KernelSource source, int computeCapability, bool refresh = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         var options = CubinOptions(computeCapability);
-        var cubin = Cached(source, options, ".cubin", () => Run(source, options, Output.Cubin, allowUnknownArchitecture: true));
-        return cubin is not null
-            ? new KernelImage(cubin, IsCubin: true)
-            : new KernelImage(Encoding.UTF8.GetBytes(Compile(source, NewestSupportedUpTo(computeCapability))), IsCubin: false);
+        var (cubin, cached) = Cached(source, options, ".cubin", () => Run(source, options, Output.Cubin, allowUnknownArchitecture: true), refresh);
+        if (cubin is not null)
+        {
+            return new KernelImage(cubin, IsCubin: true, cached);
+        }
+
+        var ptxOptions = Options(NewestSupportedUpTo(computeCapability));
+        var (ptx, ptxCached) = Cached(source, ptxOptions, ".ptx", () => Run(source, ptxOptions, Output.Ptx, allowUnknownArchitecture: false), refresh);
+        return new KernelImage(ptx!, IsCubin: false, ptxCached);
     }
 
     private static int NewestSupportedUpTo(int computeCapability)
@@ -94,12 +104,12 @@ public sealed unsafe class KernelCompiler
     }
 
     // Reads the cache, or makes the output and writes it (null outputs are not cached: the next start tries again).
-    private byte[]? Cached(KernelSource source, IReadOnlyList<string> options, string extension, Func<byte[]?> make)
+    private (byte[]? Output, bool FromCache) Cached(KernelSource source, IReadOnlyList<string> options, string extension, Func<byte[]?> make, bool refresh)
     {
         var cached = _cacheDirectory is null ? null : Path.Combine(_cacheDirectory, $"{Path.GetFileNameWithoutExtension(source.FileName)}-{Key(source, options)}{extension}");
-        if (cached is not null && File.Exists(cached))
+        if (cached is not null && !refresh && File.Exists(cached))
         {
-            return File.ReadAllBytes(cached);
+            return (File.ReadAllBytes(cached), true);
         }
 
         var output = make();
@@ -112,7 +122,7 @@ public sealed unsafe class KernelCompiler
             File.Move(temporary, cached, overwrite: true);
         }
 
-        return output;
+        return (output, false);
     }
 
     private string Key(KernelSource source, IReadOnlyList<string> options)
