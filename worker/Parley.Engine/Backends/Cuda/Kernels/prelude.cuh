@@ -93,31 +93,22 @@ __device__ __forceinline__ float warp_max(float v)
     return v;
 }
 
-// The sum over the whole thread block, returned to every thread. blockDim.x must be a multiple of 32.
-__device__ __forceinline__ float block_sum(float v)
+// The sum (or the maximum) over the whole thread block, returned to every thread. blockDim.x must be a multiple of 32.
+template <bool MAXIMUM>
+__device__ __forceinline__ float block_reduce(float v)
 {
     __shared__ float partial[32];
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_sum(v);
+    v = MAXIMUM ? warp_max(v) : warp_sum(v);
     __syncthreads();
     if (lane == 0) partial[warp] = v;
     __syncthreads();
-    v = lane < (int)(blockDim.x >> 5) ? partial[lane] : 0.f;
-    return warp_sum(v);
+    v = lane < (int)(blockDim.x >> 5) ? partial[lane] : MAXIMUM ? NEG_INF : 0.f;
+    return MAXIMUM ? warp_max(v) : warp_sum(v);
 }
 
-// The maximum over the whole thread block, returned to every thread. blockDim.x must be a multiple of 32.
-__device__ __forceinline__ float block_max(float v)
-{
-    __shared__ float partial[32];
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_max(v);
-    __syncthreads();
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    v = lane < (int)(blockDim.x >> 5) ? partial[lane] : NEG_INF;
-    return warp_max(v);
-}
+__device__ __forceinline__ float block_sum(float v) { return block_reduce<false>(v); }
+__device__ __forceinline__ float block_max(float v) { return block_reduce<true>(v); }
 
 // SwiGLU's gate (Shazeer, 2020) as a GEMM reads it: silu(g) · u = g / (1 + e^-g) · u, rounded to f16 as silu_and_mul.cu
 // would have stored it, so a multiply that computes its input on load gives the unfused path's bits.
