@@ -74,7 +74,7 @@ public static class HubDownloader
         cache.WriteRef(model.Revision, revision.Commit);
 
         var snapshot = new SnapshotDownload(client, cache, retry, new BlobDownload(client, options, logger, repoId), logger, repoId, revision.Commit);
-        var wanted = files == HubFileSet.LoraAdapter ? AdapterFiles.Select(repoId, revision.Files) : CheckpointFiles.Select(repoId, revision.Files);
+        var wanted = files.Select(repoId, revision.Files);
         foreach (var file in wanted)
         {
             await snapshot.EnsureFileAsync(file, ct).ConfigureAwait(false);
@@ -96,7 +96,7 @@ public static class HubDownloader
 
     private static string? CompleteSnapshot(HubCache cache, string revision, HubFileSet files) =>
         cache.ReadRef(revision) is { } commit && cache.SnapshotFolder(commit) is var folder
-        && Directory.Exists(folder) && (files == HubFileSet.LoraAdapter ? AdapterFiles.IsComplete(folder) : CheckpointFiles.IsComplete(folder))
+        && Directory.Exists(folder) && files.IsComplete(folder)
             ? folder
             : null;
 }

@@ -8,11 +8,11 @@ using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cuda;
 using Parley.Engine.Backends.Cuda.Driver;
 using Parley.Engine.Constraints;
-using Parley.Engine.Models;
 using Parley.Engine.Core;
-using Parley.Worker.Download;
+using Parley.Engine.Models;
 using Parley.Engine.Text;
 using Parley.Engine.Text.Jinja;
+using Parley.Worker.Download;
 
 namespace Parley.Worker.Serving;
 
