@@ -11,6 +11,7 @@ using Parley.Api;
 using Parley.Operator.Autoscaling;
 using Parley.Operator.Kinds;
 using Parley.Operator.Metrics;
+using Parley.Operator.Planning;
 using Parley.Operator.Reconciliation;
 using Parley.Operator.Resources;
 using Parley.Operator.Runtime;
@@ -143,9 +144,18 @@ public sealed class OperatorHost : IDisposable
     {
         if (owned.Metadata.Labels?.TryGetValue(Labels.Chat, out var chat) == true)
         {
-            _controller.Add(ObjectKeys.Key(owned.Metadata.NamespaceProperty, chat));
+            var key = ObjectKeys.Key(owned.Metadata.NamespaceProperty, chat);
+            _controller.Add(key);
+            if (owned is V1Pod && IsExclusiveWorker(owned.Metadata, chat))
+            {
+                EnqueueShared(); // an Exclusive worker taking or leaving a device changes what Shared workers may use
+            }
         }
     }
+
+    private bool IsExclusiveWorker(V1ObjectMeta metadata, string chat) =>
+        metadata.Labels.TryGetValue(Labels.Component, out var component) && component == Labels.WorkerComponent
+        && (_chats.Cache.Get(metadata.NamespaceProperty, chat) is not { } owner || !SharedPlanning.IsShared(owner));
 
     private void EnqueueShared()
     {

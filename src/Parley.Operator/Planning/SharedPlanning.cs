@@ -3,10 +3,11 @@
 // without need, and takes its own assignment. The planner is pure and the inputs are the same for every member, so
 // the members agree; a member whose share changed sees it in its own reconcile (the host enqueues every Shared
 // ChatDeployment when one of them changes) and records a Replanned Event. Members on other GPUs see no change and write
-// nothing.
+// nothing. Devices that Exclusive workers hold are left out (ExclusiveOccupancy).
 using k8s.Models;
 using Parley.Api;
 using Parley.Api.Spec;
+using Parley.Operator.Resources;
 using Parley.Operator.Runtime;
 using Parley.Tuning;
 using Parley.Tuning.Sharing;
@@ -23,9 +24,15 @@ public static class SharedPlanning
     }
 
     /// <summary>The plan of <paramref name="chat"/> within the joint plan of every Shared ChatDeployment in <paramref name="all"/>.</summary>
-    public static PlanResult PlanFor(ChatDeployment chat, IEnumerable<ChatDeployment> all, IEnumerable<V1Node> nodes)
+    /// <param name="chat">The Shared ChatDeployment being reconciled.</param>
+    /// <param name="all">Every ChatDeployment (the cache).</param>
+    /// <param name="nodes">Every node (the cache).</param>
+    /// <param name="workerPods">Every ChatDeployment's worker pods (the cache): those of Exclusive ones hold devices.</param>
+    public static PlanResult PlanFor(ChatDeployment chat, IReadOnlyCollection<ChatDeployment> all, IEnumerable<V1Node> nodes, IEnumerable<V1Pod> workerPods)
     {
         ArgumentNullException.ThrowIfNull(chat);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(workerPods);
         var key = ObjectKeys.KeyOf(chat);
         var members = all.Where(IsShared).Where(member => ObjectKeys.KeyOf(member) != key).Append(chat)
             .OrderBy(ObjectKeys.KeyOf, StringComparer.Ordinal)
@@ -34,13 +41,31 @@ public static class SharedPlanning
         var previous = members
             .Where(member => member.Status?.Tuning is { GpuNode: not null, GpuDevice: not null })
             .ToDictionary(ObjectKeys.KeyOf, member => $"{member.Status!.Tuning!.GpuNode}/{member.Status.Tuning.GpuDevice}");
-        var plan = SharedPlanner.Plan(requests, NodeInventory.ReadDevices(nodes), previous);
+        var sharedKeys = members.Select(ObjectKeys.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var exclusivePods = workerPods.Where(pod => !sharedKeys.Contains(ChatKeyOf(pod)));
+        var occupancy = ExclusiveOccupancy.Of(NodeInventory.ReadDevices(nodes), exclusivePods, previous.Values.ToHashSet(StringComparer.Ordinal));
+        var plan = SharedPlanner.Plan(requests, occupancy.Free, previous);
         if (plan.For(key) is { } assignment)
         {
             return PlanResult.Of(assignment.Plan);
         }
 
         var refusal = plan.Refusals[key];
+        if (refusal.Reason == ConditionReasons.NoGpuNodes && occupancy.Free.Count == 0 && occupancy.HeldBy.Count > 0)
+        {
+            var held = string.Join(", ", occupancy.HeldBy.Select(pair => $"{pair.Key} by {pair.Value}"));
+            return PlanResult.Refused(ConditionReasons.NoGpuNodes,
+                $"{key}: every GPU Shared workers could use is held by an Exclusive worker ({held}). An Exclusive worker is planned for a whole GPU " +
+                "and time-slicing isolates no memory, so nothing is placed beside it: set its spec.worker.gpu.sharing to Shared too, pin it to other nodes, or add a GPU.");
+        }
+
         return PlanResult.Refused(refusal.Reason, refusal.Message);
+    }
+
+    /// <summary>The key of the ChatDeployment a worker pod belongs to (its namespace and <see cref="Labels.Chat"/> label).</summary>
+    public static string ChatKeyOf(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return ObjectKeys.Key(pod.Metadata.NamespaceProperty, pod.Metadata.Labels?.TryGetValue(Labels.Chat, out var name) == true ? name : "");
     }
 }

@@ -88,7 +88,9 @@ public sealed class ChatDeploymentReconciler(
         // Defaults and the node inventory once per reconcile; every later step reads these.
         var spec = Defaults.Apply(chat.Spec);
         var inventory = NodeInventory.Read(nodes.List());
-        var result = SharedPlanning.IsShared(chat) ? SharedPlanning.PlanFor(chat, chats.List(), nodes.List()) : Planner.Plan(spec, inventory);
+        var result = SharedPlanning.IsShared(chat)
+            ? SharedPlanning.PlanFor(chat, chats.List(), nodes.List(), reader.ListEverywhere<V1Pod>(Labels.AnyWorker))
+            : Planner.Plan(spec, inventory);
         if (result.Refusal is { } refusal)
         {
             await BlockAsync(chat, refusal.Reason, refusal.Message, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,19 @@ public sealed class OwnedReader(ClusterApi api, OwnedCaches caches)
         return caches.Of<T>()?.List(obj => obj.Metadata.NamespaceProperty == ns && Matches(obj.Metadata.Labels, selector)) ?? [];
     }
 
+    /// <summary>Objects of <typeparamref name="T"/> in every namespace carrying every label in <paramref name="selector"/> (cached kinds only).</summary>
+    public IReadOnlyList<T> ListEverywhere<T>(IReadOnlyDictionary<string, string> selector)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (OwnedKinds.Of(typeof(T)).ReadFrom != ReadSource.Cache)
+        {
+            throw new InvalidOperationException($"{typeof(T).Name} is not read from a cache; list it from one.");
+        }
+
+        return caches.Of<T>()?.List(obj => Matches(obj.Metadata.Labels, selector)) ?? [];
+    }
+
     /// <summary>Records the answer of the operator's own write in the cache.</summary>
     public void Wrote<T>(T current)
         where T : class, IKubernetesObject<V1ObjectMeta>

@@ -23,6 +23,13 @@ public static class Labels
     public const string RouterAppName = "parley-router";
     public const string OperatorAppName = "parley-operator";
 
+    /// <summary>The labels every ChatDeployment's worker pods carry.</summary>
+    public static IReadOnlyDictionary<string, string> AnyWorker { get; } = new Dictionary<string, string>
+    {
+        [Name] = WorkerAppName,
+        [Component] = WorkerComponent,
+    };
+
     /// <summary>The labels that select one component's pods; never change them, a Deployment's selector is immutable.</summary>
     public static Dictionary<string, string> Selector(ChatDeployment chat, string component)
     {

@@ -70,6 +70,36 @@ public class SharedGpuTests
         OperatorTests.Events(harness).Should().NotContain(e => e.Reason == ConditionReasons.Replanned && e.InvolvedObject.Name == "third");
     }
 
+    [Fact]
+    public async Task AnExclusiveWorkerOnTheOnlyTimeSlicedGpu_KeepsSharedOnesOffIt_AndTheyArePlacedOnceItLeaves()
+    {
+        await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml");
+        TimeSliceTheNode(harness);
+        var exclusive = new ChatDeployment { Metadata = new V1ObjectMeta { Name = "solo", NamespaceProperty = Ns } };
+        var pod = new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = "solo-worker-abc", NamespaceProperty = Ns, Labels = Labels.For(exclusive, Labels.WorkerComponent) },
+            Spec = new V1PodSpec { NodeName = "desk-3060", Containers = [new V1Container { Name = "worker", Image = "w" }] },
+        };
+        harness.Api.Store.Upsert("pods", Manifests.ToJson(pod).AsObject());
+
+        await harness.ApplyAsync(Shared("r1", "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"));
+
+        var blocked = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Conditions?.Any(x => x.Reason == ConditionReasons.NoGpuNodes) == true, "r1 kept off the GPU");
+        blocked.Status!.Conditions!.First(x => x.Reason == ConditionReasons.NoGpuNodes).Message.Should()
+            .Be("team-a/r1: every GPU Shared workers could use is held by an Exclusive worker (desk-3060/gpu-0 by team-a/solo-worker-abc). An Exclusive " +
+                "worker is planned for a whole GPU and time-slicing isolates no memory, so nothing is placed beside it: set its spec.worker.gpu.sharing " +
+                "to Shared too, pin it to other nodes, or add a GPU.");
+        harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker").Should().BeNull("no worker is rolled out beside the Exclusive one");
+
+        harness.Api.Store.Delete("pods", Ns, "solo-worker-abc");
+
+        var placed = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Tuning?.GpuNode is not null, "r1 placed once the pod is gone");
+        placed.Status!.Tuning!.GpuNode.Should().Be("desk-3060");
+    }
+
     private static ChatDeployment Shared(string name, string source) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
