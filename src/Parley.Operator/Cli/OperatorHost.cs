@@ -155,7 +155,7 @@ public sealed class OperatorHost : IDisposable
 
     private bool IsExclusiveWorker(V1ObjectMeta metadata, string chat) =>
         metadata.Labels.TryGetValue(Labels.Component, out var component) && component == Labels.WorkerComponent
-        && (_chats.Cache.Get(metadata.NamespaceProperty, chat) is not { } owner || !SharedPlanning.IsShared(owner));
+        && _chats.Cache.Get(metadata.NamespaceProperty, chat) is { } owner && !SharedPlanning.IsSharedBySpec(owner);
 
     private void EnqueueShared()
     {

@@ -20,7 +20,14 @@ public static class SharedPlanning
     public static bool IsShared(ChatDeployment chat)
     {
         ArgumentNullException.ThrowIfNull(chat);
-        return chat.Spec?.Worker?.Gpu?.Sharing == GpuSharing.Shared && !chat.IsBeingDeleted;
+        return IsSharedBySpec(chat) && !chat.IsBeingDeleted;
+    }
+
+    /// <summary>Whether the spec asks for a shared GPU, whether or not the ChatDeployment is being deleted.</summary>
+    public static bool IsSharedBySpec(ChatDeployment chat)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        return chat.Spec?.Worker?.Gpu?.Sharing == GpuSharing.Shared;
     }
 
     /// <summary>The plan of <paramref name="chat"/> within the joint plan of every Shared ChatDeployment in <paramref name="all"/>.</summary>
@@ -41,8 +48,10 @@ public static class SharedPlanning
         var previous = members
             .Where(member => member.Status?.Tuning is { GpuNode: not null, GpuDevice: not null })
             .ToDictionary(ObjectKeys.KeyOf, member => $"{member.Status!.Tuning!.GpuNode}/{member.Status.Tuning.GpuDevice}");
-        var sharedKeys = members.Select(ObjectKeys.KeyOf).ToHashSet(StringComparer.Ordinal);
-        var exclusivePods = workerPods.Where(pod => !sharedKeys.Contains(ChatKeyOf(pod)));
+        // Exclusive by spec, being deleted or not: a Shared ChatDeployment being deleted keeps its share until its pods
+        // are gone, and a pod whose ChatDeployment is gone is left out (a Shared worker's start waits for its memory).
+        var exclusiveKeys = all.Where(other => !IsSharedBySpec(other)).Select(ObjectKeys.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var exclusivePods = workerPods.Where(pod => exclusiveKeys.Contains(ChatKeyOf(pod)));
         var occupancy = ExclusiveOccupancy.Of(NodeInventory.ReadDevices(nodes), exclusivePods, previous.Values.ToHashSet(StringComparer.Ordinal));
         var plan = SharedPlanner.Plan(requests, occupancy.Free, previous);
         if (plan.For(key) is { } assignment)

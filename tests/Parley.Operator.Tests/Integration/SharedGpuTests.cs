@@ -75,7 +75,9 @@ public class SharedGpuTests
     {
         await using var harness = await OperatorHarness.StartAsync("rtx3060.yaml");
         TimeSliceTheNode(harness);
-        var exclusive = new ChatDeployment { Metadata = new V1ObjectMeta { Name = "solo", NamespaceProperty = Ns } };
+        var exclusive = Shared("solo", "Qwen/Qwen2.5-0.5B-Instruct");
+        exclusive.Spec!.Worker!.Gpu = null;   // Exclusive, the default
+        await harness.ApplyAsync(exclusive);
         var pod = new V1Pod
         {
             ApiVersion = "v1",
@@ -95,6 +97,13 @@ public class SharedGpuTests
         harness.Api.Store.Get<V1Deployment>(Ns, "r1-worker").Should().BeNull("no worker is rolled out beside the Exclusive one");
 
         harness.Api.Store.Delete("pods", Ns, "solo-worker-abc");
+        harness.Api.Store.Upsert("pods", Manifests.ToJson(new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = "gone-worker-abc", NamespaceProperty = Ns, Labels = Labels.For(new ChatDeployment { Metadata = new V1ObjectMeta { Name = "gone" } }, Labels.WorkerComponent) },
+            Spec = new V1PodSpec { NodeName = "desk-3060", Containers = [new V1Container { Name = "worker", Image = "w" }] },
+        }).AsObject());   // a pod whose ChatDeployment is gone holds nothing in the plan
 
         var placed = await OperatorHarness.EventuallyAsync(() => harness.Chat(Ns, "r1"), c => c.Status?.Tuning?.GpuNode is not null, "r1 placed once the pod is gone");
         placed.Status!.Tuning!.GpuNode.Should().Be("desk-3060");
