@@ -102,14 +102,15 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         }
     }
 
-    // f16 rows widen with four vector operations per 16 weights (.NET exposes no F16C or AVX-512 FP16 conversion),
-    // which halves the tile's rate (44 against 95 GFLOP/s per core for bf16 at 128 tokens, measured on Zen 4). When more
-    // than one token tile will read them, the block's rows are widened once into float32 and the tiles read those.
+    // f16 rows widen with four vector operations per 16 weights (.NET exposes no F16C or AVX-512 FP16 conversion), and
+    // with them in the loop the JIT (.NET 10) spills a dozen accumulators to the stack on every step of the tile, which
+    // left the f16 tile at a third of the bf16 one even for a single token tile (2-6 tokens: 25-57 against 95-150
+    // GFLOP/s on two Zen 4 cores). So f16 blocks are always widened once into float32 and the tiles read those.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MultiplyTiles(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         var rowBytes = (long)InFeatures * TRow.ElementSize;
-        if (typeof(TRow) != typeof(Float16Row) || tokenCount <= TileDot.MaxTokens)
+        if (typeof(TRow) != typeof(Float16Row))
         {
             MultiplyTiles<TRow>(weights + rowBegin * rowBytes, rowBytes, rowEnd - rowBegin, InFeatures, x, tokenCount, y + rowBegin, yStride, accumulate);
             return;
