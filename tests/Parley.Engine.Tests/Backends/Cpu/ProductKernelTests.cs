@@ -104,4 +104,39 @@ public unsafe class ProductKernelTests
             }
         }
     }
+
+    // Rows of 4100 inputs (4 past a multiple of 16) make blocks of tiles of 8 to 24 rows (CpuLinear.TileBlockRows),
+    // so a range of 50 rows starting off a tile boundary spans several blocks, each prefetching the next.
+    [Fact]
+    public void DenseLinear_ARangeSpanningSeveralCacheBlocks_MatchesTheScalarProduct()
+    {
+        const int rows = 53, inFeatures = 4100, first = 3;
+        var random = new Random(rows);
+        var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5) / 8).ToArray();
+        foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
+        {
+            var (stored, exact) = StoredWeights.Store(weights, dtype);
+            foreach (var tokens in new[] { 1, 5, 7, 16, 17 })
+            {
+                var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+                var y = new float[tokens * rows];
+                fixed (byte* w = stored)
+                fixed (float* xp = x, yp = y)
+                {
+                    var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
+                    linear.TileBlockRows.Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
+                    linear.MultiplyRows(xp, tokens, yp, rows, first, rows, accumulate: false);
+                }
+
+                for (var t = 0; t < tokens; t++)
+                {
+                    for (var r = first; r < rows; r++)
+                    {
+                        var expected = Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
+                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, {tokens} tokens: token {t}, row {r}");
+                    }
+                }
+            }
+        }
+    }
 }
