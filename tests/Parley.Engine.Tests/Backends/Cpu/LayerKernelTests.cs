@@ -69,13 +69,19 @@ public unsafe class LayerKernelTests
         }
     }
 
+    // Heads of 8 floats take the library-call path; 16, 64 and 128 the inline one (AVX-512), over contexts that end
+    // at, before and after a block boundary.
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(16, 2)]
-    [InlineData(37, 4)]
-    public void PagedAttention_MatchesSoftmaxAttentionOverTheSameKeysInOrder(int context, int groupSize)
+    [InlineData(1, 1, 8)]
+    [InlineData(16, 2, 8)]
+    [InlineData(37, 4, 8)]
+    [InlineData(1, 1, 16)]
+    [InlineData(17, 7, 64)]
+    [InlineData(32, 2, 64)]
+    [InlineData(47, 4, 128)]
+    public void PagedAttention_MatchesSoftmaxAttentionOverTheSameKeysInOrder(int context, int groupSize, int headDim)
     {
-        const int kvHeads = 2, headDim = 8, kvHead = 1;
+        const int kvHeads = 2, kvHead = 1;
         var random = new Random(context);
         using var cache = new PagedKvCache(layers: 1, blockCount: 8, kvHeads, headDim);
         int[] table = [5, 2, 7];

@@ -79,7 +79,9 @@ public unsafe class ProductKernelTests
         foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
         {
             var (stored, exact) = StoredWeights.Store(weights, dtype);
-            foreach (var tokens in new[] { 1, 3, 4, 6, 7, 13, 16 })
+            // Every count from one token to past 16 (token tiles of 6 + 6 + 5), over a row range that is not a
+            // multiple of the 4-row tile, so both the widened row tiles and the remainder rows are checked.
+            foreach (var tokens in Enumerable.Range(1, 17))
             {
                 var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 var y = Enumerable.Repeat(0.5f, tokens * rows).ToArray();
@@ -87,7 +89,7 @@ public unsafe class ProductKernelTests
                 fixed (float* xp = x, yp = y)
                 {
                     var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
-                    linear.MultiplyRows(xp, tokens, yp, rows, 1, rows, accumulate: true);
+                    linear.MultiplyRows(xp, tokens, yp, rows, 1, rows, accumulate: tokens % 2 == 0);
                 }
 
                 for (var t = 0; t < tokens; t++)
@@ -95,8 +97,43 @@ public unsafe class ProductKernelTests
                     y[t * rows].Should().Be(0.5f, "row 0 was outside the range");
                     for (var r = 1; r < rows; r++)
                     {
-                        var expected = 0.5 + Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
+                        var expected = (tokens % 2 == 0 ? 0.5 : 0) + Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
                         y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, token {t}, row {r}");
+                    }
+                }
+            }
+        }
+    }
+
+    // Rows of 4100 inputs (4 past a multiple of 16) make blocks of tiles of 8 to 24 rows (CpuLinear.TileBlockRows),
+    // so a range of 50 rows starting off a tile boundary spans several blocks, each prefetching the next.
+    [Fact]
+    public void DenseLinear_ARangeSpanningSeveralCacheBlocks_MatchesTheScalarProduct()
+    {
+        const int rows = 53, inFeatures = 4100, first = 3;
+        var random = new Random(rows);
+        var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5) / 8).ToArray();
+        foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
+        {
+            var (stored, exact) = StoredWeights.Store(weights, dtype);
+            foreach (var tokens in new[] { 1, 5, 7, 16, 17 })
+            {
+                var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+                var y = new float[tokens * rows];
+                fixed (byte* w = stored)
+                fixed (float* xp = x, yp = y)
+                {
+                    var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
+                    linear.TileBlockRows.Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
+                    linear.MultiplyRows(xp, tokens, yp, rows, first, rows, accumulate: false);
+                }
+
+                for (var t = 0; t < tokens; t++)
+                {
+                    for (var r = first; r < rows; r++)
+                    {
+                        var expected = Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
+                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, {tokens} tokens: token {t}, row {r}");
                     }
                 }
             }

@@ -45,7 +45,17 @@ internal sealed unsafe class GptqLinear : CpuLinear
 
     public override long BytesPerRow => InFeatures / 2;
 
+    // Several tokens take the rows in blocks that stay in L2 (TileBlockRows) while every token tile passes them.
     public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    {
+        var blockRows = tokenCount > TileDot.MaxTokens ? TileBlockRows : rowEnd - rowBegin;
+        for (var begin = rowBegin; begin < rowEnd; begin += blockRows)
+        {
+            MultiplyBlock(x, tokenCount, y, yStride, begin, Math.Min(rowEnd, begin + blockRows), accumulate);
+        }
+    }
+
+    private void MultiplyBlock(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         var groups = InFeatures / _groupSize;
         // 6 x 224 groups for a 28672-wide input in groups of 128: 5 KiB of stack.

@@ -9,11 +9,11 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     private const int MinimumRowsPerChunk = 8;
     private const int ChunksPerThread = 8;
 
-    // With several tokens a chunk is a block of tiles: rows whose weights fill about a quarter of one core's L2
-    // (1 MiB on Zen 4, 1-2 MiB on Intel server cores) so that they are read from memory once and reused by every token
-    // tile, and a multiple of 8 rows (two 4-row tiles, one GPTQ 8-output tile). At least 4 chunks per thread keep both
-    // cores busy when a product is small (Qwen2-0.5B's k and v: 128 rows each).
-    private const long TileBlockBytes = 256 * 1024;
+    // With several tokens a chunk is a run of up to 8 blocks of tiles: each weight splits its chunk into blocks that
+    // stay in L2 (CpuLinear.TileBlockRows) and prefetches each next one while it computes the last, so only a chunk's
+    // first block waits on memory. A multiple of 8 rows (two 4-row tiles, one GPTQ 8-output tile); at least 4 chunks
+    // per thread keep both cores busy to the end when a product is small (Qwen2-0.5B's k and v: 128 rows each).
+    private const int TileBlocksPerChunk = 8;
     private const int TileChunksPerThread = 4;
     private const int TileChunkAlignment = 8;
 
@@ -97,9 +97,8 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
 
     private int TileChunk(int rows)
     {
-        var cached = TileBlockBytes / Math.Max(1, _weights[0]!.BytesPerRow);
+        var blocks = (long)_weights[0]!.TileBlockRows * TileBlocksPerChunk;
         var balanced = rows / (gang.ThreadCount * TileChunksPerThread);
-        var chunk = (int)Math.Min(cached, balanced) / TileChunkAlignment * TileChunkAlignment;
-        return Math.Max(TileChunkAlignment, chunk);
+        return Math.Max(TileChunkAlignment, (int)Math.Min(blocks, balanced) / TileChunkAlignment * TileChunkAlignment);
     }
 }
