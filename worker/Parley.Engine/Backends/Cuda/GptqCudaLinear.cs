@@ -69,6 +69,11 @@ internal sealed class GptqCudaLinear : CudaLinear
                 ops.GptqGemm(weight, x, tokens, plan.Splits, plan.SplitLength, target);
                 break;
             default:
+                if (x.X == 0)
+                {
+                    throw new ArgumentException("cuBLAS multiplies activations, not a SwiGLU to compute on load (FusesSiluAt).", nameof(x));
+                }
+
                 ops.GptqUnpack(weight, ops.Unpacked);
                 ops.Cublas.GemmInputMajor(tokens, weight.OutFeatures, weight.InFeatures, ops.Unpacked, x.X, Cublas.R16F, target, Cublas.R32F);
                 break;
