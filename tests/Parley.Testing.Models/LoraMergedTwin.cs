@@ -52,17 +52,13 @@ public static class LoraMergedTwin
     // GPTQ parts, which the qweight's dequantisation used.
     private static (string Name, int Rows, int Columns, double[] Values)? Dense(Checkpoint checkpoint, TensorInfo tensor)
     {
-        var name = tensor.Name;
-        if (name.EndsWith(".qweight", StringComparison.Ordinal))
+        if (GptqDequantized.Layer(checkpoint, tensor) is var (dense, rows, columns, weights))
         {
-            var prefix = name[..^".qweight".Length];
-            int rows = (int)tensor.Shape[1], columns = (int)tensor.Shape[0] * 8;
-            var packed = new GptqTensors(Ints(checkpoint, prefix + ".qweight"), Ints(checkpoint, prefix + ".qzeros"),
-                MemoryMarshal.Cast<byte, Half>(checkpoint.Bytes(prefix + ".scales")).ToArray(), Ints(checkpoint, prefix + ".g_idx"));
-            return (prefix + ".weight", rows, columns, GptqPacker.Dequantize(packed, rows, columns).Select(v => (double)v).ToArray());
+            return (dense, rows, columns, weights.Select(v => (double)v).ToArray());
         }
 
-        if (name.EndsWith(".qzeros", StringComparison.Ordinal) || name.EndsWith(".scales", StringComparison.Ordinal) || name.EndsWith(".g_idx", StringComparison.Ordinal))
+        var name = tensor.Name;
+        if (GptqDequantized.IsPackingPart(name))
         {
             return null;
         }
@@ -94,6 +90,4 @@ public static class LoraMergedTwin
             }
         }
     }
-
-    private static int[] Ints(Checkpoint checkpoint, string name) => MemoryMarshal.Cast<byte, int>(checkpoint.Bytes(name)).ToArray();
 }

@@ -58,19 +58,13 @@ public class GptqModelTests
         var tensors = new List<TensorData>();
         foreach (var tensor in checkpoint.Tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            var name = tensor.Name;
-            if (name.EndsWith(".qweight", StringComparison.Ordinal))
+            if (GptqDequantized.Layer(checkpoint, tensor) is var (name, rows, columns, dense))
             {
-                var prefix = name[..^".qweight".Length];
-                int rows = (int)tensor.Shape[1], columns = (int)tensor.Shape[0] * 8;
-                var packed = new GptqTensors(Ints(checkpoint, prefix + ".qweight"), Ints(checkpoint, prefix + ".qzeros"),
-                    MemoryMarshal.Cast<byte, Half>(checkpoint.Bytes(prefix + ".scales")).ToArray(), Ints(checkpoint, prefix + ".g_idx"));
-                var dense = GptqPacker.Dequantize(packed, rows, columns);
-                tensors.Add(new TensorData(prefix + ".weight", SafetensorsDtype.F32, [rows, columns], MemoryMarshal.AsBytes(dense.AsSpan()).ToArray()));
+                tensors.Add(new TensorData(name, SafetensorsDtype.F32, [rows, columns], MemoryMarshal.AsBytes(dense.AsSpan()).ToArray()));
             }
-            else if (!name.EndsWith(".qzeros", StringComparison.Ordinal) && !name.EndsWith(".scales", StringComparison.Ordinal) && !name.EndsWith(".g_idx", StringComparison.Ordinal))
+            else if (!GptqDequantized.IsPackingPart(tensor.Name))
             {
-                tensors.Add(new TensorData(name, tensor.Dtype, [.. tensor.Shape], checkpoint.Bytes(name).ToArray()));
+                tensors.Add(new TensorData(tensor.Name, tensor.Dtype, [.. tensor.Shape], checkpoint.Bytes(tensor.Name).ToArray()));
             }
         }
 
@@ -81,6 +75,4 @@ public class GptqModelTests
         File.WriteAllText(Path.Combine(twinFolder, "config.json"), json.ToJsonString());
         config.Gptq.Should().NotBeNull();
     }
-
-    private static int[] Ints(Checkpoint checkpoint, string name) => MemoryMarshal.Cast<byte, int>(checkpoint.Bytes(name)).ToArray();
 }
