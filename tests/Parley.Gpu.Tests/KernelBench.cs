@@ -36,14 +36,13 @@ internal static class KernelBench
         using var kernels = new CudaKernels(new KernelCompiler(TinyBackends.PtxCache), device.ComputeCapability);
         using var arena = new Arena(stream);
         var partials = arena.ZerosBuffer(16L << 20);   // the largest split launch below needs under 4 MB
-        CudaOps ops;
+        var linears = tiny ? [new Linear("tiny", 256, 128)] : Llama8BLinears;
+        var unpacked = arena.ZerosBuffer(linears.Max(linear => (long)linear.In * linear.Out * 2));
+        var ops = new CudaOps(kernels, stream, cublas, partials, device.MultiprocessorCount, unpacked);
         var peak = device.MemoryBandwidthBytesPerSecond;
         var repeats = tiny ? 1 : 20;
         Console.WriteLine($"kernels on {device.Name}, {device.MultiprocessorCount} SMs, peak {peak / 1e9:F0} GB/s; bytes per call from each kernel's comment");
 
-        var linears = tiny ? [new Linear("tiny", 256, 128)] : Llama8BLinears;
-        var unpacked = arena.ZerosBuffer(linears.Max(linear => (long)linear.In * linear.Out * 2));
-        ops = new CudaOps(kernels, stream, cublas, partials, device.MultiprocessorCount, unpacked);
         foreach (var linear in linears)
         {
             var weight = arena.Gptq(linear.In, linear.Out);

@@ -34,12 +34,7 @@ public sealed class OwnedReader(ClusterApi api, OwnedCaches caches)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(selector);
-        if (OwnedKinds.Of(typeof(T)).ReadFrom != ReadSource.Cache)
-        {
-            throw new InvalidOperationException($"{typeof(T).Name} is not read from a cache; list it from one.");
-        }
-
-        return caches.Of<T>()?.List(obj => obj.Metadata.NamespaceProperty == ns && Matches(obj.Metadata.Labels, selector)) ?? [];
+        return ListCached<T>(obj => obj.Metadata.NamespaceProperty == ns && Matches(obj.Metadata.Labels, selector));
     }
 
     /// <summary>Objects of <typeparamref name="T"/> in every namespace carrying every label in <paramref name="selector"/> (cached kinds only).</summary>
@@ -47,12 +42,7 @@ public sealed class OwnedReader(ClusterApi api, OwnedCaches caches)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(selector);
-        if (OwnedKinds.Of(typeof(T)).ReadFrom != ReadSource.Cache)
-        {
-            throw new InvalidOperationException($"{typeof(T).Name} is not read from a cache; list it from one.");
-        }
-
-        return caches.Of<T>()?.List(obj => Matches(obj.Metadata.Labels, selector)) ?? [];
+        return ListCached<T>(obj => Matches(obj.Metadata.Labels, selector));
     }
 
     /// <summary>Records the answer of the operator's own write in the cache.</summary>
@@ -64,6 +54,17 @@ public sealed class OwnedReader(ClusterApi api, OwnedCaches caches)
     public void Deleted<T>(T gone)
         where T : class, IKubernetesObject<V1ObjectMeta>
         => caches.Of<T>()?.Remove(gone);
+
+    private IReadOnlyList<T> ListCached<T>(Func<T, bool> predicate)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        if (OwnedKinds.Of(typeof(T)).ReadFrom != ReadSource.Cache)
+        {
+            throw new InvalidOperationException($"{typeof(T).Name} is not read from a cache; list it from one.");
+        }
+
+        return caches.Of<T>()?.List(predicate) ?? [];
+    }
 
     private static bool Matches(IDictionary<string, string>? labels, IReadOnlyDictionary<string, string> selector) =>
         selector.All(pair => labels?.TryGetValue(pair.Key, out var value) == true && value == pair.Value);

@@ -58,8 +58,7 @@ public sealed unsafe class KernelCompiler
     public string Compile(KernelSource source, int computeCapability)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var (ptx, _) = Cached(source, Options(computeCapability), ".ptx", () => Run(source, Options(computeCapability), Output.Ptx, allowUnknownArchitecture: false), refresh: false);
-        return Encoding.UTF8.GetString(ptx!);
+        return Encoding.UTF8.GetString(Ptx(source, computeCapability, refresh: false).Bytes);
     }
 
     /// <summary>What the driver loads for this GPU: a CUBIN for its exact SM, or, where NVRTC does not know that SM,
@@ -84,9 +83,15 @@ public sealed unsafe class KernelCompiler
             return new KernelImage(cubin, IsCubin: true, cached);
         }
 
-        var ptxOptions = Options(NewestSupportedUpTo(computeCapability));
-        var (ptx, ptxCached) = Cached(source, ptxOptions, ".ptx", () => Run(source, ptxOptions, Output.Ptx, allowUnknownArchitecture: false), refresh);
-        return new KernelImage(ptx!, IsCubin: false, ptxCached);
+        var (ptx, ptxCached) = Ptx(source, NewestSupportedUpTo(computeCapability), refresh);
+        return new KernelImage(ptx, IsCubin: false, ptxCached);
+    }
+
+    private (byte[] Bytes, bool FromCache) Ptx(KernelSource source, int computeCapability, bool refresh)
+    {
+        var options = Options(computeCapability);
+        var (ptx, cached) = Cached(source, options, ".ptx", () => Run(source, options, Output.Ptx, allowUnknownArchitecture: false), refresh);
+        return (ptx!, cached);
     }
 
     private static int NewestSupportedUpTo(int computeCapability)
