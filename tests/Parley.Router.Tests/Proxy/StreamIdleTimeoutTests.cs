@@ -12,12 +12,22 @@ public class StreamIdleTimeoutTests
         var workerReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var worker = await FakeUpstream.StartAsync(async context =>
         {
+            if (context.Request.Path == "/v1/models")
+            {
+                await context.Response.WriteAsync("{}"); // the warm-up below
+                return;
+            }
+
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("data: one\n\n");
             await context.Response.Body.FlushAsync();
             await Task.WhenAny(workerReleased.Task, Task.Delay(Timeout.Infinite, context.RequestAborted)); // then silence
         });
-        await using var router = await RunningRouter.StartAsync([worker], o => o with { StreamIdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var router = await RunningRouter.StartAsync([worker], o => o with { StreamIdleTimeout = TimeSpan.FromSeconds(1) });
+        // The wait for response headers counts as silence too; a first request through a cold router and worker can take
+        // longer than the timeout on a loaded machine, so the path is warmed before the stream that is timed.
+        using var warm = await router.Http.GetAsync("/v1/models");
+        warm.EnsureSuccessStatusCode();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = new StringContent("""{"prompt":"p","stream":true}""", Encoding.UTF8, "application/json") };
         using var response = await router.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
