@@ -10,11 +10,17 @@ namespace Parley.Engine.Reference;
 internal static class ScalarForward
 {
     /// <summary>The logits after the last of <paramref name="tokens"/> (vocab_size values).</summary>
-    public static float[] LastLogits(string checkpointFolder, IReadOnlyList<int> tokens)
+    /// <param name="checkpointFolder">The checkpoint.</param>
+    /// <param name="tokens">The prompt.</param>
+    /// <param name="roundBFloat16Activations">Round the input of every product with a bf16 weight to bf16 first (through
+    /// float32, ties to even), as llama.cpp and Parley's AVX-512 BF16 products do.</param>
+    public static float[] LastLogits(string checkpointFolder, IReadOnlyList<int> tokens, bool roundBFloat16Activations = false)
     {
         var config = ModelConfig.Load(checkpointFolder);
         using var checkpoint = Checkpoint.Open(checkpointFolder);
         double[] W(string name) => Widen(checkpoint.Bytes(name), checkpoint.Info(name).Dtype);
+        var round = roundBFloat16Activations && checkpoint.Info("model.layers.0.self_attn.q_proj.weight").Dtype == SafetensorsDtype.BF16;
+        double[] Linear(double[] weight, double[]? bias, double[] x) => ScalarForward.Linear(weight, bias, round ? x.Select(RoundToBFloat16).ToArray() : x);
         double[]? Optional(string name) => checkpoint.Contains(name) ? W(name) : null;
 
         int h = config.HiddenSize, d = config.HeadDim, heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads;
@@ -163,6 +169,13 @@ internal static class ScalarForward
         }
 
         return output;
+    }
+
+    private static double RoundToBFloat16(double value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits((float)value);
+        bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000;
+        return BitConverter.UInt32BitsToSingle(bits);
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

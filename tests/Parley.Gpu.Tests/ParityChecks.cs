@@ -3,7 +3,8 @@
 // Tolerances, max |difference| relative to the largest |logit|:
 // - f32 checkpoints: 1e-4. Both compute in float32 (cuBLAS's COMPUTE_32F does not use TF32); only summation order differs.
 // - f16 and GPTQ (f16 activations): 2^-8; bf16: 2^-6. The GPU rounds activations to the weight type before each GEMM
-//   and keeps the KV cache in it, the CPU does not; llama.cpp, which rounds the same way, lands within 1.5 units
+//   and keeps the KV cache in it; the CPU rounds only bf16 products' activations, and only on a CPU with AVX-512 BF16
+//   (BFloat16Dot), and keeps its KV cache in float32; llama.cpp, which rounds the same way, lands within 1.5 units
 //   (2^-8 for bf16) on the CPU reference tests, and these bounds leave room for two such roundings per layer.
 // - greedy tokens: identical over 16 steps on f32 checkpoints, where both compute the same function to ~1e-6; on 16-bit
 //   ones rounding alone may flip a near-tie between two random logits, which says nothing about correctness.

@@ -16,10 +16,12 @@ internal static class TinyCheckpoints
         Llama3RopeScaling = ropeScaling,
     };
 
-    public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2, int maxLoras = 0) =>
+    public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2, int maxLoras = 0,
+        bool nativeBFloat16 = true) =>
         CpuBackend.Load(model.Path, new CpuBackendOptions
         {
             KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads, MaxLoras = maxLoras,
+            NativeBFloat16 = nativeBFloat16,
         });
 }
 

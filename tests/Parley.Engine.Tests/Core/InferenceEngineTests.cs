@@ -1,3 +1,4 @@
+using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
 using Parley.Engine.Sampling;
@@ -138,7 +139,9 @@ public sealed class InferenceEngineTests : IDisposable
     [Fact]
     public async Task Cancelling_EndsTheStreamAndFreesTheBlocks()
     {
-        using var engine = Engine();
+        // Steps past the third wait until the test has cancelled, so the engine cannot finish all 400 tokens first.
+        using var cancelled = new ManualResetEventSlim();
+        using var engine = new InferenceEngine(new HeldAfterSteps(_model.Cpu(), 3, cancelled), new EngineOptions { MaxModelLen = 512, MaxNumSeqs = 8 });
         using var cancel = new CancellationTokenSource();
         var stream = engine.Submit(new GenerationRequest("long", RandomTokens(20, seed: 70), Greedy with { MaxTokens = 400 }), cancel.Token);
 
@@ -148,6 +151,7 @@ public sealed class InferenceEngineTests : IDisposable
             if (++received == 3)
             {
                 await cancel.CancelAsync();
+                cancelled.Set();
             }
         }
 
@@ -240,5 +244,26 @@ public sealed class InferenceEngineTests : IDisposable
         }
 
         condition().Should().BeTrue();
+    }
+
+    // Runs the first steps at once and every later one only once the gate is open.
+    private sealed class HeldAfterSteps(IBackend inner, int freeSteps, ManualResetEventSlim gate) : IBackend
+    {
+        private int _steps;
+
+        public ModelConfig Config => inner.Config;
+        public int KvBlockCount => inner.KvBlockCount;
+
+        public void Forward(ForwardBatch batch, Span<float> logits)
+        {
+            if (++_steps > freeSteps)
+            {
+                gate.Wait();
+            }
+
+            inner.Forward(batch, logits);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 }

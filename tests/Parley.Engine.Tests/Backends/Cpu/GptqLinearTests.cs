@@ -30,8 +30,8 @@ public unsafe class GptqLinearTests
             fixed (float* xp = x, yp = y)
             {
                 var linear = new GptqLinear(weight, (uint*)qweight, (uint*)qzeros, (byte*)scales, packed.GroupIndex);
-                linear.MultiplyRows(xp, tokens, yp, rows, 3, 13, accumulate: false);
-                linear.MultiplyRows(xp, tokens, yp, rows, 13, rows, accumulate: false);
+                linear.MultiplyRows(xp, null, tokens, yp, rows, 3, 13, accumulate: false);
+                linear.MultiplyRows(xp, null, tokens, yp, rows, 13, rows, accumulate: false);
             }
 
             for (var t = 0; t < tokens; t++)

@@ -76,7 +76,7 @@ public unsafe class ProductKernelTests
         const int rows = 11;
         var random = new Random(inFeatures);
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
+        foreach (var (dtype, native) in Kinds)
         {
             var (stored, exact) = StoredWeights.Store(weights, dtype);
             // Every count from one token to past 16 (token tiles of 6 + 6 + 5), over a row range that is not a
@@ -85,20 +85,15 @@ public unsafe class ProductKernelTests
             {
                 var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 var y = Enumerable.Repeat(0.5f, tokens * rows).ToArray();
-                fixed (byte* w = stored)
-                fixed (float* xp = x, yp = y)
-                {
-                    var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
-                    linear.MultiplyRows(xp, tokens, yp, rows, 1, rows, accumulate: tokens % 2 == 0);
-                }
+                var read = Multiply(dtype, native, stored, rows, inFeatures, x, tokens, y, rows, 1, rows, accumulate: tokens % 2 == 0);
 
                 for (var t = 0; t < tokens; t++)
                 {
                     y[t * rows].Should().Be(0.5f, "row 0 was outside the range");
                     for (var r = 1; r < rows; r++)
                     {
-                        var expected = (tokens % 2 == 0 ? 0.5 : 0) + Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
-                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, token {t}, row {r}");
+                        var expected = (tokens % 2 == 0 ? 0.5 : 0) + Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * read[t * inFeatures + k]);
+                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, native {native}, token {t}, row {r}");
                     }
                 }
             }
@@ -113,30 +108,52 @@ public unsafe class ProductKernelTests
         const int rows = 53, inFeatures = 4100, first = 3;
         var random = new Random(rows);
         var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5) / 8).ToArray();
-        foreach (var dtype in new[] { SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32 })
+        foreach (var (dtype, native) in Kinds)
         {
             var (stored, exact) = StoredWeights.Store(weights, dtype);
+            fixed (byte* w = stored)
+            {
+                CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native).TileBlockRows
+                    .Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
+            }
+
             foreach (var tokens in new[] { 1, 5, 7, 16, 17 })
             {
                 var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 var y = new float[tokens * rows];
-                fixed (byte* w = stored)
-                fixed (float* xp = x, yp = y)
-                {
-                    var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w);
-                    linear.TileBlockRows.Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
-                    linear.MultiplyRows(xp, tokens, yp, rows, first, rows, accumulate: false);
-                }
+                var read = Multiply(dtype, native, stored, rows, inFeatures, x, tokens, y, rows, first, rows, accumulate: false);
 
                 for (var t = 0; t < tokens; t++)
                 {
                     for (var r = first; r < rows; r++)
                     {
-                        var expected = Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * x[t * inFeatures + k]);
-                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, {tokens} tokens: token {t}, row {r}");
+                        var expected = Enumerable.Range(0, inFeatures).Sum(k => (double)exact[r * inFeatures + k] * read[t * inFeatures + k]);
+                        y[t * rows + r].Should().BeApproximately((float)expected, 1e-4f, $"{dtype}, native {native}, {tokens} tokens: token {t}, row {r}");
                     }
                 }
             }
+        }
+    }
+
+    // Each dtype with float32 activations, and bf16 once more through the native AVX-512 BF16 tiles where the CPU has them.
+    private static readonly (SafetensorsDtype Dtype, bool Native)[] Kinds =
+        [(SafetensorsDtype.BF16, false), (SafetensorsDtype.BF16, true), (SafetensorsDtype.F16, false), (SafetensorsDtype.F32, false)];
+
+    // Runs DenseLinear as LinearJob does, rounding x to bf16 when the weight reads it so, and returns the activations
+    // the product read: x itself, or x rounded (by the scalar twin of BFloat16Dot.Round) for the native tiles.
+    private static float[] Multiply(SafetensorsDtype dtype, bool native, byte[] stored, int rows, int inFeatures, float[] x, int tokens, float[] y, int yStride,
+        int rowBegin, int rowEnd, bool accumulate)
+    {
+        var rounded = x.Select(value => (ushort)((BitConverter.SingleToUInt32Bits(value) + 0x7FFF + ((BitConverter.SingleToUInt32Bits(value) >> 16) & 1)) >> 16)).ToArray();
+        fixed (byte* w = stored)
+        fixed (float* xp = x, yp = y)
+        fixed (ushort* rp = rounded)
+        {
+            var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native);
+            var reads = linear.ReadsRoundedActivations(tokens);
+            reads.Should().Be(native && BFloat16Dot.IsAvailable, $"a {dtype} weight with native {native}, where the native tiles are {BFloat16Dot.Status}");
+            linear.MultiplyRows(xp, reads ? rp : null, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
+            return reads ? rounded.Select(bits => BitConverter.UInt32BitsToSingle((uint)bits << 16)).ToArray() : x;
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed unsafe class CpuBackend : IBackend
         _checkpoint = checkpoint;
         Config = config;
         _options = options;
-        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config));
+        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config), options.NativeBFloat16);
         _rope = new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling);
         _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
         _gang = new ThreadGang(options.Threads);

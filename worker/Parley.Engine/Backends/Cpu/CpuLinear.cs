@@ -26,15 +26,20 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>Rows of one block of tiles: the rows a product of several tokens reads from memory once and reuses from L2.</summary>
     public int TileBlockRows => (int)Math.Max(TileBlockAlignment, TileBlockBytes / Math.Max(1, BytesPerRow) / TileBlockAlignment * TileBlockAlignment);
 
+    /// <summary>True when a product of <paramref name="tokenCount"/> tokens reads the activations rounded to bf16, which
+    /// LinearJob then rounds once for all its threads (the native AVX-512 BF16 tiles, BFloat16Dot).</summary>
+    public virtual bool ReadsRoundedActivations(int tokenCount) => false;
+
     /// <summary>y[t, r] = (or +=) W[r, :]·x[t, :] for rows r in [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>) and tokens t.</summary>
     /// <param name="x">[tokenCount, InFeatures] activations.</param>
+    /// <param name="rounded">x rounded to bf16 when <see cref="ReadsRoundedActivations"/> said so; else null.</param>
     /// <param name="tokenCount">Activation rows.</param>
     /// <param name="y">Output; token t's row starts at y + t·<paramref name="yStride"/>.</param>
     /// <param name="yStride">Floats between output rows.</param>
     /// <param name="rowBegin">First weight row.</param>
     /// <param name="rowEnd">One past the last weight row.</param>
     /// <param name="accumulate">Add to y (a residual) instead of overwriting it.</param>
-    public abstract void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
+    public abstract void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
 
     /// <summary>Refuses f16 values the fast widening cannot represent (Float16Row).</summary>
     public static void RequireFinite(TensorInfo tensor, byte* data)
@@ -47,7 +52,11 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     }
 
     /// <summary>A dense bf16, f16 or f32 weight read in place.</summary>
-    public static CpuLinear Dense(TensorInfo tensor, byte* data)
+    /// <param name="tensor">The weight's tensor.</param>
+    /// <param name="data">Its bytes.</param>
+    /// <param name="nativeBFloat16">Multiply a bf16 weight by activations rounded to bf16 with the native AVX-512 BF16
+    /// tiles when several tokens share it and the CPU has them (BFloat16Dot).</param>
+    public static CpuLinear Dense(TensorInfo tensor, byte* data, bool nativeBFloat16)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         int rows = checked((int)tensor.Shape[0]), columns = checked((int)tensor.Shape[1]);
@@ -58,24 +67,32 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 
         return tensor.Dtype switch
         {
-            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows),
-            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows),
-            SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows),
+            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, nativeBFloat16 && BFloat16Dot.IsAvailable),
+            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, nativeTiles: false),
+            SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, nativeTiles: false),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),
         };
     }
 }
 
-/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in].</summary>
-internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures) : CpuLinear(inFeatures, outFeatures)
+/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in]; with
+/// <c>nativeTiles</c> (bf16 only) its several-token products use the native AVX-512 BF16 tiles.</summary>
+internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures, bool nativeTiles) : CpuLinear(inFeatures, outFeatures)
     where TRow : struct, IWeightRow
 {
+    // Every product, one token or many, so that a token's outputs never depend on what else is in its batch.
+    public override bool ReadsRoundedActivations(int tokenCount) => nativeTiles;
+
     // f16 blocks of tiles are read widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
     public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) ? sizeof(float) : TRow.ElementSize);
 
-    public override void MultiplyRows(float* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    public override void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
-        if (tokenCount > 1 && TileDot.IsFast)
+        if (rounded != null && ReadsRoundedActivations(tokenCount))
+        {
+            MultiplyNativeTiles(rounded, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+        }
+        else if (tokenCount > 1 && TileDot.IsFast)
         {
             MultiplyTiles(x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
@@ -107,6 +124,47 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             for (; t < tokenCount; t++)
             {
                 Store(y + (long)t * yStride + r, RowDot.One<TRow>(w, x + (long)t * InFeatures, InFeatures), accumulate);
+            }
+        }
+    }
+
+    // The native tiles (BFloat16Dot) in the order of the managed ones below: blocks of rows that stay in L2, token tiles
+    // outside, row tiles inside, every token tile prefetching its share of the next block (the managed tiles leave the
+    // first to wait on memory; here each tile is twice as fast, and Qwen2-0.5B at 16 sequences gained about 15%).
+    // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
+    // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
+    // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MultiplyNativeTiles(ushort* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    {
+        if (tokenCount == 1)
+        {
+            BFloat16Dot.Gemv(rowEnd - rowBegin, (ushort*)weights + (long)rowBegin * InFeatures, InFeatures, x, InFeatures, y + rowBegin, accumulate);
+            return;
+        }
+
+        var blockRows = TileBlockRows;
+        var tiles = (tokenCount + BFloat16Dot.MaxTokens - 1) / BFloat16Dot.MaxTokens;
+        var rowsPerTile = tiles == 1 ? 1 : BFloat16Dot.MaxRows;
+        for (var begin = rowBegin; begin < rowEnd; begin += blockRows)
+        {
+            var rows = Math.Min(blockRows, rowEnd - begin);
+            var nextRows = Math.Clamp(rowEnd - begin - rows, 0, blockRows);
+            var w = (ushort*)weights + (long)begin * InFeatures;
+            var prefetch = new Prefetch((byte*)(w + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, tiles * rows);
+            for (int tile = 0, t = 0; tile < tiles; tile++)
+            {
+                var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
+                var step = tile * rows;
+                for (var r = 0; r < rows; r += rowsPerTile)
+                {
+                    var tileRows = Math.Min(rowsPerTile, rows - r);
+                    BFloat16Dot.Tile(tileRows, count, w + (long)r * InFeatures, InFeatures, x + (long)t * InFeatures, InFeatures, InFeatures,
+                        y + begin + r + (long)t * yStride, yStride, accumulate);
+                    prefetch.Share(step + r, step + r + tileRows);
+                }
+
+                t += count;
             }
         }
     }

@@ -16,11 +16,14 @@ internal sealed record CpuLayer(
 /// <summary>Every weight of a model, ready to run.</summary>
 internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingData, IReadOnlyList<CpuLayer> Layers, float[] FinalNorm, CpuLinear LmHead)
 {
-    public static CpuWeights From(Checkpoint checkpoint, ModelWeights weights)
+    /// <param name="checkpoint">The open checkpoint.</param>
+    /// <param name="weights">Its tensors by role.</param>
+    /// <param name="nativeBFloat16">bf16 matrices use the native AVX-512 BF16 tiles where the CPU has them.</param>
+    public static CpuWeights From(Checkpoint checkpoint, ModelWeights weights, bool nativeBFloat16)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(weights);
-        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor));
+        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor), nativeBFloat16);
         CpuLinear Linear(LinearWeight weight) => weight switch
         {
             DenseWeight dense => Matrix(dense.Tensor),

@@ -1,5 +1,9 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
-// and up): their rows are numbered end to end and split between the gang's threads in one call.
+// and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
+// read bf16 activations (the native AVX-512 BF16 tiles) get x rounded once here, before the threads start.
+using System.Runtime.InteropServices;
+using Parley.Engine.Backends.Cpu.Kernels;
+
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>y = W·x for one or more weights sharing x, spread over a <see cref="ThreadGang"/>.</summary>
@@ -22,6 +26,8 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     private readonly int[] _strides = new int[3];
     private int _count;
     private float* _x;
+    private ushort* _rounded;
+    private ushort[] _roundedStore = [];
     private int _tokens;
     private bool _accumulate;
 
@@ -59,7 +65,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
             if (begin < segmentEnd)
             {
                 var last = Math.Min(end, segmentEnd);
-                weight.MultiplyRows(_x, _tokens, (float*)_outputs[i], _strides[i], begin - offset, last - offset, _accumulate);
+                weight.MultiplyRows(_x, _rounded, _tokens, (float*)_outputs[i], _strides[i], begin - offset, last - offset, _accumulate);
                 begin = last;
             }
 
@@ -91,8 +97,35 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
             rows += _weights[i]!.OutFeatures;
         }
 
+        _rounded = RoundedActivations(_weights[0]!.InFeatures);
         gang.Run(this, rows, _tokens > 1 ? TileChunk(rows) : Math.Max(MinimumRowsPerChunk, rows / (gang.ThreadCount * ChunksPerThread)));
         Array.Clear(_weights);
+    }
+
+    // x rounded to bf16 when a weight reads it so, else null. The pinned array only grows: a step allocates nothing
+    // once the largest product has run.
+    private ushort* RoundedActivations(int input)
+    {
+        var wanted = false;
+        for (var i = 0; i < _count; i++)
+        {
+            wanted |= _weights[i]!.ReadsRoundedActivations(_tokens);
+        }
+
+        if (!wanted)
+        {
+            return null;
+        }
+
+        var length = (long)_tokens * input;
+        if (_roundedStore.LongLength < length)
+        {
+            _roundedStore = GC.AllocateUninitializedArray<ushort>(checked((int)length), pinned: true);
+        }
+
+        var rounded = (ushort*)Marshal.UnsafeAddrOfPinnedArrayElement(_roundedStore, 0);
+        BFloat16Dot.Round(_x, rounded, length);
+        return rounded;
     }
 
     private int TileChunk(int rows)
