@@ -200,7 +200,9 @@ public static class ModelLoader
             logger.FlagWithoutEffect("--enforce-eager: the CPU backend runs every step eagerly already; it turns CUDA graphs off only on a GPU.");
         }
 
-        return (OpenCpu(folder, config, options, maxModelLen), "cpu", 0);
+        var cpu = OpenCpu(folder, config, options, maxModelLen);
+        logger.CpuKernels(cpu.Kernels);
+        return (cpu, "cpu", 0);
     }
 
     private static CpuBackend OpenCpu(string folder, ModelConfig config, WorkerOptions options, int maxModelLen)

@@ -113,7 +113,7 @@ public unsafe class ProductKernelTests
             var (stored, exact) = StoredWeights.Store(weights, dtype);
             fixed (byte* w = stored)
             {
-                CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native).TileBlockRows
+                CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native ? NativeProducts.All : NativeProducts.None).TileBlockRows
                     .Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
             }
 
@@ -135,9 +135,9 @@ public unsafe class ProductKernelTests
         }
     }
 
-    // Each dtype with float32 activations, and bf16 once more through the native AVX-512 BF16 tiles where the CPU has them.
+    // Each dtype through the managed kernels, and bf16 and f16 once more through the native ones where the CPU runs them.
     private static readonly (SafetensorsDtype Dtype, bool Native)[] Kinds =
-        [(SafetensorsDtype.BF16, false), (SafetensorsDtype.BF16, true), (SafetensorsDtype.F16, false), (SafetensorsDtype.F32, false)];
+        [(SafetensorsDtype.BF16, false), (SafetensorsDtype.BF16, true), (SafetensorsDtype.F16, false), (SafetensorsDtype.F16, true), (SafetensorsDtype.F32, false)];
 
     // Runs DenseLinear as LinearJob does, rounding x to bf16 when the weight reads it so, and returns the activations
     // the product read: x itself, or x rounded (by the scalar twin of BFloat16Dot.Round) for the native tiles.
@@ -149,9 +149,9 @@ public unsafe class ProductKernelTests
         fixed (float* xp = x, yp = y)
         fixed (ushort* rp = rounded)
         {
-            var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native);
+            var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native ? NativeProducts.All : NativeProducts.None);
             var reads = linear.ReadsRoundedActivations(tokens);
-            reads.Should().Be(native && BFloat16Dot.IsAvailable, $"a {dtype} weight with native {native}, where the native tiles are {BFloat16Dot.Status}");
+            reads.Should().Be(dtype == SafetensorsDtype.BF16 && native && BFloat16Dot.IsAvailable, $"a {dtype} weight with native {native}, where the bf16 tiles are {BFloat16Dot.Status}");
             linear.MultiplyRows(xp, reads ? rp : null, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
             return reads ? rounded.Select(bits => BitConverter.UInt32BitsToSingle((uint)bits << 16)).ToArray() : x;
         }

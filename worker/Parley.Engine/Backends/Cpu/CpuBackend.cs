@@ -48,7 +48,8 @@ public sealed unsafe class CpuBackend : IBackend
         _checkpoint = checkpoint;
         Config = config;
         _options = options;
-        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config), options.NativeBFloat16);
+        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config),
+            options.NativeBFloat16 ? NativeProducts.All : NativeProducts.Float16);
         _rope = new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling);
         _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
         _gang = new ThreadGang(options.Threads);
@@ -74,6 +75,12 @@ public sealed unsafe class CpuBackend : IBackend
     public int KvBlockCount => _options.KvBlockCount;
 
     public int LoraSlotCount => _lora.SlotCount;
+
+    /// <summary>Which kernels the dense products run, for the start-up log: native bf16 and f16 where the CPU and the
+    /// build allow them (and why not where they do not), managed float32 otherwise.</summary>
+    public string Kernels =>
+        $"bf16 {(_options.NativeBFloat16 && BFloat16Dot.IsAvailable ? "native, activations rounded to bf16" : $"managed float32 ({(_options.NativeBFloat16 ? BFloat16Dot.Status : "native bf16 off")})")}; " +
+        $"f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
 
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => _cache.Bytes;

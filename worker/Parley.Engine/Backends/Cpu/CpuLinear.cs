@@ -54,9 +54,9 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>A dense bf16, f16 or f32 weight read in place.</summary>
     /// <param name="tensor">The weight's tensor.</param>
     /// <param name="data">Its bytes.</param>
-    /// <param name="nativeBFloat16">Multiply a bf16 weight by activations rounded to bf16 with the native AVX-512 BF16
-    /// tiles when several tokens share it and the CPU has them (BFloat16Dot).</param>
-    public static CpuLinear Dense(TensorInfo tensor, byte* data, bool nativeBFloat16)
+    /// <param name="native">The weight types whose products may use the native kernels where the CPU runs them:
+    /// bf16 through AVX-512 BF16 with activations rounded to bf16 (BFloat16Dot), f16 widened by AVX-512 (Float16Dot).</param>
+    public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         int rows = checked((int)tensor.Shape[0]), columns = checked((int)tensor.Shape[1]);
@@ -67,30 +67,34 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 
         return tensor.Dtype switch
         {
-            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, nativeBFloat16 && BFloat16Dot.IsAvailable),
-            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, nativeTiles: false),
+            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, native.HasFlag(NativeProducts.BFloat16) && BFloat16Dot.IsAvailable),
+            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable),
             SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, nativeTiles: false),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),
         };
     }
 }
 
-/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in]; with
-/// <c>nativeTiles</c> (bf16 only) its several-token products use the native AVX-512 BF16 tiles.</summary>
+/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in]; with <c>nativeTiles</c>
+/// (bf16 and f16) its products use the native kernels (BFloat16Dot, Float16Dot).</summary>
 internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures, bool nativeTiles) : CpuLinear(inFeatures, outFeatures)
     where TRow : struct, IWeightRow
 {
-    // Every product, one token or many, so that a token's outputs never depend on what else is in its batch.
-    public override bool ReadsRoundedActivations(int tokenCount) => nativeTiles;
+    // Every bf16 product, one token or many, so that a token's outputs never depend on what else is in its batch.
+    public override bool ReadsRoundedActivations(int tokenCount) => nativeTiles && typeof(TRow) == typeof(BFloat16Row);
 
-    // f16 blocks of tiles are read widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
-    public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) ? sizeof(float) : TRow.ElementSize);
+    // The managed tiles read f16 blocks widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
+    public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && !nativeTiles ? sizeof(float) : TRow.ElementSize);
 
     public override void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
         if (rounded != null && ReadsRoundedActivations(tokenCount))
         {
-            MultiplyNativeTiles(rounded, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            MultiplyNative<BFloat16Tiles>((byte*)rounded, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+        }
+        else if (nativeTiles && typeof(TRow) == typeof(Float16Row))
+        {
+            MultiplyNative<Float16Tiles>((byte*)x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
         else if (tokenCount > 1 && TileDot.IsFast)
         {
@@ -128,30 +132,33 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         }
     }
 
-    // The native tiles (BFloat16Dot) in the order of the managed ones below: blocks of rows that stay in L2, token tiles
-    // outside, row tiles inside, every token tile prefetching its share of the next block (the managed tiles leave the
-    // first to wait on memory; here each tile is twice as fast, and Qwen2-0.5B at 16 sequences gained about 15%).
+    // The native tiles (BFloat16Dot, Float16Dot) in the order of the managed ones below: blocks of rows that stay in L2,
+    // token tiles outside, row tiles inside, every token tile prefetching its share of the next block (the managed tiles
+    // leave the first to wait on memory; the bf16 tiles are twice as fast, and Qwen2-0.5B at 16 sequences gained 15%).
     // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
     // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
     // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void MultiplyNativeTiles(ushort* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    private void MultiplyNative<TTiles>(byte* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+        where TTiles : struct, INativeTiles
     {
+        var w = (ushort*)weights;
         if (tokenCount == 1)
         {
-            BFloat16Dot.Gemv(rowEnd - rowBegin, (ushort*)weights + (long)rowBegin * InFeatures, InFeatures, x, InFeatures, y + rowBegin, accumulate);
+            TTiles.Gemv(rowEnd - rowBegin, w + (long)rowBegin * InFeatures, InFeatures, x, InFeatures, y + rowBegin, accumulate);
             return;
         }
 
+        var xStride = (long)InFeatures * TTiles.ActivationBytes;
         var blockRows = TileBlockRows;
-        var tiles = (tokenCount + BFloat16Dot.MaxTokens - 1) / BFloat16Dot.MaxTokens;
-        var rowsPerTile = tiles == 1 ? 1 : BFloat16Dot.MaxRows;
+        var tiles = (tokenCount + NativeKernels.MaxTokens - 1) / NativeKernels.MaxTokens;
+        var rowsPerTile = tiles == 1 ? 1 : NativeKernels.MaxRows;
         for (var begin = rowBegin; begin < rowEnd; begin += blockRows)
         {
             var rows = Math.Min(blockRows, rowEnd - begin);
             var nextRows = Math.Clamp(rowEnd - begin - rows, 0, blockRows);
-            var w = (ushort*)weights + (long)begin * InFeatures;
-            var prefetch = new Prefetch((byte*)(w + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, tiles * rows);
+            var block = w + (long)begin * InFeatures;
+            var prefetch = new Prefetch((byte*)(block + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, tiles * rows);
             for (int tile = 0, t = 0; tile < tiles; tile++)
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
@@ -159,7 +166,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
-                    BFloat16Dot.Tile(tileRows, count, w + (long)r * InFeatures, InFeatures, x + (long)t * InFeatures, InFeatures, InFeatures,
+                    TTiles.Tile(tileRows, count, block + (long)r * InFeatures, InFeatures, x + t * xStride, InFeatures, InFeatures,
                         y + begin + r + (long)t * yStride, yStride, accumulate);
                     prefetch.Share(step + r, step + r + tileRows);
                 }

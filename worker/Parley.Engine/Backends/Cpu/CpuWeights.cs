@@ -18,12 +18,12 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
 {
     /// <param name="checkpoint">The open checkpoint.</param>
     /// <param name="weights">Its tensors by role.</param>
-    /// <param name="nativeBFloat16">bf16 matrices use the native AVX-512 BF16 tiles where the CPU has them.</param>
-    public static CpuWeights From(Checkpoint checkpoint, ModelWeights weights, bool nativeBFloat16)
+    /// <param name="native">The weight types whose products may use the native kernels (CpuLinear.Dense).</param>
+    public static CpuWeights From(Checkpoint checkpoint, ModelWeights weights, NativeProducts native)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(weights);
-        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor), nativeBFloat16);
+        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor), native);
         CpuLinear Linear(LinearWeight weight) => weight switch
         {
             DenseWeight dense => Matrix(dense.Tensor),

@@ -1,49 +1,25 @@
 // The AVX-512 BF16 products of Native/bf16_dot.cc: bf16 weights times activations rounded to bf16, two products per
-// float32 lane per instruction (VDPBF16PS), which .NET exposes no intrinsic for. The library is built with the engine
-// when g++ is at hand and sits beside the assembly; where it is missing or the CPU lacks AVX-512 BF16, IsAvailable is
-// false and the managed float32 kernels (TileDot, RowDot) compute every product instead.
-using System.Runtime.InteropServices;
-
+// float32 lane per instruction (VDPBF16PS). Where the library is missing or the CPU lacks AVX-512 BF16, IsAvailable is
+// false and the managed float32 kernels (TileDot, RowDot) compute every bf16 product instead.
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
 /// <summary>Native bf16·bf16 tiles with float32 sums.</summary>
 internal static unsafe class BFloat16Dot
 {
-    /// <summary>The native library's file name, beside the engine's assembly.</summary>
-    public const string LibraryName = "libparley-cpu.so";
-
-    /// <summary>Most weight rows per tile.</summary>
-    public const int MaxRows = 4;
-
-    /// <summary>Most tokens per tile.</summary>
-    public const int MaxTokens = 6;
-
     private static readonly delegate* unmanaged[SuppressGCTransition]<float*, ushort*, long, void> s_round;
     private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, ushort*, long, int, float*, long, int, void> s_tile;
     private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, ushort*, int, float*, int, void> s_gemv;
 
     static BFloat16Dot()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, LibraryName);
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        var exports = NativeKernels.Open("parley_bf16_supported", "AVX-512 BF16", out var status);
+        Status = status;
+        if (exports is not null)
         {
-            Status = "not built for this platform (Linux x64 only)";
-        }
-        else if (!NativeLibrary.TryLoad(path, out var library))
-        {
-            Status = $"{path} not found (built only where g++ is installed)";
-        }
-        else if (((delegate* unmanaged<int>)NativeLibrary.GetExport(library, "parley_bf16_supported"))() == 0)
-        {
-            Status = "the CPU lacks AVX-512 BF16";
-        }
-        else
-        {
-            s_round = (delegate* unmanaged[SuppressGCTransition]<float*, ushort*, long, void>)NativeLibrary.GetExport(library, "parley_bf16_round");
-            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, ushort*, long, int, float*, long, int, void>)NativeLibrary.GetExport(library, "parley_bf16_tile");
-            s_gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, ushort*, int, float*, int, void>)NativeLibrary.GetExport(library, "parley_bf16_gemv");
+            s_round = (delegate* unmanaged[SuppressGCTransition]<float*, ushort*, long, void>)exports("parley_bf16_round");
+            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, ushort*, long, int, float*, long, int, void>)exports("parley_bf16_tile");
+            s_gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, ushort*, int, float*, int, void>)exports("parley_bf16_gemv");
             IsAvailable = true;
-            Status = "AVX-512 BF16";
         }
     }
 
@@ -65,16 +41,11 @@ internal static unsafe class BFloat16Dot
     public static void Tile(int rows, int tokens, ushort* w, long wStride, ushort* x, long xStride, int length, float* y, long yStride, bool accumulate)
     {
         Require();
-        if (rows is < 1 or > MaxRows || tokens is < 1 or > MaxTokens)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tokens), $"A tile holds 1 to {MaxRows} rows and 1 to {MaxTokens} tokens, not {rows} and {tokens}.");
-        }
-
+        NativeKernels.RequireTileShape(rows, tokens);
         s_tile(rows, tokens, w, wStride, x, xStride, length, y, yStride, accumulate ? 1 : 0);
     }
 
-    /// <summary>y[r] = (or +=) Σ_i w[r·wStride + i]·x[i] for rows r &lt; <paramref name="rows"/>: one token's product,
-    /// read one row after another (a single stream from memory, which tiles of several rows are not).</summary>
+    /// <summary>y[r] = (or +=) Σ_i w[r·wStride + i]·x[i] for rows r &lt; <paramref name="rows"/>, one row after another.</summary>
     public static void Gemv(int rows, ushort* w, long wStride, ushort* x, int length, float* y, bool accumulate)
     {
         Require();

@@ -1,0 +1,38 @@
+// The native tile families as types, so that DenseLinear's loop over blocks, token tiles and row tiles is written once
+// and compiled once per family: bf16 weights read activations rounded to bf16, f16 weights read them as float32.
+namespace Parley.Engine.Backends.Cpu.Kernels;
+
+/// <summary>A family of native tiles over 16-bit weights.</summary>
+internal unsafe interface INativeTiles
+{
+    /// <summary>Bytes of one activation as the tiles read it.</summary>
+    static abstract int ActivationBytes { get; }
+
+    /// <summary>A tile of 1 to 4 rows by 1 to 6 tokens (BFloat16Dot.Tile, Float16Dot.Tile).</summary>
+    static abstract void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate);
+
+    /// <summary>One token's product, row after row.</summary>
+    static abstract void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate);
+}
+
+internal readonly unsafe struct BFloat16Tiles : INativeTiles
+{
+    public static int ActivationBytes => sizeof(ushort);
+
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
+        BFloat16Dot.Tile(rows, tokens, w, wStride, (ushort*)x, xStride, length, y, yStride, accumulate);
+
+    public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
+        BFloat16Dot.Gemv(rows, w, wStride, (ushort*)x, length, y, accumulate);
+}
+
+internal readonly unsafe struct Float16Tiles : INativeTiles
+{
+    public static int ActivationBytes => sizeof(float);
+
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
+        Float16Dot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
+
+    public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
+        Float16Dot.Gemv(rows, w, wStride, (float*)x, length, y, accumulate);
+}
