@@ -2,7 +2,8 @@
 # All tests, on a fresh machine with the .NET 10 SDK, Node.js and npm. First the Debian packages the tests need, each
 # installed only when missing (with sudo when not root):
 #   chromium       the chat page's browser test (Playwright drives it and never downloads a browser)
-#   g++            builds the emulated CUDA of tests/cuda-emulator that the CUDA backend's tests run on
+#   g++            builds the emulated CUDA of tests/cuda-emulator that the CUDA backend's tests run on, and the CPU
+#                  backend's native products (libparley-cpu.so, built by the build below)
 #   libnvrtc11.2   NVRTC, to compile every CUDA kernel for compute_80 and compute_90 (no GPU needed); from bookworm's
 #                  non-free component, which this adds as an apt source with Debian's own keyring
 # then `dotnet test Operator.sln`, the GPU check's script on the emulated CUDA (tests/gpu/check.sh --emulated), and a
