@@ -53,11 +53,5 @@ internal static unsafe class BFloat16Dot
         s_gemv(rows, w, wStride, x, length, y, accumulate ? 1 : 0);
     }
 
-    private static void Require()
-    {
-        if (!IsAvailable)
-        {
-            throw new PlatformNotSupportedException($"The native bf16 products are unavailable: {Status}.");
-        }
-    }
+    private static void Require() => NativeKernels.Require(IsAvailable, "bf16", Status);
 }

@@ -45,11 +45,5 @@ internal static unsafe class Float16Dot
         s_gemv(rows, w, wStride, x, length, y, accumulate ? 1 : 0);
     }
 
-    private static void Require()
-    {
-        if (!IsAvailable)
-        {
-            throw new PlatformNotSupportedException($"The native f16 products are unavailable: {Status}.");
-        }
-    }
+    private static void Require() => NativeKernels.Require(IsAvailable, "f16", Status);
 }

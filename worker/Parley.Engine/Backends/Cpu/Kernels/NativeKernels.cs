@@ -53,6 +53,15 @@ internal static unsafe class NativeKernels
         return name => NativeLibrary.GetExport(s_library, name);
     }
 
+    /// <summary>Refuses a call to a kernel family the CPU or the build does not have, naming why.</summary>
+    public static void Require(bool available, string family, string status)
+    {
+        if (!available)
+        {
+            throw new PlatformNotSupportedException($"The native {family} products are unavailable: {status}.");
+        }
+    }
+
     /// <summary>Refuses a tile outside 1..<see cref="MaxRows"/> rows and 1..<see cref="MaxTokens"/> tokens.</summary>
     public static void RequireTileShape(int rows, int tokens)
     {
