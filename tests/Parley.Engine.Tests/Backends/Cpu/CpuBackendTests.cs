@@ -1,4 +1,5 @@
 using Parley.Engine.Backends;
+using Parley.Engine.Backends.Cpu.Kernels;
 using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
@@ -50,6 +51,18 @@ public class CpuBackendTests
         var chunked = Run(backend, tokens[20..], 20, Blocks(10, 50));
 
         MaxAbsDifference(whole, chunked).Should().BeLessThan(1e-4);
+    }
+
+    [Fact]
+    public void Kernels_NameTheNativeProductsInUse_OrWhyNot()
+    {
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("qwen2", "BF16"));
+        using var native = model.Cpu();
+        using var managed = model.Cpu(nativeBFloat16: false);
+
+        native.Kernels.Should().StartWith(BFloat16Dot.IsAvailable ? "bf16 native, activations rounded to bf16;" : $"bf16 managed ({BFloat16Dot.Status});");
+        native.Kernels.Should().Contain(Float16Dot.IsAvailable ? "; f16 native;" : $"; f16 managed ({Float16Dot.Status});");
+        managed.Kernels.Should().StartWith("bf16 managed (native bf16 turned off);");
     }
 
     [Fact]

@@ -78,9 +78,12 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <summary>Which kernels the dense products run, for the start-up log: native bf16 and f16 where the CPU and the
     /// build allow them (and why not where they do not), managed float32 otherwise.</summary>
-    public string Kernels =>
-        $"bf16 {(_options.NativeBFloat16 && BFloat16Dot.IsAvailable ? "native, activations rounded to bf16" : $"managed float32 ({(_options.NativeBFloat16 ? BFloat16Dot.Status : "native bf16 off")})")}; " +
-        $"f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
+    public string Kernels => $"bf16 {BFloat16Kernels}; f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
+
+    private string BFloat16Kernels =>
+        !_options.NativeBFloat16 ? "managed (native bf16 turned off)"
+        : BFloat16Dot.IsAvailable ? "native, activations rounded to bf16"
+        : $"managed ({BFloat16Dot.Status})";
 
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => _cache.Bytes;
