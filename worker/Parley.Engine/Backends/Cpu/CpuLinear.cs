@@ -137,7 +137,13 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // tiles leave it to the later ones (Qwen2-0.5B bf16 at 16 sequences: 176-184 tok/s with the prefetch, 152-155 without).
     // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
     // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
-    // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s).
+    // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s). So
+    // does the first token tile over the first block of a call, which nothing prefetched, where rows are shorter than
+    // a page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes) split into calls of one block each, and 16 sequences
+    // went from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of 4 KiB and more, whose runs the hardware prefetcher
+    // follows, went from 98 to 91-93, so they keep the 4-row tiles.
+    private const long ShortRowBytes = 4096;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MultiplyNative<TTiles>(byte* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
         where TTiles : struct, INativeTiles
@@ -150,9 +156,9 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         }
 
         var xStride = (long)InFeatures * TTiles.ActivationBytes;
+        var shortRows = (long)InFeatures * sizeof(ushort) < ShortRowBytes;
         var blockRows = TileBlockRows;
         var tiles = (tokenCount + NativeKernels.MaxTokens - 1) / NativeKernels.MaxTokens;
-        var rowsPerTile = tiles == 1 ? 1 : NativeKernels.MaxRows;
         for (var begin = rowBegin; begin < rowEnd; begin += blockRows)
         {
             var rows = Math.Min(blockRows, rowEnd - begin);
@@ -163,6 +169,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
                 var step = tile * rows;
+                var rowsPerTile = tiles == 1 || (shortRows && tile == 0 && begin == rowBegin) ? 1 : NativeKernels.MaxRows;
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
