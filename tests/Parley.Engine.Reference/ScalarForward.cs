@@ -20,7 +20,7 @@ internal static class ScalarForward
         using var checkpoint = Checkpoint.Open(checkpointFolder);
         double[] W(string name) => Widen(checkpoint.Bytes(name), checkpoint.Info(name).Dtype);
         var round = roundBFloat16Activations && checkpoint.Info("model.layers.0.self_attn.q_proj.weight").Dtype == SafetensorsDtype.BF16;
-        double[] Linear(double[] weight, double[]? bias, double[] x) => ScalarForward.Linear(weight, bias, round ? x.Select(RoundToBFloat16).ToArray() : x);
+        double[] Product(double[] weight, double[]? bias, double[] x) => Linear(weight, bias, round ? x.Select(RoundToBFloat16).ToArray() : x);
         double[]? Optional(string name) => checkpoint.Contains(name) ? W(name) : null;
 
         int h = config.HiddenSize, d = config.HeadDim, heads = config.NumAttentionHeads, kvHeads = config.NumKeyValueHeads;
@@ -44,9 +44,9 @@ internal static class ScalarForward
             for (var t = 0; t < tokens.Count; t++)
             {
                 var normed = RmsNorm(x[t], attentionNorm, eps);
-                q[t] = Linear(wq, bq, normed);
-                k[t] = Linear(wk, bk, normed);
-                v[t] = Linear(wv, bv, normed);
+                q[t] = Product(wq, bq, normed);
+                k[t] = Product(wk, bk, normed);
+                v[t] = Product(wv, bv, normed);
                 if (qNorm is not null && kNorm is not null) // Qwen3: RMSNorm over each head, before RoPE
                 {
                     NormalizeHeads(q[t], qNorm, d, eps);
@@ -65,17 +65,17 @@ internal static class ScalarForward
                     Attend(q, k, v, t, head, head / (heads / kvHeads), d, attention.AsSpan(head * d, d));
                 }
 
-                Add(x[t], Linear(wo, null, attention));
+                Add(x[t], Product(wo, null, attention));
                 var normed = RmsNorm(x[t], mlpNorm, eps);
-                var gate = Linear(wGate, null, normed);
-                var up = Linear(wUp, null, normed);
-                Add(x[t], Linear(wDown, null, gate.Select((g, i) => Silu(g) * up[i]).ToArray()));
+                var gate = Product(wGate, null, normed);
+                var up = Product(wUp, null, normed);
+                Add(x[t], Product(wDown, null, gate.Select((g, i) => Silu(g) * up[i]).ToArray()));
             }
         }
 
         var last = RmsNorm(x[^1], W("model.norm.weight"), eps);
         var lmHead = Optional("lm_head.weight") ?? embedding; // tied when the checkpoint has no lm_head
-        return Linear(lmHead, null, last).Select(logit => (float)logit).ToArray();
+        return Product(lmHead, null, last).Select(logit => (float)logit).ToArray();
     }
 
     // Causal softmax attention of one query head over positions 0..t of its key/value head (GQA: heads share kv heads).
@@ -171,12 +171,7 @@ internal static class ScalarForward
         return output;
     }
 
-    private static double RoundToBFloat16(double value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits((float)value);
-        bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000;
-        return BitConverter.UInt32BitsToSingle(bits);
-    }
+    private static double RoundToBFloat16(double value) => BFloat16Bits.Value(BFloat16Bits.Round((float)value));
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {

@@ -145,7 +145,7 @@ public static class TinyTensors
     {
         SafetensorsDtype.F32 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()),
         SafetensorsDtype.F16 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray()),
-        SafetensorsDtype.BF16 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(ToBFloat16).ToArray().AsSpan()).ToArray()),
+        SafetensorsDtype.BF16 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(BFloat16Bits.Round).ToArray().AsSpan()).ToArray()),
         _ => throw new ArgumentException($"{dtype} is not a float type.", nameof(dtype)),
     };
 
@@ -157,10 +157,4 @@ public static class TinyTensors
         SafetensorsDtype.BF16 => MemoryMarshal.Cast<byte, ushort>(bytes).ToArray().Select(v => (double)BitConverter.UInt32BitsToSingle((uint)v << 16)).ToArray(),
         _ => throw new ArgumentException($"{dtype} is not a float type.", nameof(dtype)),
     };
-
-    private static ushort ToBFloat16(float value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits(value);
-        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
-    }
 }

@@ -233,14 +233,8 @@ public static class TinyModel
         SafetensorsDtype.F32 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()),
         SafetensorsDtype.F16 => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray()),
         // bf16 is the upper half of a float32 (rounded to nearest even).
-        _ => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(ToBFloat16).ToArray().AsSpan()).ToArray()),
+        _ => new(name, dtype, shape, MemoryMarshal.AsBytes(values.Select(BFloat16Bits.Round).ToArray().AsSpan()).ToArray()),
     };
-
-    private static ushort ToBFloat16(float value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits(value);
-        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
-    }
 
     private static JsonObject TokenizerJson()
     {

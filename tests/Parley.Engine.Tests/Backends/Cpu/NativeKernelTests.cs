@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
 
@@ -38,8 +39,7 @@ public unsafe class NativeKernelTests
 
         for (var i = 0; i < source.Length; i++)
         {
-            var bits = BitConverter.SingleToUInt32Bits(source[i]);
-            destination[i].Should().Be((ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16), $"{source[i]:R} (0x{bits:X8}), element {i} of {source.Length}");
+            destination[i].Should().Be(BFloat16Bits.Round(source[i]), $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):X8}), element {i} of {source.Length}");
         }
     }
 
@@ -240,5 +240,5 @@ public unsafe class NativeKernelTests
     private static ushort[] RandomFloat16(Random random, int count) =>
         Enumerable.Range(0, count).Select(_ => BitConverter.HalfToUInt16Bits((Half)(random.NextDouble() - 0.5))).ToArray();
 
-    private static double Value(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
+    private static double Value(ushort bits) => BFloat16Bits.Value(bits);
 }

@@ -144,16 +144,16 @@ public unsafe class ProductKernelTests
     private static float[] Multiply(SafetensorsDtype dtype, bool native, byte[] stored, int rows, int inFeatures, float[] x, int tokens, float[] y, int yStride,
         int rowBegin, int rowEnd, bool accumulate)
     {
-        var rounded = x.Select(value => (ushort)((BitConverter.SingleToUInt32Bits(value) + 0x7FFF + ((BitConverter.SingleToUInt32Bits(value) >> 16) & 1)) >> 16)).ToArray();
+        var rounded = x.Select(BFloat16Bits.Round).ToArray();
         fixed (byte* w = stored)
         fixed (float* xp = x, yp = y)
         fixed (ushort* rp = rounded)
         {
             var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native ? NativeProducts.All : NativeProducts.None);
-            var reads = linear.ReadsRoundedActivations(tokens);
+            var reads = linear.ReadsRoundedActivations;
             reads.Should().Be(dtype == SafetensorsDtype.BF16 && native && BFloat16Dot.IsAvailable, $"a {dtype} weight with native {native}, where the bf16 tiles are {BFloat16Dot.Status}");
             linear.MultiplyRows(xp, reads ? rp : null, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
-            return reads ? rounded.Select(bits => BitConverter.UInt32BitsToSingle((uint)bits << 16)).ToArray() : x;
+            return reads ? rounded.Select(BFloat16Bits.Value).ToArray() : x;
         }
     }
 }

@@ -26,9 +26,9 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>Rows of one block of tiles: the rows a product of several tokens reads from memory once and reuses from L2.</summary>
     public int TileBlockRows => (int)Math.Max(TileBlockAlignment, TileBlockBytes / Math.Max(1, BytesPerRow) / TileBlockAlignment * TileBlockAlignment);
 
-    /// <summary>True when a product of <paramref name="tokenCount"/> tokens reads the activations rounded to bf16, which
-    /// LinearJob then rounds once for all its threads (the native AVX-512 BF16 tiles, BFloat16Dot).</summary>
-    public virtual bool ReadsRoundedActivations(int tokenCount) => false;
+    /// <summary>True when the products read the activations rounded to bf16, which LinearJob then rounds once for all
+    /// its threads (the native AVX-512 BF16 kernels, BFloat16Dot).</summary>
+    public virtual bool ReadsRoundedActivations => false;
 
     /// <summary>y[t, r] = (or +=) W[r, :]·x[t, :] for rows r in [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>) and tokens t.</summary>
     /// <param name="x">[tokenCount, InFeatures] activations.</param>
@@ -81,14 +81,14 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     where TRow : struct, IWeightRow
 {
     // Every bf16 product, one token or many, so that a token's outputs never depend on what else is in its batch.
-    public override bool ReadsRoundedActivations(int tokenCount) => nativeTiles && typeof(TRow) == typeof(BFloat16Row);
+    public override bool ReadsRoundedActivations => nativeTiles && typeof(TRow) == typeof(BFloat16Row);
 
     // The managed tiles read f16 blocks widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
     public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && !nativeTiles ? sizeof(float) : TRow.ElementSize);
 
     public override void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
-        if (rounded != null && ReadsRoundedActivations(tokenCount))
+        if (rounded != null && ReadsRoundedActivations)
         {
             MultiplyNative<BFloat16Tiles>((byte*)rounded, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }

@@ -109,7 +109,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
         var wanted = false;
         for (var i = 0; i < _count; i++)
         {
-            wanted |= _weights[i]!.ReadsRoundedActivations(_tokens);
+            wanted |= _weights[i]!.ReadsRoundedActivations;
         }
 
         if (!wanted)
