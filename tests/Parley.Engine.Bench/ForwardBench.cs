@@ -8,7 +8,8 @@
 // run's own length is printed at the end.
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
-//       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32]
+//       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only]
+// --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size).
 using System.Globalization;
 using Parley.Engine.Models;
 using Parley.Engine.Reference.LlamaCpp;
@@ -17,8 +18,6 @@ namespace Parley.Engine.Bench;
 
 internal static class ForwardBench
 {
-    private static readonly int[] BatchSizes = [1, 4, 16];
-
     // Shared 2-core machines are noisy: each compared figure is the best of three runs, for both engines alike.
     private const int Runs = 3;
 
@@ -29,10 +28,16 @@ internal static class ForwardBench
         var threads = int.Parse(Option(args, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var prompt = int.Parse(Option(args, "--prompt", "128"), CultureInfo.InvariantCulture) / 16 * 16;
         var decode = int.Parse(Option(args, "--decode", "32"), CultureInfo.InvariantCulture);
+        var batchSizes = Option(args, "--sequences", "1,4,16").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        var batchedOnly = args.Contains("--batched-only");
         Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores");
-        Console.WriteLine();
-        Console.WriteLine("| model | dtype | prefill tok/s Parley | llama.cpp | ratio | decode tok/s Parley | llama.cpp | ratio |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        if (!batchedOnly)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| model | dtype | prefill tok/s Parley | llama.cpp | ratio | decode tok/s Parley | llama.cpp | ratio |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        }
+
         var batched = new List<string>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var model in models)
@@ -40,25 +45,34 @@ internal static class ForwardBench
             foreach (var dtype in dtypes)
             {
                 var folder = BenchModels.Folder(model, dtype);
-                var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode)));
-                var llama = Best(Enumerable.Range(0, Runs).Select(_ => LlamaCpp(folder, threads, prompt, decode)));
-                Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
-                    $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
-                    $"{parley.DecodeTokensPerSecond / llama.DecodeTokensPerSecond:0.00} |");
-                var rates = BatchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences))).ToList();
+                if (!batchedOnly)
+                {
+                    CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode);
+                }
+
+                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences))).ToList();
                 batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} | " +
                     $"{rates[^1] / rates[0]:0.0}x |");
             }
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Parley batched decode, generated tok/s over all sequences ({string.Join(", ", BatchSizes)} sequences):");
-        Console.WriteLine($"| model | dtype | {string.Join(" | ", BatchSizes.Select(s => $"{s} seq"))} | {BatchSizes[^1]} vs {BatchSizes[0]} |");
-        Console.WriteLine($"|---|---|{string.Concat(BatchSizes.Select(_ => "---|"))}---|");
+        Console.WriteLine($"Parley batched decode, generated tok/s over all sequences ({string.Join(", ", batchSizes)} sequences):");
+        Console.WriteLine($"| model | dtype | {string.Join(" | ", batchSizes.Select(s => $"{s} seq"))} | {batchSizes[^1]} vs {batchSizes[0]} |");
+        Console.WriteLine($"|---|---|{string.Concat(batchSizes.Select(_ => "---|"))}---|");
         batched.ForEach(Console.WriteLine);
         Console.WriteLine();
         Console.WriteLine($"This run took {clock.Elapsed.TotalMinutes:0.0} minutes.");
         return 0;
+    }
+
+    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode)
+    {
+        var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode)));
+        var llama = Best(Enumerable.Range(0, Runs).Select(_ => LlamaCpp(folder, threads, prompt, decode)));
+        Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
+            $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
+            $"{parley.DecodeTokensPerSecond / llama.DecodeTokensPerSecond:0.00} |");
     }
 
     private static Throughput Best(IEnumerable<Throughput> runs)

@@ -1,3 +1,4 @@
+using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cpu.Kernels;
 using Parley.Engine.Models;
 using Parley.Engine.Reference;
@@ -13,8 +14,8 @@ namespace Parley.Engine.Tests.Backends.Cpu;
 // Tolerances, relative to the largest |logit|:
 // - scalar reference: 1e-4. Parley keeps weights exactly as stored and computes in float32, so only float32
 //   accumulation order differs from double precision. Each model also runs with float32 activations alone.
-// - scalar reference, bf16 weights on a CPU with AVX-512 BF16: half a bf16 rounding unit (2^-9). There every product
-//   rounds its activations to bf16 (BFloat16Dot), and so does the reference, which leaves float32 order (measured:
+// - scalar reference, bf16 weights on a CPU with AVX-512: half a bf16 rounding unit (2^-9), with either native bf16
+//   kernel. There every product rounds its activations to bf16 (BFloat16Dot, BFloat16WidenedDot), and so does the reference, which leaves float32 order (measured:
 //   3e-8 on the llama and qwen2 models) except where a float32 activation lies within a float32 ulp of a bf16 tie
 //   and rounds the other way from the double-precision one: about one activation in 2^16, moving the logits by a
 //   fraction of a unit (measured: 0.23 units on the qwen3 model; against the unrounded reference these models are off
@@ -47,15 +48,16 @@ public sealed class CpuBackendReferenceTests : IDisposable
     {
         using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied, ropeScaling));
         var prompt = RandomTokens(48, seed: 11);
-        foreach (var native in new[] { true, false })
+        foreach (var (native, kernel) in new[] { (true, BFloat16Kernel.DotProduct), (true, BFloat16Kernel.Widened), (false, BFloat16Kernel.Auto) })
         {
-            using var backend = model.Cpu(nativeBFloat16: native);
+            using var backend = model.Cpu(nativeBFloat16: native, bFloat16Kernel: kernel);
 
             var ours = Run(backend, prompt, 0, Blocks(1, prompt.Length));
-            var rounded = native && BFloat16Dot.IsAvailable && model.Spec.Dtype == SafetensorsDtype.BF16;
+            var available = kernel == BFloat16Kernel.DotProduct ? BFloat16Dot.IsAvailable : BFloat16WidenedDot.IsAvailable;
+            var rounded = native && available && model.Spec.Dtype == SafetensorsDtype.BF16;
             var reference = ScalarForward.LastLogits(model.Path, prompt, roundBFloat16Activations: rounded);
 
-            MaxAbsDifference(ours, reference).Should().BeLessThan((rounded ? Math.Pow(2, -9) : 1e-4) * Scale(reference), $"native bf16 products {(native ? "allowed" : "off")}");
+            MaxAbsDifference(ours, reference).Should().BeLessThan((rounded ? Math.Pow(2, -9) : 1e-4) * Scale(reference), $"native bf16 products {(native ? kernel : "off")}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Parley.Engine.Backends;
+using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cpu.Kernels;
 using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
@@ -58,9 +59,17 @@ public class CpuBackendTests
     {
         using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape("qwen2", "BF16"));
         using var native = model.Cpu();
+        using var dot = model.Cpu(bFloat16Kernel: BFloat16Kernel.DotProduct);
+        using var widened = model.Cpu(bFloat16Kernel: BFloat16Kernel.Widened);
         using var managed = model.Cpu(nativeBFloat16: false);
 
-        native.Kernels.Should().StartWith(BFloat16Dot.IsAvailable ? "bf16 native, activations rounded to bf16;" : $"bf16 managed ({BFloat16Dot.Status});");
+        dot.Kernels.Should().StartWith(BFloat16Dot.IsAvailable ? "bf16 native (VDPBF16PS), activations rounded to bf16;" : $"bf16 managed ({BFloat16Dot.Status});");
+        widened.Kernels.Should().StartWith(BFloat16WidenedDot.IsAvailable ? "bf16 native (widened to float32, as configured), activations rounded to bf16;" : $"bf16 managed ({BFloat16WidenedDot.Status});");
+        native.Kernels.Should().StartWith(
+            BFloat16Dot.IsAvailable && BFloat16Dot.Speedup > 1 ? "bf16 native (VDPBF16PS)"
+            : BFloat16Dot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS runs at {BFloat16Dot.Speedup:0.00}x the float32 multiply-add rate here)"
+            : BFloat16WidenedDot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS unavailable: {BFloat16Dot.Status})"
+            : $"bf16 managed ({BFloat16WidenedDot.Status})", "Auto takes VDPBF16PS only where it outruns float32 multiply-adds");
         native.Kernels.Should().Contain(Float16Dot.IsAvailable ? "; f16 native;" : $"; f16 managed ({Float16Dot.Status});");
         managed.Kernels.Should().StartWith("bf16 managed (native bf16 turned off);");
     }

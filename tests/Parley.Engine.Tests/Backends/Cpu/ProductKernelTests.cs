@@ -113,7 +113,7 @@ public unsafe class ProductKernelTests
             var (stored, exact) = StoredWeights.Store(weights, dtype);
             fixed (byte* w = stored)
             {
-                CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native ? NativeProducts.All : NativeProducts.None).TileBlockRows
+                CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native).TileBlockRows
                     .Should().BeLessThan((rows - first) / 2, "the range should span several blocks");
             }
 
@@ -135,25 +135,37 @@ public unsafe class ProductKernelTests
         }
     }
 
-    // Each dtype through the managed kernels, and bf16 and f16 once more through the native ones where the CPU runs them.
-    private static readonly (SafetensorsDtype Dtype, bool Native)[] Kinds =
-        [(SafetensorsDtype.BF16, false), (SafetensorsDtype.BF16, true), (SafetensorsDtype.F16, false), (SafetensorsDtype.F16, true), (SafetensorsDtype.F32, false)];
+    // Each dtype through the managed kernels, and bf16 (both kernels) and f16 once more through the native ones where
+    // the CPU runs them.
+    private static readonly (SafetensorsDtype Dtype, NativeProducts Native)[] Kinds =
+    [
+        (SafetensorsDtype.BF16, NativeProducts.None), (SafetensorsDtype.BF16, NativeProducts.BFloat16Dot), (SafetensorsDtype.BF16, NativeProducts.BFloat16Widened),
+        (SafetensorsDtype.F16, NativeProducts.None), (SafetensorsDtype.F16, NativeProducts.Float16), (SafetensorsDtype.F32, NativeProducts.None),
+    ];
 
-    // Runs DenseLinear as LinearJob does, rounding x to bf16 when the weight reads it so, and returns the activations
-    // the product read: x itself, or x rounded (by the scalar twin of BFloat16Dot.Round) for the native tiles.
-    private static float[] Multiply(SafetensorsDtype dtype, bool native, byte[] stored, int rows, int inFeatures, float[] x, int tokens, float[] y, int yStride,
+    // Runs DenseLinear as LinearJob does, rounding x to bf16 in the form the weight reads it (by the scalar twin of
+    // the kernels' rounding), and returns the activations the product read: x itself, or x rounded.
+    private static float[] Multiply(SafetensorsDtype dtype, NativeProducts native, byte[] stored, int rows, int inFeatures, float[] x, int tokens, float[] y, int yStride,
         int rowBegin, int rowEnd, bool accumulate)
     {
-        var rounded = x.Select(BFloat16Bits.Round).ToArray();
+        var bits = x.Select(BFloat16Bits.Round).ToArray();
+        var values = bits.Select(BFloat16Bits.Value).ToArray();
         fixed (byte* w = stored)
-        fixed (float* xp = x, yp = y)
-        fixed (ushort* rp = rounded)
+        fixed (float* xp = x, yp = y, vp = values)
+        fixed (ushort* bp = bits)
         {
-            var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native ? NativeProducts.All : NativeProducts.None);
-            var reads = linear.ReadsRoundedActivations;
-            reads.Should().Be(dtype == SafetensorsDtype.BF16 && native && BFloat16Dot.IsAvailable, $"a {dtype} weight with native {native}, where the bf16 tiles are {BFloat16Dot.Status}");
-            linear.MultiplyRows(xp, reads ? rp : null, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
-            return reads ? rounded.Select(BFloat16Bits.Value).ToArray() : x;
+            var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native);
+            var form = linear.RoundedActivations;
+            form.Should().Be(ExpectedForm(dtype, native), $"a {dtype} weight with native {native}, where VDPBF16PS is {BFloat16Dot.Status} and widening {BFloat16WidenedDot.Status}");
+            linear.MultiplyRows(xp, form switch { RoundedActivations.BFloat16 => bp, RoundedActivations.Float32 => vp, _ => null }, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
+            return form == RoundedActivations.None ? x : values;
         }
     }
+
+    private static RoundedActivations ExpectedForm(SafetensorsDtype dtype, NativeProducts native) => (dtype, native) switch
+    {
+        (SafetensorsDtype.BF16, NativeProducts.BFloat16Dot) when BFloat16Dot.IsAvailable => RoundedActivations.BFloat16,
+        (SafetensorsDtype.BF16, NativeProducts.BFloat16Widened) when BFloat16WidenedDot.IsAvailable => RoundedActivations.Float32,
+        _ => RoundedActivations.None,
+    };
 }

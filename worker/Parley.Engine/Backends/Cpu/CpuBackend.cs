@@ -42,14 +42,15 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly NativeBuffer _activated; // [T, I]
     private readonly NativeBuffer _cos;       // [T, D/2]
     private readonly NativeBuffer _sin;       // [T, D/2]
+    private readonly NativeProducts _bfloat16;
 
     private CpuBackend(Checkpoint checkpoint, ModelConfig config, CpuBackendOptions options)
     {
         _checkpoint = checkpoint;
         Config = config;
         _options = options;
-        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config),
-            options.NativeBFloat16 ? NativeProducts.All : NativeProducts.Float16);
+        _bfloat16 = options.NativeBFloat16 ? ChooseBFloat16Kernel(options.BFloat16Kernel) : NativeProducts.None;
+        _weights = CpuWeights.From(checkpoint, ModelWeights.Load(checkpoint, config), NativeProducts.Float16 | _bfloat16);
         _rope = new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling);
         _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
         _gang = new ThreadGang(options.Threads);
@@ -80,10 +81,29 @@ public sealed unsafe class CpuBackend : IBackend
     /// build allow them (and why not where they do not), managed float32 otherwise.</summary>
     public string Kernels => $"bf16 {BFloat16Kernels}; f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
 
-    private string BFloat16Kernels =>
-        !_options.NativeBFloat16 ? "managed (native bf16 turned off)"
-        : BFloat16Dot.IsAvailable ? "native, activations rounded to bf16"
-        : $"managed ({BFloat16Dot.Status})";
+    private string BFloat16Kernels => _bfloat16 switch
+    {
+        _ when !_options.NativeBFloat16 => "managed (native bf16 turned off)",
+        NativeProducts.BFloat16Dot when BFloat16Dot.IsAvailable => "native (VDPBF16PS), activations rounded to bf16",
+        NativeProducts.BFloat16Widened when BFloat16WidenedDot.IsAvailable => $"native (widened to float32, {WhyWidened}), activations rounded to bf16",
+        NativeProducts.BFloat16Dot => $"managed ({BFloat16Dot.Status})",
+        _ => $"managed ({BFloat16WidenedDot.Status})",
+    };
+
+    private string WhyWidened =>
+        _options.BFloat16Kernel == BFloat16Kernel.Widened ? "as configured"
+        : BFloat16Dot.IsAvailable ? $"VDPBF16PS runs at {BFloat16Dot.Speedup:0.00}x the float32 multiply-add rate here"
+        : $"VDPBF16PS unavailable: {BFloat16Dot.Status}";
+
+    // Auto takes VDPBF16PS where the CPU has it and it outruns float32 multiply-adds (AMD Zen 4, about 2x); elsewhere
+    // (Intel Sapphire and Emerald Rapids, about 0.5x; AVX-512 CPUs without AVX-512 BF16) the widened tiles.
+    private static NativeProducts ChooseBFloat16Kernel(BFloat16Kernel kernel) => kernel switch
+    {
+        BFloat16Kernel.DotProduct => NativeProducts.BFloat16Dot,
+        BFloat16Kernel.Widened => NativeProducts.BFloat16Widened,
+        _ when BFloat16Dot.IsAvailable && BFloat16Dot.Speedup > 1 => NativeProducts.BFloat16Dot,
+        _ => NativeProducts.BFloat16Widened,
+    };
 
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => _cache.Bytes;

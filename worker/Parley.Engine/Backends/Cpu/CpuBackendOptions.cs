@@ -21,10 +21,13 @@ public sealed record CpuBackendOptions
     /// <summary>The largest LoRA rank an adapter may have (vLLM's max_lora_rank).</summary>
     public int MaxLoraRank { get; init; } = 16;
 
-    /// <summary>Products of bf16 weights with several tokens (prefill, batched decode) round the activations to bf16 and
-    /// use the CPU's AVX-512 BF16 dot products, about twice the float32 rate, where the CPU has them and the native
-    /// library was built (BFloat16Dot.Status); false keeps every activation float32.</summary>
+    /// <summary>Products of bf16 weights round the activations to bf16 and run the native kernels of
+    /// <see cref="BFloat16Kernel"/> where the CPU has AVX-512 and the native library was built; false keeps every
+    /// activation float32 and the products managed.</summary>
     public bool NativeBFloat16 { get; init; } = true;
+
+    /// <summary>The native bf16 products' kernel; Auto takes the faster on this CPU.</summary>
+    public BFloat16Kernel BFloat16Kernel { get; init; } = BFloat16Kernel.Auto;
 
     /// <summary>Threads for the matrix products and attention; all cores by default.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

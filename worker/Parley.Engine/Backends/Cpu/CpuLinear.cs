@@ -26,20 +26,20 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>Rows of one block of tiles: the rows a product of several tokens reads from memory once and reuses from L2.</summary>
     public int TileBlockRows => (int)Math.Max(TileBlockAlignment, TileBlockBytes / Math.Max(1, BytesPerRow) / TileBlockAlignment * TileBlockAlignment);
 
-    /// <summary>True when the products read the activations rounded to bf16, which LinearJob then rounds once for all
-    /// its threads (the native AVX-512 BF16 kernels, BFloat16Dot).</summary>
-    public virtual bool ReadsRoundedActivations => false;
+    /// <summary>Whether, and as what, the products read the activations rounded to bf16, which LinearJob then rounds
+    /// once for all its threads (the native bf16 kernels: BFloat16Dot reads bf16, BFloat16WidenedDot float32).</summary>
+    public virtual RoundedActivations RoundedActivations => RoundedActivations.None;
 
     /// <summary>y[t, r] = (or +=) W[r, :]·x[t, :] for rows r in [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>) and tokens t.</summary>
     /// <param name="x">[tokenCount, InFeatures] activations.</param>
-    /// <param name="rounded">x rounded to bf16 when <see cref="ReadsRoundedActivations"/> said so; else null.</param>
+    /// <param name="rounded">x rounded to bf16, in the form <see cref="RoundedActivations"/> names; null when it is None.</param>
     /// <param name="tokenCount">Activation rows.</param>
     /// <param name="y">Output; token t's row starts at y + t·<paramref name="yStride"/>.</param>
     /// <param name="yStride">Floats between output rows.</param>
     /// <param name="rowBegin">First weight row.</param>
     /// <param name="rowEnd">One past the last weight row.</param>
     /// <param name="accumulate">Add to y (a residual) instead of overwriting it.</param>
-    public abstract void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
+    public abstract void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
 
     /// <summary>Refuses f16 values the fast widening cannot represent (Float16Row).</summary>
     public static void RequireFinite(TensorInfo tensor, byte* data)
@@ -54,8 +54,9 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>A dense bf16, f16 or f32 weight read in place.</summary>
     /// <param name="tensor">The weight's tensor.</param>
     /// <param name="data">Its bytes.</param>
-    /// <param name="native">The weight types whose products may use the native kernels where the CPU runs them:
-    /// bf16 through AVX-512 BF16 with activations rounded to bf16 (BFloat16Dot), f16 widened by AVX-512 (Float16Dot).</param>
+    /// <param name="native">The weight types whose products may use the native kernels where the CPU runs them: bf16
+    /// with activations rounded to bf16 through AVX-512 BF16 (BFloat16Dot) or widened to float32 (BFloat16WidenedDot),
+    /// f16 widened by AVX-512 (Float16Dot).</param>
     public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -67,32 +68,47 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 
         return tensor.Dtype switch
         {
-            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, native.HasFlag(NativeProducts.BFloat16) && BFloat16Dot.IsAvailable),
-            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable),
-            SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, nativeTiles: false),
+            SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, BFloat16Family(native)),
+            SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable ? NativeTileFamily.Float16 : NativeTileFamily.None),
+            SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, NativeTileFamily.None),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),
         };
     }
+
+    // VDPBF16PS where it was asked for and the CPU has it, else the widened tiles where they were asked for.
+    private static NativeTileFamily BFloat16Family(NativeProducts native) =>
+        native.HasFlag(NativeProducts.BFloat16Dot) && BFloat16Dot.IsAvailable ? NativeTileFamily.BFloat16Dot
+        : native.HasFlag(NativeProducts.BFloat16Widened) && BFloat16WidenedDot.IsAvailable ? NativeTileFamily.BFloat16Widened
+        : NativeTileFamily.None;
 }
 
-/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in]; with <c>nativeTiles</c>
-/// (bf16 and f16) its products use the native kernels (BFloat16Dot, Float16Dot).</summary>
-internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures, bool nativeTiles) : CpuLinear(inFeatures, outFeatures)
+/// <summary>A dense weight of element type <typeparamref name="TRow"/>, row-major [out, in]; with a native
+/// <c>family</c> (bf16 and f16) its products use those kernels (BFloat16Dot, BFloat16WidenedDot, Float16Dot).</summary>
+internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, int outFeatures, NativeTileFamily family) : CpuLinear(inFeatures, outFeatures)
     where TRow : struct, IWeightRow
 {
     // Every bf16 product, one token or many, so that a token's outputs never depend on what else is in its batch.
-    public override bool ReadsRoundedActivations => nativeTiles && typeof(TRow) == typeof(BFloat16Row);
+    public override RoundedActivations RoundedActivations => family switch
+    {
+        NativeTileFamily.BFloat16Dot => RoundedActivations.BFloat16,
+        NativeTileFamily.BFloat16Widened => RoundedActivations.Float32,
+        _ => RoundedActivations.None,
+    };
 
     // The managed tiles read f16 blocks widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
-    public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && !nativeTiles ? sizeof(float) : TRow.ElementSize);
+    public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && family == NativeTileFamily.None ? sizeof(float) : TRow.ElementSize);
 
-    public override void MultiplyRows(float* x, ushort* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    public override void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
     {
-        if (rounded != null && ReadsRoundedActivations)
+        if (family == NativeTileFamily.BFloat16Dot)
         {
-            MultiplyNative<BFloat16Tiles>((byte*)rounded, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            MultiplyNative<BFloat16Tiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
-        else if (nativeTiles && typeof(TRow) == typeof(Float16Row))
+        else if (family == NativeTileFamily.BFloat16Widened)
+        {
+            MultiplyNative<BFloat16WidenedTiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+        }
+        else if (family == NativeTileFamily.Float16)
         {
             MultiplyNative<Float16Tiles>((byte*)x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
@@ -105,6 +121,9 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             MultiplyEachRow(x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
     }
+
+    private static void* Require(void* rounded) =>
+        rounded != null ? rounded : throw new ArgumentNullException(nameof(rounded), "The native bf16 products read the activations rounded to bf16 (RoundedActivations).");
 
     // Decode's loop in its own method, never inlined, so that the JIT optimises it from its own profile and not from a
     // first prefill's, which never runs it (a suspected cause of decode measured slower once prefill took the tiles).

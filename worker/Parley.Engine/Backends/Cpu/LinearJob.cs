@@ -1,6 +1,6 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
-// read bf16 activations (the native AVX-512 BF16 tiles) get x rounded once here, before the threads start.
+// read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the threads start.
 using System.Runtime.InteropServices;
 using Parley.Engine.Backends.Cpu.Kernels;
 
@@ -26,8 +26,8 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     private readonly int[] _strides = new int[3];
     private int _count;
     private float* _x;
-    private ushort* _rounded;
-    private ushort[] _roundedStore = [];
+    private void* _rounded;
+    private float[] _roundedStore = [];
     private int _tokens;
     private bool _accumulate;
 
@@ -102,17 +102,24 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
         Array.Clear(_weights);
     }
 
-    // x rounded to bf16 when a weight reads it so, else null. The pinned array only grows: a step allocates nothing
-    // once the largest product has run.
-    private ushort* RoundedActivations(int input)
+    // x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in one form
+    // (those of one job share a dtype). The pinned array (float32, room for either form) only grows: a step allocates
+    // nothing once the largest product has run.
+    private void* RoundedActivations(int input)
     {
-        var wanted = false;
+        var form = Cpu.RoundedActivations.None;
         for (var i = 0; i < _count; i++)
         {
-            wanted |= _weights[i]!.ReadsRoundedActivations;
+            var wanted = _weights[i]!.RoundedActivations;
+            if (wanted != Cpu.RoundedActivations.None && form != Cpu.RoundedActivations.None && wanted != form)
+            {
+                throw new InvalidOperationException($"Weights multiplied together read their activations rounded as {form} and as {wanted}.");
+            }
+
+            form = wanted == Cpu.RoundedActivations.None ? form : wanted;
         }
 
-        if (!wanted)
+        if (form == Cpu.RoundedActivations.None)
         {
             return null;
         }
@@ -120,11 +127,19 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
         var length = (long)_tokens * input;
         if (_roundedStore.LongLength < length)
         {
-            _roundedStore = GC.AllocateUninitializedArray<ushort>(checked((int)length), pinned: true);
+            _roundedStore = GC.AllocateUninitializedArray<float>(checked((int)length), pinned: true);
         }
 
-        var rounded = (ushort*)Marshal.UnsafeAddrOfPinnedArrayElement(_roundedStore, 0);
-        BFloat16Dot.Round(_x, rounded, length);
+        var rounded = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_roundedStore, 0);
+        if (form == Cpu.RoundedActivations.BFloat16)
+        {
+            BFloat16Dot.Round(_x, (ushort*)rounded, length);
+        }
+        else
+        {
+            BFloat16WidenedDot.Round(_x, rounded, length);
+        }
+
         return rounded;
     }
 

@@ -1,5 +1,6 @@
 // The native tile families as types, so that DenseLinear's loop over blocks, token tiles and row tiles is written once
-// and compiled once per family: bf16 weights read activations rounded to bf16, f16 weights read them as float32.
+// and compiled once per family: bf16 weights read activations rounded to bf16 (as bf16 for VDPBF16PS, as float32 for
+// the widened tiles), f16 weights read them as float32.
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
 /// <summary>A family of native tiles over 16-bit weights.</summary>
@@ -24,6 +25,17 @@ internal readonly unsafe struct BFloat16Tiles : INativeTiles
 
     public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
         BFloat16Dot.Gemv(rows, w, wStride, (ushort*)x, length, y, accumulate);
+}
+
+internal readonly unsafe struct BFloat16WidenedTiles : INativeTiles
+{
+    public static int ActivationBytes => sizeof(float);
+
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
+        BFloat16WidenedDot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
+
+    public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
+        BFloat16WidenedDot.Gemv(rows, w, wStride, (float*)x, length, y, accumulate);
 }
 
 internal readonly unsafe struct Float16Tiles : INativeTiles

@@ -1,0 +1,58 @@
+// The bf16 products of Native/bf16_widened_dot.cc: bf16 weights widened to float32 times activations rounded to bf16
+// and held as float32, with float32 fused multiply-adds. The same products as BFloat16Dot's VDPBF16PS in another
+// summation order, for CPUs where that instruction runs at half the multiply-add rate (BFloat16Dot.Speedup) or is
+// missing. Where the library is missing or the CPU lacks AVX-512, IsAvailable is false.
+namespace Parley.Engine.Backends.Cpu.Kernels;
+
+/// <summary>Native bf16·f32 tiles over activations rounded to bf16, with float32 sums.</summary>
+internal static unsafe class BFloat16WidenedDot
+{
+    private static readonly delegate* unmanaged[SuppressGCTransition]<float*, float*, long, void> s_round;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, void> s_tile;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, float*, int, float*, int, void> s_gemv;
+
+    static BFloat16WidenedDot()
+    {
+        var exports = NativeKernels.Open("parley_bf16_widened_supported", "AVX-512 (F, BW, VL)", out var status);
+        Status = status;
+        if (exports is not null)
+        {
+            s_round = (delegate* unmanaged[SuppressGCTransition]<float*, float*, long, void>)exports("parley_bf16_round_widened");
+            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, void>)exports("parley_bf16_widened_tile");
+            s_gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, float*, int, float*, int, void>)exports("parley_bf16_widened_gemv");
+            IsAvailable = true;
+        }
+    }
+
+    /// <summary>True when the library is loaded and the CPU runs it.</summary>
+    public static bool IsAvailable { get; }
+
+    /// <summary>Why the products do or do not use it, for the start-up log.</summary>
+    public static string Status { get; }
+
+    /// <summary>destination[i] = source[i] rounded to the nearest bf16 (ties to even), as a float32; NaN stays NaN.</summary>
+    public static void Round(float* source, float* destination, long count)
+    {
+        Require();
+        s_round(source, destination, count);
+    }
+
+    /// <summary>y[t·yStride + r] = (or +=) Σ_i w[r·wStride + i]·x[t·xStride + i] for rows r &lt; <paramref name="rows"/>
+    /// and tokens t &lt; <paramref name="tokens"/>; strides in elements.</summary>
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, float* x, long xStride, int length, float* y, long yStride, bool accumulate)
+    {
+        Require();
+        NativeKernels.RequireTileShape(rows, tokens);
+        s_tile(rows, tokens, w, wStride, x, xStride, length, y, yStride, accumulate ? 1 : 0);
+    }
+
+    /// <summary>y[r] = (or +=) Σ_i w[r·wStride + i]·x[i] for rows r &lt; <paramref name="rows"/>, one row after another.</summary>
+    public static void Gemv(int rows, ushort* w, long wStride, float* x, int length, float* y, bool accumulate)
+    {
+        Require();
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        s_gemv(rows, w, wStride, x, length, y, accumulate ? 1 : 0);
+    }
+
+    private static void Require() => NativeKernels.Require(IsAvailable, "widened bf16", Status);
+}
