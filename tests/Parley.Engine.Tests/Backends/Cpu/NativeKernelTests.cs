@@ -56,28 +56,34 @@ public unsafe class NativeKernelTests
         }
     }
 
-    [Fact]
-    public void RoundWidened_IsRoundToNearestEven_KeptAsFloat32_BitForBit_AndKeepsNaN()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(32)]
+    [InlineData(45)]
+    public void RoundSplit_IsRoundToNearestEven_InSplitOrder_ZeroPadded_BitForBit(int length)
     {
-        var source = RoundingCases().Append(float.NaN).Append(float.PositiveInfinity).Append(float.NegativeInfinity).ToArray();
-        var destination = new float[source.Length];
-        if (!RequireAvailable(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, () => RoundWidened(source, destination)))
+        const int tokens = 3;
+        var cases = RoundingCases().Concat([float.NaN, float.PositiveInfinity, float.NegativeInfinity]).ToArray();
+        var source = Enumerable.Range(0, tokens * length).Select(i => cases[i * 7 % cases.Length]).ToArray();
+        var destination = Enumerable.Repeat(float.NaN, tokens * BFloat16WidenedDot.Stride(length)).ToArray();
+        if (!RequireAvailable(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, () => RoundSplit(source, destination, length, tokens)))
         {
             return;
         }
 
-        RoundWidened(source, destination);
+        RoundSplit(source, destination, length, tokens);
 
-        for (var i = 0; i < source.Length; i++)
+        var expected = SplitActivations.Of(source.Select(v => float.IsNaN(v) ? v : BFloat16Bits.Value(BFloat16Bits.Round(v))).ToArray(), length, tokens);
+        for (var i = 0; i < expected.Length; i++)
         {
-            var because = $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):X8}), element {i} of {source.Length}";
-            if (float.IsNaN(source[i]))
+            if (float.IsNaN(expected[i]))
             {
-                float.IsNaN(destination[i]).Should().BeTrue(because);
+                float.IsNaN(destination[i]).Should().BeTrue($"element {i}");
                 continue;
             }
 
-            BitConverter.SingleToUInt32Bits(destination[i]).Should().Be((uint)BFloat16Bits.Round(source[i]) << 16, because);
+            BitConverter.SingleToUInt32Bits(destination[i]).Should().Be(BitConverter.SingleToUInt32Bits(expected[i]), $"element {i} of {expected.Length}, rows of {length}");
         }
     }
 
@@ -92,7 +98,8 @@ public unsafe class NativeKernelTests
         var random = new Random(length);
         var w = RandomBFloat16(random, NativeKernels.MaxRows * length, 0.5);
         var x = RandomBFloat16(random, NativeKernels.MaxTokens * length, 1).Select(BFloat16Bits.Value).ToArray();
-        CheckTiles(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, length, i => Value(w[i]), i => x[i], (rows, tokens, y, accumulate) => WidenedTile(rows, tokens, w, x, length, y, accumulate));
+        var split = SplitActivations.Of(x, length, NativeKernels.MaxTokens);
+        CheckTiles(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, length, i => Value(w[i]), i => x[i], (rows, tokens, y, accumulate) => WidenedTile(rows, tokens, w, split, length, y, accumulate));
     }
 
     [Theory]
@@ -146,10 +153,11 @@ public unsafe class NativeKernelTests
             }
 
             var xw = xb.Select(BFloat16Bits.Value).ToArray();
-            if (RequireAvailable(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, () => WidenedGemv(rows, bf16, xw, length, y, accumulate)))
+            var split = SplitActivations.Of(xw, length, tokens: 1);
+            if (RequireAvailable(BFloat16WidenedDot.IsAvailable, BFloat16WidenedDot.Status, () => WidenedGemv(rows, bf16, split, length, y, accumulate)))
             {
                 y.AsSpan().Fill(0.25f);
-                WidenedGemv(rows, bf16, xw, length, y, accumulate);
+                WidenedGemv(rows, bf16, split, length, y, accumulate);
                 CheckRows(y, rows, length, accumulate, i => Value(bf16[i]), i => xw[i], "widened bf16");
             }
 
@@ -260,11 +268,11 @@ public unsafe class NativeKernelTests
         return [.. values];
     }
 
-    private static void RoundWidened(float[] source, float[] destination)
+    private static void RoundSplit(float[] source, float[] destination, int length, int tokens)
     {
         fixed (float* s = source, d = destination)
         {
-            BFloat16WidenedDot.Round(s, d, source.Length);
+            BFloat16WidenedDot.RoundSplit(s, d, length, tokens);
         }
     }
 
@@ -273,7 +281,7 @@ public unsafe class NativeKernelTests
         fixed (ushort* wp = w)
         fixed (float* xp = x, yp = y)
         {
-            BFloat16WidenedDot.Tile(rows, tokens, wp, length, xp, length, length, yp, NativeKernels.MaxRows, accumulate);
+            BFloat16WidenedDot.Tile(rows, tokens, wp, length, xp, BFloat16WidenedDot.Stride(length), length, yp, NativeKernels.MaxRows, accumulate);
         }
     }
 

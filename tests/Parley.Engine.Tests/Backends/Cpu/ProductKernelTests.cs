@@ -150,8 +150,9 @@ public unsafe class ProductKernelTests
     {
         var bits = x.Select(BFloat16Bits.Round).ToArray();
         var values = bits.Select(BFloat16Bits.Value).ToArray();
+        var split = SplitActivations.Of(values, inFeatures, tokens);
         fixed (byte* w = stored)
-        fixed (float* xp = x, yp = y, vp = values)
+        fixed (float* xp = x, yp = y, vp = split)
         fixed (ushort* bp = bits)
         {
             var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native);

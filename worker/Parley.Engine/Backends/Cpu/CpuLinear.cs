@@ -174,7 +174,8 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             return;
         }
 
-        var xStride = (long)InFeatures * TTiles.ActivationBytes;
+        var xStride = TTiles.ActivationStride(InFeatures);
+        var xBytes = (long)xStride * TTiles.ActivationBytes;
         var shortRows = (long)InFeatures * sizeof(ushort) < ShortRowBytes;
         var blockRows = TileBlockRows;
         var tiles = (tokenCount + NativeKernels.MaxTokens - 1) / NativeKernels.MaxTokens;
@@ -192,7 +193,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
-                    TTiles.Tile(tileRows, count, block + (long)r * InFeatures, InFeatures, x + t * xStride, InFeatures, InFeatures,
+                    TTiles.Tile(tileRows, count, block + (long)r * InFeatures, InFeatures, x + t * xBytes, xStride, InFeatures,
                         y + begin + r + (long)t * yStride, yStride, accumulate);
                     prefetch.Share(step + r, step + r + tileRows);
                 }

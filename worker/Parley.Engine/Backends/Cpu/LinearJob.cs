@@ -124,7 +124,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
             return null;
         }
 
-        var length = (long)_tokens * input;
+        var length = (long)_tokens * (form == Cpu.RoundedActivations.Float32 ? BFloat16WidenedDot.Stride(input) : input);
         if (_roundedStore.LongLength < length)
         {
             _roundedStore = GC.AllocateUninitializedArray<float>(checked((int)length), pinned: true);
@@ -137,7 +137,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
         }
         else
         {
-            BFloat16WidenedDot.Round(_x, rounded, length);
+            BFloat16WidenedDot.RoundSplit(_x, rounded, input, _tokens);
         }
 
         return rounded;

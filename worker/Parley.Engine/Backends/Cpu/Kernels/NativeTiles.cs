@@ -9,6 +9,9 @@ internal unsafe interface INativeTiles
     /// <summary>Bytes of one activation as the tiles read it.</summary>
     static abstract int ActivationBytes { get; }
 
+    /// <summary>Activations from one token's to the next as the tiles read them, for rows of <paramref name="length"/>.</summary>
+    static abstract int ActivationStride(int length);
+
     /// <summary>A tile of 1 to 4 rows by 1 to 6 tokens (BFloat16Dot.Tile, Float16Dot.Tile).</summary>
     static abstract void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate);
 
@@ -19,6 +22,8 @@ internal unsafe interface INativeTiles
 internal readonly unsafe struct BFloat16Tiles : INativeTiles
 {
     public static int ActivationBytes => sizeof(ushort);
+
+    public static int ActivationStride(int length) => length;
 
     public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
         BFloat16Dot.Tile(rows, tokens, w, wStride, (ushort*)x, xStride, length, y, yStride, accumulate);
@@ -31,6 +36,8 @@ internal readonly unsafe struct BFloat16WidenedTiles : INativeTiles
 {
     public static int ActivationBytes => sizeof(float);
 
+    public static int ActivationStride(int length) => BFloat16WidenedDot.Stride(length);
+
     public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
         BFloat16WidenedDot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
 
@@ -41,6 +48,8 @@ internal readonly unsafe struct BFloat16WidenedTiles : INativeTiles
 internal readonly unsafe struct Float16Tiles : INativeTiles
 {
     public static int ActivationBytes => sizeof(float);
+
+    public static int ActivationStride(int length) => length;
 
     public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
         Float16Dot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
