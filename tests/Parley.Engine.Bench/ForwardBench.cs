@@ -9,8 +9,11 @@
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only]
-// --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size).
+//       [--bf16-kernel auto|dot|widened]
+// --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size); --bf16-kernel forces the
+// native bf16 kernel (CpuBackendOptions.BFloat16Kernel) for an A/B on one machine.
 using System.Globalization;
+using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
 using Parley.Engine.Reference.LlamaCpp;
 
@@ -30,7 +33,14 @@ internal static class ForwardBench
         var decode = int.Parse(Option(args, "--decode", "32"), CultureInfo.InvariantCulture);
         var batchSizes = Option(args, "--sequences", "1,4,16").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
         var batchedOnly = args.Contains("--batched-only");
-        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores");
+        var kernel = Option(args, "--bf16-kernel", "auto") switch
+        {
+            "auto" => BFloat16Kernel.Auto,
+            "dot" => BFloat16Kernel.DotProduct,
+            "widened" => BFloat16Kernel.Widened,
+            var other => throw new ArgumentException($"Unknown --bf16-kernel '{other}'; use auto, dot or widened."),
+        };
+        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel}");
         if (!batchedOnly)
         {
             Console.WriteLine();
@@ -47,10 +57,10 @@ internal static class ForwardBench
                 var folder = BenchModels.Folder(model, dtype);
                 if (!batchedOnly)
                 {
-                    CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode);
+                    CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode, kernel);
                 }
 
-                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences))).ToList();
+                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences, kernel))).ToList();
                 batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} | " +
                     $"{rates[^1] / rates[0]:0.0}x |");
             }
@@ -66,9 +76,9 @@ internal static class ForwardBench
         return 0;
     }
 
-    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode)
+    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, BFloat16Kernel kernel)
     {
-        var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode)));
+        var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode, kernel)));
         var llama = Best(Enumerable.Range(0, Runs).Select(_ => LlamaCpp(folder, threads, prompt, decode)));
         Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
             $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +
