@@ -135,6 +135,34 @@ public unsafe class ProductKernelTests
         }
     }
 
+    // The native kernels sum each row and token in the same order whatever the tile (Gemv is a tile of one row and one
+    // token), so a token's products do not depend on its batch at all, not even in the last bit.
+    [Theory]
+    [InlineData(896)]
+    [InlineData(100)]
+    public void DenseLinear_NativeProducts_AreBitForBitTheSameForATokenAloneAndInABatch(int inFeatures)
+    {
+        const int rows = 37, tokens = 16;
+        var random = new Random(inFeatures);
+        var weights = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var x = Enumerable.Range(0, tokens * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        foreach (var (dtype, native) in Kinds.Where(kind => Runs(kind.Native))) // the managed kernels make no such promise
+        {
+            var (stored, _) = StoredWeights.Store(weights, dtype);
+            var batch = new float[tokens * rows];
+            Multiply(dtype, native, stored, rows, inFeatures, x, tokens, batch, rows, 0, rows, accumulate: false);
+            for (var t = 0; t < tokens; t++)
+            {
+                var alone = new float[rows];
+                Multiply(dtype, native, stored, rows, inFeatures, x[(t * inFeatures)..((t + 1) * inFeatures)], 1, alone, rows, 0, rows, accumulate: false);
+                for (var r = 0; r < rows; r++)
+                {
+                    BitConverter.SingleToUInt32Bits(alone[r]).Should().Be(BitConverter.SingleToUInt32Bits(batch[t * rows + r]), $"{dtype} through {native}: token {t}, row {r}");
+                }
+            }
+        }
+    }
+
     // Each dtype through the managed kernels, and bf16 (both kernels) and f16 once more through the native ones where
     // the CPU runs them.
     private static readonly (SafetensorsDtype Dtype, NativeProducts Native)[] Kinds =
@@ -162,6 +190,14 @@ public unsafe class ProductKernelTests
             return form == RoundedActivations.None ? x : values;
         }
     }
+
+    private static bool Runs(NativeProducts native) => native switch
+    {
+        NativeProducts.BFloat16Dot => BFloat16Dot.IsAvailable,
+        NativeProducts.BFloat16Widened => BFloat16WidenedDot.IsAvailable,
+        NativeProducts.Float16 => Float16Dot.IsAvailable,
+        _ => false,
+    };
 
     private static RoundedActivations ExpectedForm(SafetensorsDtype dtype, NativeProducts native) => (dtype, native) switch
     {
