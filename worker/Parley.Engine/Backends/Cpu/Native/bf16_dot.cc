@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cpu_features.h"
+
 extern "C" __attribute__((visibility("default"))) int parley_bf16_supported(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512bf16");
+  return parley::has_avx512_f_bw_vl() && __builtin_cpu_supports("avx512bf16");
 }
 
 // Everything below runs only where parley_bf16_supported() is 1.

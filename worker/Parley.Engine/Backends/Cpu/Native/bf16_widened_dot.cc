@@ -11,9 +11,10 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "cpu_features.h"
+
 extern "C" __attribute__((visibility("default"))) int parley_bf16_widened_supported(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  return parley::has_avx512_f_bw_vl();
 }
 
 // Everything below runs only where parley_bf16_widened_supported() is 1.
