@@ -13,7 +13,7 @@ internal static class ScalarForward
     /// <param name="checkpointFolder">The checkpoint.</param>
     /// <param name="tokens">The prompt.</param>
     /// <param name="roundBFloat16Activations">Round the input of every product with a bf16 weight to bf16 first (through
-    /// float32, ties to even), as llama.cpp and Parley's AVX-512 BF16 products do.</param>
+    /// float32, ties to even), as llama.cpp and Parley's native bf16 products do.</param>
     public static float[] LastLogits(string checkpointFolder, IReadOnlyList<int> tokens, bool roundBFloat16Activations = false)
     {
         var config = ModelConfig.Load(checkpointFolder);

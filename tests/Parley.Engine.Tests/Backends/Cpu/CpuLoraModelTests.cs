@@ -131,7 +131,7 @@ public class CpuLoraModelTests
 
     private static (float[] WithAdapter, float[] Alone) RunWithAndWithout(TinyCheckpointFolder model, TinyLoraFolder lora, int[] prompt)
     {
-        // float32 activations, as the merged twin's f32 weights get: the bf16 rounding of the AVX-512 BF16 products
+        // float32 activations, as the merged twin's f32 weights get: the bf16 rounding of the native bf16 products
         // would be a difference between the two runs that has nothing to do with the adapter.
         using var backend = model.Cpu(maxLoras: 1, nativeBFloat16: false);
         backend.SetLoraAdapter(0, LoraAdapter.Load("adapter", lora.Path, backend.Config));

@@ -1,6 +1,7 @@
 // The AVX-512 BF16 products of Native/bf16_dot.cc: bf16 weights times activations rounded to bf16, two products per
 // float32 lane per instruction (VDPBF16PS). Where the library is missing or the CPU lacks AVX-512 BF16, IsAvailable is
-// false and the managed float32 kernels (TileDot, RowDot) compute every bf16 product instead.
+// false and the widened kernel (BFloat16WidenedDot) or, without AVX-512, the managed float32 kernels (TileDot, RowDot)
+// compute every bf16 product instead; where VDPBF16PS is slower than widening (Speedup), the widened kernel does too.
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
 /// <summary>Native bf16·bf16 tiles with float32 sums.</summary>

@@ -1,6 +1,7 @@
-// libparley-cpu.so, the CPU products .NET has no intrinsics for (Native/*.cc: AVX-512 BF16 dot products, F16C
-// widening), built with the engine where g++ is at hand and copied beside its assembly. Loaded once; each family of
-// kernels (BFloat16Dot, Float16Dot) then asks the library whether this CPU runs it.
+// libparley-cpu.so, the CPU products .NET has no intrinsics for (Native/*.cc: AVX-512 BF16 dot products, bf16 and f16
+// weights widened in registers), built with the engine where g++ is at hand and copied beside its assembly. Loaded
+// once; each family of kernels (BFloat16Dot, BFloat16WidenedDot, Float16Dot) then asks the library whether this CPU
+// runs it.
 using System.Runtime.InteropServices;
 
 namespace Parley.Engine.Backends.Cpu.Kernels;
