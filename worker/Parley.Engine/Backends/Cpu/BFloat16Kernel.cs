@@ -13,6 +13,6 @@ public enum BFloat16Kernel
     /// <summary>AVX-512 BF16's VDPBF16PS, two bf16 products per float32 lane per instruction.</summary>
     DotProduct,
 
-    /// <summary>The weights widened to float32 (a zero-extension and a shift) and float32 fused multiply-adds.</summary>
+    /// <summary>The weights widened to float32 (32 at a time as 16 pairs: a shift and a mask) and float32 fused multiply-adds.</summary>
     Widened,
 }

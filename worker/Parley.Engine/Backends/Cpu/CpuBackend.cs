@@ -83,7 +83,7 @@ public sealed unsafe class CpuBackend : IBackend
 
     private string BFloat16Kernels => _bfloat16 switch
     {
-        _ when !_options.NativeBFloat16 => "managed (native bf16 turned off)",
+        NativeProducts.None => "managed (native bf16 turned off)",
         NativeProducts.BFloat16Dot when BFloat16Dot.IsAvailable => "native (VDPBF16PS), activations rounded to bf16",
         NativeProducts.BFloat16Widened when BFloat16WidenedDot.IsAvailable => $"native (widened to float32, {WhyWidened}), activations rounded to bf16",
         NativeProducts.BFloat16Dot => $"managed ({BFloat16Dot.Status})",

@@ -103,7 +103,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     }
 
     // x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in one form
-    // (those of one job share a dtype). The pinned array (float32, room for either form) only grows: a step allocates
+    // (those of one job share a dtype). The pinned array (float32, holding either form) only grows: a step allocates
     // nothing once the largest product has run.
     private void* RoundedActivations(int input)
     {
@@ -124,16 +124,17 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
             return null;
         }
 
-        var length = (long)_tokens * (form == Cpu.RoundedActivations.Float32 ? BFloat16WidenedDot.Stride(input) : input);
-        if (_roundedStore.LongLength < length)
+        var count = (long)_tokens * input;
+        var floats = form == Cpu.RoundedActivations.Float32 ? _tokens * (long)BFloat16WidenedDot.Stride(input) : (count + 1) / 2; // bf16: two a float
+        if (_roundedStore.LongLength < floats)
         {
-            _roundedStore = GC.AllocateUninitializedArray<float>(checked((int)length), pinned: true);
+            _roundedStore = GC.AllocateUninitializedArray<float>(checked((int)floats), pinned: true);
         }
 
         var rounded = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_roundedStore, 0);
         if (form == Cpu.RoundedActivations.BFloat16)
         {
-            BFloat16Dot.Round(_x, (ushort*)rounded, length);
+            BFloat16Dot.Round(_x, (ushort*)rounded, count);
         }
         else
         {
