@@ -151,16 +151,20 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         }
     }
 
-    // The native tiles (BFloat16Dot, Float16Dot) in the order of the managed ones below: blocks of rows that stay in L2,
-    // token tiles outside, row tiles inside, every token tile prefetching its share of the next block, where the managed
-    // tiles leave it to the later ones (Qwen2-0.5B bf16 at 16 sequences: 176-184 tok/s with the prefetch, 152-155 without).
+    // The native tiles (BFloat16Dot, BFloat16WidenedDot, Float16Dot) in the order of the managed ones below: blocks of
+    // rows that stay in L2, token tiles outside, row tiles inside. The first token tile over a block reads it from memory,
+    // each tile asking for its own rows a few KiB ahead of its reads; the later token tiles reread the block from L2
+    // and meanwhile bring in the next block, each tile spreading its share of it between its own steps. Issued from
+    // the managed loop instead, a burst of prefetches after each tile, they stalled on the core's outstanding misses
+    // (11% of a 16-sequence step's samples) and the step stayed bound by memory and arithmetic added together:
+    // Qwen2-0.5B bf16 at 16 sequences went from 102-118 to 123-134 tok/s on two Emerald Rapids cores (runs alternating).
     // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
     // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
     // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s). So
     // does the first token tile over the first block of a call, which nothing prefetched, where rows are shorter than
     // a page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes) split into calls of one block each, and 16 sequences
     // went from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of 4 KiB and more, whose runs the hardware prefetcher
-    // follows, went from 98 to 91-93, so they keep the 4-row tiles.
+    // follows, went from 98 to 91-93, so they keep the 4-row tiles (both measured on Zen 4, before the tiles prefetched).
     private const long ShortRowBytes = 4096;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -184,18 +188,19 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             var rows = Math.Min(blockRows, rowEnd - begin);
             var nextRows = Math.Clamp(rowEnd - begin - rows, 0, blockRows);
             var block = w + (long)begin * InFeatures;
-            var prefetch = new Prefetch((byte*)(block + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, tiles * rows);
+            var prefetch = new Prefetch((byte*)(block + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, (tiles - 1) * rows);
             for (int tile = 0, t = 0; tile < tiles; tile++)
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
-                var step = tile * rows;
+                var step = (tile - 1) * rows;
                 var rowsPerTile = tiles == 1 || (shortRows && tile == 0 && begin == rowBegin) ? 1 : NativeKernels.MaxRows;
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
+                    long shareBytes = 0;
+                    var share = tile > 0 ? prefetch.Slice(step + r, step + r + tileRows, out shareBytes) : null;
                     TTiles.Tile(tileRows, count, block + (long)r * InFeatures, InFeatures, x + t * xBytes, xStride, InFeatures,
-                        y + begin + r + (long)t * yStride, yStride, accumulate);
-                    prefetch.Share(step + r, step + r + tileRows);
+                        y + begin + r + (long)t * yStride, yStride, accumulate, share, shareBytes);
                 }
 
                 t += count;

@@ -12,8 +12,10 @@ internal unsafe interface INativeTiles
     /// <summary>Activations from one token's to the next as the tiles read them, for rows of <paramref name="length"/>.</summary>
     static abstract int ActivationStride(int length);
 
-    /// <summary>A tile of 1 to 4 rows by 1 to 6 tokens (BFloat16Dot.Tile, Float16Dot.Tile).</summary>
-    static abstract void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate);
+    /// <summary>A tile of 1 to 4 rows by 1 to 6 tokens (BFloat16Dot.Tile, Float16Dot.Tile), bringing
+    /// <paramref name="prefetchBytes"/> from <paramref name="prefetch"/> into L2 as it computes, or its own rows ahead
+    /// of its reads where <paramref name="prefetch"/> is null.</summary>
+    static abstract void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch, long prefetchBytes);
 
     /// <summary>One token's product, row after row.</summary>
     static abstract void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate);
@@ -25,8 +27,8 @@ internal readonly unsafe struct BFloat16Tiles : INativeTiles
 
     public static int ActivationStride(int length) => length;
 
-    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
-        BFloat16Dot.Tile(rows, tokens, w, wStride, (ushort*)x, xStride, length, y, yStride, accumulate);
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch, long prefetchBytes) =>
+        BFloat16Dot.Tile(rows, tokens, w, wStride, (ushort*)x, xStride, length, y, yStride, accumulate, prefetch, prefetchBytes);
 
     public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
         BFloat16Dot.Gemv(rows, w, wStride, (ushort*)x, length, y, accumulate);
@@ -38,8 +40,8 @@ internal readonly unsafe struct BFloat16WidenedTiles : INativeTiles
 
     public static int ActivationStride(int length) => BFloat16WidenedDot.Stride(length);
 
-    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
-        BFloat16WidenedDot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch, long prefetchBytes) =>
+        BFloat16WidenedDot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate, prefetch, prefetchBytes);
 
     public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
         BFloat16WidenedDot.Gemv(rows, w, wStride, (float*)x, length, y, accumulate);
@@ -51,8 +53,8 @@ internal readonly unsafe struct Float16Tiles : INativeTiles
 
     public static int ActivationStride(int length) => length;
 
-    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate) =>
-        Float16Dot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate);
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, byte* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch, long prefetchBytes) =>
+        Float16Dot.Tile(rows, tokens, w, wStride, (float*)x, xStride, length, y, yStride, accumulate, prefetch, prefetchBytes);
 
     public static void Gemv(int rows, ushort* w, long wStride, byte* x, int length, float* y, bool accumulate) =>
         Float16Dot.Gemv(rows, w, wStride, (float*)x, length, y, accumulate);

@@ -1,6 +1,7 @@
 // A range of memory to bring into L2 piecemeal while a loop over something else runs: the loop over the rows of one
-// block of tiles announces how far it has come, and the same share of the next block is prefetched. Spread this way
-// the prefetches keep the memory busy at the pace of the arithmetic, rather than queueing behind one another.
+// block of tiles announces how far it has come, and the same share of the next block is prefetched: here (Share, the
+// managed tiles) or by the native tile that computes that step, between its own steps (Slice). Spread this way the
+// prefetches keep the memory busy at the pace of the arithmetic, rather than queueing behind one another.
 using System.Runtime.Intrinsics.X86;
 
 namespace Parley.Engine.Backends.Cpu.Kernels;
@@ -13,16 +14,25 @@ internal readonly unsafe struct Prefetch(byte* start, long bytes, int steps)
     /// <summary>Prefetches the share of the range that belongs to steps [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public void Share(int from, int to)
     {
-        if (bytes <= 0 || !Sse.IsSupported)
+        if (!Sse.IsSupported)
         {
             return;
         }
 
-        var begin = bytes * from / steps / CacheLine * CacheLine;
-        var end = Math.Min(bytes, bytes * to / steps);
-        for (var offset = begin; offset < end; offset += CacheLine)
+        var share = Slice(from, to, out var length);
+        for (var offset = 0L; offset < length; offset += CacheLine)
         {
-            Sse.Prefetch1(start + offset);
+            Sse.Prefetch1(share + offset);
         }
+    }
+
+    /// <summary>The share of the range that belongs to steps [<paramref name="from"/>, <paramref name="to"/>), for a
+    /// native tile to prefetch between its own steps: null and 0 bytes when there is nothing to prefetch.</summary>
+    public byte* Slice(int from, int to, out long length)
+    {
+        var begin = bytes <= 0 ? 0 : bytes * from / steps / CacheLine * CacheLine;
+        var end = bytes <= 0 ? 0 : Math.Min(bytes, bytes * to / steps);
+        length = Math.Max(0, end - begin);
+        return length == 0 ? null : start + begin;
     }
 }
