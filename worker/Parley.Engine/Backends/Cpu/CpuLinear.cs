@@ -157,7 +157,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // and meanwhile bring in the next block, each tile spreading its share of it between its own steps. Issued from
     // the managed loop instead, a burst of prefetches after each tile, they stalled on the core's outstanding misses
     // (11% of a 16-sequence step's samples) and the step stayed bound by memory and arithmetic added together:
-    // Qwen2-0.5B bf16 at 16 sequences went from 102-118 to 123-134 tok/s on two Emerald Rapids cores (runs alternating).
+    // Qwen2-0.5B bf16 at 16 sequences went from 103-104 tok/s (two runs) to 123-134 (three) on two Emerald Rapids cores.
     // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
     // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
     // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s). So

@@ -29,9 +29,9 @@ internal static unsafe class Float16Dot
     public static string Status { get; }
 
     /// <summary>y[t·yStride + r] = (or +=) Σ_i w[r·wStride + i]·x[t·xStride + i] for rows r &lt; <paramref name="rows"/>
-    /// and tokens t &lt; <paramref name="tokens"/>; strides in elements. Meanwhile
-    /// prefetchBytes from prefetch come into L2, spread over the tile's steps (the next block of rows); with prefetch
-    /// null, the tile's own rows ahead of its reads (rows lie end to end, so those of the tiles after it).</summary>
+    /// and tokens t &lt; <paramref name="tokens"/>; strides in elements.
+    /// Meanwhile prefetchBytes from prefetch come into L2, spread over the tile's steps (the next block of rows); with
+    /// prefetch null, the tile's own rows ahead of its reads (rows lie end to end, so those of the tiles after it).</summary>
     public static void Tile(int rows, int tokens, ushort* w, long wStride, float* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch = null, long prefetchBytes = 0)
     {
         Require();
