@@ -9,9 +9,10 @@
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only]
-//       [--bf16-kernel auto|dot|widened]
+//       [--bf16-kernel auto|dot|widened|managed]
 // --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size); --bf16-kernel forces the
-// native bf16 kernel (CpuBackendOptions.BFloat16Kernel) for an A/B on one machine.
+// native bf16 kernel (CpuBackendOptions.BFloat16Kernel), or the managed kernels with float32 activations
+// (CpuBackendOptions.NativeBFloat16 = false, what CPUs without AVX-512 run), for an A/B on one machine.
 using System.Globalization;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
@@ -33,14 +34,15 @@ internal static class ForwardBench
         var decode = int.Parse(Option(args, "--decode", "32"), CultureInfo.InvariantCulture);
         var batchSizes = Option(args, "--sequences", "1,4,16").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
         var batchedOnly = args.Contains("--batched-only");
-        var kernel = Option(args, "--bf16-kernel", "auto") switch
+        BFloat16Kernel? kernel = Option(args, "--bf16-kernel", "auto") switch
         {
             "auto" => BFloat16Kernel.Auto,
             "dot" => BFloat16Kernel.DotProduct,
             "widened" => BFloat16Kernel.Widened,
-            var other => throw new ArgumentException($"Unknown --bf16-kernel '{other}'; use auto, dot or widened."),
+            "managed" => null,
+            var other => throw new ArgumentException($"Unknown --bf16-kernel '{other}'; use auto, dot, widened or managed."),
         };
-        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel}");
+        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel?.ToString() ?? "managed"}");
         if (!batchedOnly)
         {
             Console.WriteLine();
@@ -76,7 +78,7 @@ internal static class ForwardBench
         return 0;
     }
 
-    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, BFloat16Kernel kernel)
+    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, BFloat16Kernel? kernel)
     {
         var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode, kernel)));
         var llama = Best(Enumerable.Range(0, Runs).Select(_ => LlamaCpp(folder, threads, prompt, decode)));

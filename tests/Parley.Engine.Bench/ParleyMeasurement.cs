@@ -15,7 +15,7 @@ internal static class ParleyMeasurement
 {
     private const int BlockSize = Scheduling.BlockPool.BlockSize;
 
-    public static Throughput Single(string folder, int threads, int promptTokens, int decodeTokens, BFloat16Kernel kernel = BFloat16Kernel.Auto)
+    public static Throughput Single(string folder, int threads, int promptTokens, int decodeTokens, BFloat16Kernel? kernel = BFloat16Kernel.Auto)
     {
         var blocks = Blocks(promptTokens + decodeTokens);
         using var backend = Open(folder, threads, promptTokens, decodeTokens, sequences: 1, kvBlocks: 1 + 2 * blocks, kernel);
@@ -40,7 +40,7 @@ internal static class ParleyMeasurement
 
     /// <summary>Generated tokens per second, all sequences together, when <paramref name="sequences"/> decode at once.</summary>
     /// <param name="promptTokens">A multiple of the block size, so every sequence shares all prompt blocks.</param>
-    public static double BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, BFloat16Kernel kernel = BFloat16Kernel.Auto)
+    public static double BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, BFloat16Kernel? kernel = BFloat16Kernel.Auto)
     {
         var shared = promptTokens / BlockSize;
         var own = Blocks(promptTokens + decodeTokens + 1) - shared;
@@ -67,7 +67,7 @@ internal static class ParleyMeasurement
 
     public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => (i * 37 + 11) % 256).ToArray();
 
-    private static CpuBackend Open(string folder, int threads, int promptTokens, int decodeTokens, int sequences, int kvBlocks, BFloat16Kernel kernel) =>
+    private static CpuBackend Open(string folder, int threads, int promptTokens, int decodeTokens, int sequences, int kvBlocks, BFloat16Kernel? kernel) =>
         CpuBackend.Load(folder, new CpuBackendOptions
         {
             KvBlockCount = kvBlocks,
@@ -75,7 +75,8 @@ internal static class ParleyMeasurement
             MaxSequences = sequences,
             MaxModelLen = promptTokens + decodeTokens,
             Threads = threads,
-            BFloat16Kernel = kernel,
+            BFloat16Kernel = kernel ?? BFloat16Kernel.Auto,
+            NativeBFloat16 = kernel is not null,
         });
 
     private static void Prefill(CpuBackend backend, int[] prompt, int[] table, float[] logits) =>

@@ -2,6 +2,7 @@
 // block of tiles announces how far it has come, and the same share of the next block is prefetched: here (Share, the
 // managed tiles) or by the native tile that computes that step, between its own steps (Slice). Spread this way the
 // prefetches keep the memory busy at the pace of the arithmetic, rather than queueing behind one another.
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Parley.Engine.Backends.Cpu.Kernels;
@@ -10,6 +11,21 @@ namespace Parley.Engine.Backends.Cpu.Kernels;
 internal readonly unsafe struct Prefetch(byte* start, long bytes, int steps)
 {
     private const int CacheLine = 64;
+
+    /// <summary>How far ahead of its reads a loop streaming weight rows from memory asks for them (as the native tiles'
+    /// kPrefetchBytes): rows lie end to end, so the request reaches across rows into the next ones.</summary>
+    public const int AheadBytes = 4096;
+
+    /// <summary>Asks for the cache line <see cref="AheadBytes"/> past <paramref name="reading"/>: a loop calls it once
+    /// per cache line it reads. Past the end of the weights it is harmless, since a prefetch never faults.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Ahead(byte* reading)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch1(reading + AheadBytes);
+        }
+    }
 
     /// <summary>Prefetches the share of the range that belongs to steps [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public void Share(int from, int to)

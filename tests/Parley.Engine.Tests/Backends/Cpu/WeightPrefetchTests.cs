@@ -3,11 +3,12 @@ using Parley.Engine.Backends.Cpu.Kernels;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
 
-// The native tiles ask for weights before they read them: their own next rows a few KiB ahead, or a range their caller
-// names (the next block of rows). At the end of a weight those requests reach past it, and in a memory-mapped
-// checkpoint the next page may not be readable. Here the weights end exactly where pages that may not be touched
-// begin, and every product must run without a fault and give the bits it gives in ordinary memory with no range named.
-public unsafe partial class NativePrefetchTests
+// The products ask for weights before they read them: the native tiles their own next rows a few KiB ahead, or a
+// range their caller names (the next block of rows); the managed row-by-row product (RowDot.One) its next rows. At the
+// end of a weight those requests reach past it, and in a memory-mapped checkpoint the next page may not be readable.
+// Here the weights end exactly where pages that may not be touched begin, and every product must run without a fault
+// and give the bits it gives in ordinary memory with no range named.
+public unsafe partial class WeightPrefetchTests
 {
     private const int Length = 896;
     private const int Rows = 12;
@@ -59,6 +60,39 @@ public unsafe partial class NativePrefetchTests
 
                 product((ushort*)guarded.Start + last, tokens, rows, actual, guarded.End, GuardedPages.GuardBytes);
                 actual.Should().Equal(expected, $"{tokens} tokens x {rows} rows of {family}, requesting a range that may not be read");
+            }
+        }
+    }
+
+    [Fact]
+    public void ManagedRowByRowProducts_OfTheLastRowsBeforeAPageThatMayNotBeRead_RunWithoutAFault_BitForBit()
+    {
+        var random = new Random(12);
+        var values = Enumerable.Range(0, Rows * Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var activations = Enumerable.Range(0, Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var bf16 = values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+        var f16 = values.Select(v => BitConverter.HalfToUInt16Bits((Half)v)).ToArray();
+
+        fixed (float* x = activations)
+        {
+            CheckManaged<BFloat16Row>(MemoryMarshal.AsBytes(bf16.AsSpan()), x);
+            CheckManaged<Float16Row>(MemoryMarshal.AsBytes(f16.AsSpan()), x);
+            CheckManaged<Float32Row>(MemoryMarshal.AsBytes(values.AsSpan()), x);
+        }
+    }
+
+    private static void CheckManaged<TRow>(ReadOnlySpan<byte> weights, float* x)
+        where TRow : struct, IWeightRow
+    {
+        using var guarded = new GuardedPages(weights.Length);
+        weights.CopyTo(new Span<byte>(guarded.Start, weights.Length));
+        var rowBytes = Length * TRow.ElementSize;
+        fixed (byte* ordinary = weights)
+        {
+            for (var row = 0; row < Rows; row++)
+            {
+                var expected = RowDot.One<TRow>(ordinary + row * rowBytes, x, Length);
+                RowDot.One<TRow>(guarded.Start + row * rowBytes, x, Length).Should().Be(expected, $"{typeof(TRow).Name} row {row}");
             }
         }
     }
