@@ -16,8 +16,8 @@ internal readonly unsafe struct Prefetch(byte* start, long bytes, int steps)
     /// kPrefetchBytes): rows lie end to end, so the request reaches across rows into the next ones.</summary>
     public const int AheadBytes = 4096;
 
-    /// <summary>Asks for the cache line <see cref="AheadBytes"/> past <paramref name="reading"/>: a loop calls it once
-    /// per cache line it reads. Past the end of the weights it is harmless, since a prefetch never faults.</summary>
+    /// <summary>Asks for the cache line <see cref="AheadBytes"/> past <paramref name="reading"/>: a loop calls it at
+    /// least once per cache line it reads. Past the end of the weights it is harmless, since a prefetch never faults.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ahead(byte* reading)
     {
