@@ -184,12 +184,14 @@ public sealed class WatchStreamTests
         using var client = api.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("settings"), Namespace);
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watching = Task.Run(async () =>
         {
             try
             {
                 await foreach (var _ in client.CoreV1.WatchListNamespacedConfigMapAsync(Namespace, cancellationToken: timeout.Token))
                 {
+                    streaming.TrySetResult();
                 }
             }
             catch (IOException)
@@ -197,8 +199,11 @@ public sealed class WatchStreamTests
                 // A connection closed by a stopping server is an ending too.
             }
         });
-        await EventuallyAsync(() => api.Store.OpenWatchCount == 1, "the watch opens");
 
+        // Stopped once the watch has streamed its first event: stopped before that, the client's first read fails
+        // instead (an empty stream, as Watch_ThatEndsBeforeItsFirstEvent_SurfacesAsHttpRequestException shows).
+        await streaming.Task.WaitAsync(TimeSpan.FromSeconds(8));
+        api.Store.OpenWatchCount.Should().Be(1);
         await api.DisposeAsync();
         await watching.WaitAsync(TimeSpan.FromSeconds(8));
 
