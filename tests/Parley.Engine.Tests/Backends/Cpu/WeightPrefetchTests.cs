@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
 
 namespace Parley.Engine.Tests.Backends.Cpu;
 
@@ -28,9 +29,9 @@ public unsafe partial class WeightPrefetchTests
         };
         var random = new Random(11);
         var values = Enumerable.Range(0, Rows * Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var weights = values.Select(v => family == "f16" ? BitConverter.HalfToUInt16Bits((Half)v) : (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+        var weights = values.Select(v => family == "f16" ? BitConverter.HalfToUInt16Bits((Half)v) : BFloat16Bits.Round(v)).ToArray();
         var activations = Enumerable.Range(0, Tokens * activationStride).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var bf16Activations = activations.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+        var bf16Activations = activations.Select(BFloat16Bits.Round).ToArray();
 
         using var guarded = new GuardedPages(weights.Length * sizeof(ushort));
         weights.AsSpan().CopyTo(new Span<ushort>(guarded.Start, weights.Length));
@@ -70,7 +71,7 @@ public unsafe partial class WeightPrefetchTests
         var random = new Random(12);
         var values = Enumerable.Range(0, Rows * Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         var activations = Enumerable.Range(0, Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var bf16 = values.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+        var bf16 = values.Select(BFloat16Bits.Round).ToArray();
         var f16 = values.Select(v => BitConverter.HalfToUInt16Bits((Half)v)).ToArray();
 
         fixed (float* x = activations)
