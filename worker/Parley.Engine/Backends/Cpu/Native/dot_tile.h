@@ -54,9 +54,7 @@ void tile(const uint16_t* w, int64_t w_stride, const typename Kind::Activation* 
   }
 
   const int64_t tile_elements = ROWS * w_stride > 0 ? ROWS * w_stride : 1;
-  const int64_t own_ahead = (int64_t)sizeof(uint16_t) * tile_elements >= kPrefetchBytes
-                                ? tile_elements
-                                : (kPrefetchBytes / (int64_t)sizeof(uint16_t) + tile_elements - 1) / tile_elements * tile_elements;
+  const int64_t own_ahead = (kPrefetchBytes / (int64_t)sizeof(uint16_t) + tile_elements - 1) / tile_elements * tile_elements;
   const char* next = ahead.next;
   const char* const next_end = next + ahead.bytes;
   const int64_t steps = (length + Kind::kStep - 1) / Kind::kStep;
