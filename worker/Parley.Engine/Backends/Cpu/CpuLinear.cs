@@ -158,13 +158,18 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // the managed loop instead, a burst of prefetches after each tile, they stalled on the core's outstanding misses
     // (11% of a 16-sequence step's samples) and the step stayed bound by memory and arithmetic added together:
     // Qwen2-0.5B bf16 at 16 sequences went from 103-104 tok/s (two runs) to 123-134 (three) on two Emerald Rapids cores.
-    // Up to 6 tokens (one token tile, nothing reused from L2) read the rows one after another, a tile of one row by
-    // all the tokens: as for decode's single token (Gemv), a single sequential stream from memory, where tiles of 4
-    // rows interleave four that two Zen 4 cores read at less than half the rate (4 sequences: 57 -> 84-92 tok/s). So
-    // does the first token tile over the first block of a call, which nothing prefetched, where rows are shorter than
-    // a page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes) split into calls of one block each, and 16 sequences
-    // went from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of 4 KiB and more, whose runs the hardware prefetcher
-    // follows, went from 98 to 91-93, so they keep the 4-row tiles (both measured on Zen 4, before the tiles prefetched).
+    // Up to 6 tokens (one token tile, nothing reused from L2) take tiles of 4 rows, like more tokens do. They once took
+    // tiles of one row, a single sequential stream, because tiles of 4 rows interleave four that two Zen 4 cores read at
+    // less than half the rate (4 sequences: 57 -> 84-92 tok/s there). Since each tile asks for its own rows ahead of its
+    // reads, the streams no longer wait on the hardware prefetcher, and a one-row tile holds too few sums to hide its
+    // multiply-adds' latency: on two Emerald Rapids cores Qwen2-0.5B at 4 sequences went from 62-64 to 80-82 tok/s (bf16)
+    // and 79-80 to 85-88 (f16), at 2 sequences both stayed within noise, and Llama-3.2-1B moved by -7% to +13% (2 and
+    // 4 sequences, bf16 gaining, f16 within noise; runs alternating, two each).
+    // The first token tile over the first block of a call of several token tiles, which nothing prefetched, still
+    // takes one row at a time where rows are shorter than a page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes)
+    // split into calls of one block each, and 16 sequences went from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of
+    // 4 KiB and more, whose runs the hardware prefetcher follows, went from 98 to 91-93, so they keep the 4-row tiles
+    // (both measured on Zen 4, before the tiles prefetched).
     private const long ShortRowBytes = 4096;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -193,7 +198,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
                 var step = (tile - 1) * rows;
-                var rowsPerTile = tiles == 1 || (shortRows && tile == 0 && begin == rowBegin) ? 1 : NativeKernels.MaxRows;
+                var rowsPerTile = tiles > 1 && shortRows && tile == 0 && begin == rowBegin ? 1 : NativeKernels.MaxRows;
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
