@@ -7,8 +7,9 @@
 #   libnvrtc11.2   NVRTC, to compile every CUDA kernel for compute_80 and compute_90 (no GPU needed); from bookworm's
 #                  non-free component, which this adds as an apt source with Debian's own keyring
 # then `dotnet test Operator.sln`, the GPU check's script on the emulated CUDA (tests/gpu/check.sh --emulated), and a
-# subset of the CUDA parity checks under AddressSanitizer (tests/cuda-emulator/asan.sh). The last line is the summary:
-# "N passed, N failed, N skipped", the two scripts counting one test each. Exit status 0 only when everything passed.
+# subset of the CUDA parity checks under AddressSanitizer (tests/cuda-emulator/asan.sh), and one round of the CPU block
+# model (tests/cpu-block-model/run.sh). The last line is the summary: "N passed, N failed, N skipped", the three
+# scripts counting one test each. Exit status 0 only when everything passed.
 #   ./test.sh                 everything
 #   ./test.sh --no-install    skip the package step (the machine already has them, or you do not have root)
 set -uo pipefail
@@ -47,7 +48,7 @@ script_test() {
   local name="$1" log="$2"; shift 2
   echo "== $name"
   if "$@" > "$log" 2>&1; then
-    passed=$((passed + 1)); grep -E '^(== |parity exit|CUDA backend on|tiny |canary|asan\.sh|[0-9]+ passed)' "$log"
+    passed=$((passed + 1)); grep -E '^(== |parity exit|CUDA backend on|tiny |canary|asan\.sh|block model|[0-9]+ passed)' "$log"
   else
     failed=$((failed + 1)); rc=1
     grep -E -A 12 'ERROR: AddressSanitizer' "$log" | head -n 40; tail -n 40 "$log"; echo "$name failed (full output: $log)"
@@ -59,6 +60,9 @@ script_test() {
 script_test "the GPU check on the emulated CUDA (tests/gpu/check.sh --emulated)" gpu-check.log bash tests/gpu/check.sh --emulated
 script_test "the CUDA kernels under AddressSanitizer (tests/cuda-emulator/asan.sh)" asan.log \
   bash tests/cuda-emulator/asan.sh artifacts/gpu-check/Parley.Gpu.Tests parity --model 'llama bf16' --model 'qwen3 f32 tied' --model 'qwen2 gptq act-order'
+
+# The C++ model of the CPU products' order for 16 tokens, one round: it keeps building against the engine's tile.
+script_test "the CPU block model (tests/cpu-block-model/run.sh 1)" block-model.log bash tests/cpu-block-model/run.sh 1
 
 grep -E '^(Passed|Failed)!' test.log \
   | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
