@@ -9,10 +9,12 @@
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only]
-//       [--bf16-kernel auto|dot|widened|managed]
+//       [--bf16-kernel auto|dot|widened|managed] [--weights huge-pages|mapped]
 // --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size); --bf16-kernel forces the
 // native bf16 kernel (CpuBackendOptions.BFloat16Kernel), or the managed kernels with float32 activations
-// (CpuBackendOptions.NativeBFloat16 = false, what CPUs without AVX-512 run), for an A/B on one machine.
+// (CpuBackendOptions.NativeBFloat16 = false, what CPUs without AVX-512 run), for an A/B on one machine; --weights
+// mapped reads the weights in place from the memory-mapped files (CpuBackendOptions.WeightStorage) instead of from
+// huge-page memory.
 using System.Globalization;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
@@ -42,7 +44,14 @@ internal static class ForwardBench
             "managed" => null,
             var other => throw new ArgumentException($"Unknown --bf16-kernel '{other}'; use auto, dot, widened or managed."),
         };
-        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel?.ToString() ?? "managed"}");
+        var weights = Option(args, "--weights", "huge-pages") switch
+        {
+            "huge-pages" => WeightStorage.HugePages,
+            "mapped" => WeightStorage.Mapped,
+            var other => throw new ArgumentException($"Unknown --weights '{other}'; use huge-pages or mapped."),
+        };
+        var settings = new ParleySettings(kernel, weights);
+        Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel?.ToString() ?? "managed"}, weights {weights}");
         if (!batchedOnly)
         {
             Console.WriteLine();
@@ -59,10 +68,10 @@ internal static class ForwardBench
                 var folder = BenchModels.Folder(model, dtype);
                 if (!batchedOnly)
                 {
-                    CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode, kernel);
+                    CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode, settings);
                 }
 
-                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences, kernel))).ToList();
+                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences, settings))).ToList();
                 batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} | " +
                     $"{rates[^1] / rates[0]:0.0}x |");
             }
@@ -78,9 +87,9 @@ internal static class ForwardBench
         return 0;
     }
 
-    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, BFloat16Kernel? kernel)
+    private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, ParleySettings settings)
     {
-        var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode, kernel)));
+        var parley = Best(Enumerable.Range(0, Runs).Select(_ => ParleyMeasurement.Single(folder, threads, prompt, decode, settings)));
         var llama = Best(Enumerable.Range(0, Runs).Select(_ => LlamaCpp(folder, threads, prompt, decode)));
         Console.WriteLine($"| {model} | {dtype.Name().ToLowerInvariant()} | {parley.PrefillTokensPerSecond:0.0} | {llama.PrefillTokensPerSecond:0.0} | " +
             $"{parley.PrefillTokensPerSecond / llama.PrefillTokensPerSecond:0.00} | {parley.DecodeTokensPerSecond:0.00} | {llama.DecodeTokensPerSecond:0.00} | " +

@@ -5,20 +5,28 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
+using Parley.Engine.Models;
 
 namespace Parley.Engine.Bench;
 
 /// <summary>Tokens per second of one backend configuration.</summary>
 internal sealed record Throughput(double PrefillTokensPerSecond, double DecodeTokensPerSecond);
 
+/// <summary>What the backend is opened with: the native bf16 kernel (null: the managed kernels with float32
+/// activations) and where the weights are read from.</summary>
+internal sealed record ParleySettings(BFloat16Kernel? Kernel, WeightStorage Weights)
+{
+    public static readonly ParleySettings Default = new(BFloat16Kernel.Auto, WeightStorage.HugePages);
+}
+
 internal static class ParleyMeasurement
 {
     private const int BlockSize = Scheduling.BlockPool.BlockSize;
 
-    public static Throughput Single(string folder, int threads, int promptTokens, int decodeTokens, BFloat16Kernel? kernel = BFloat16Kernel.Auto)
+    public static Throughput Single(string folder, int threads, int promptTokens, int decodeTokens, ParleySettings? settings = null)
     {
         var blocks = Blocks(promptTokens + decodeTokens);
-        using var backend = Open(folder, threads, promptTokens, decodeTokens, sequences: 1, kvBlocks: 1 + 2 * blocks, kernel);
+        using var backend = Open(folder, threads, promptTokens, decodeTokens, sequences: 1, kvBlocks: 1 + 2 * blocks, settings ?? ParleySettings.Default);
         var prompt = Prompt(promptTokens);
         var logits = new float[backend.Config.VocabSize];
         Prefill(backend, prompt, Range(1, blocks), logits); // warm-up: page the weights in, compile the kernels
@@ -40,11 +48,11 @@ internal static class ParleyMeasurement
 
     /// <summary>Generated tokens per second, all sequences together, when <paramref name="sequences"/> decode at once.</summary>
     /// <param name="promptTokens">A multiple of the block size, so every sequence shares all prompt blocks.</param>
-    public static double BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, BFloat16Kernel? kernel = BFloat16Kernel.Auto)
+    public static double BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, ParleySettings settings)
     {
         var shared = promptTokens / BlockSize;
         var own = Blocks(promptTokens + decodeTokens + 1) - shared;
-        using var backend = Open(folder, threads, promptTokens, decodeTokens + 1, sequences, kvBlocks: 1 + shared + sequences * own, kernel);
+        using var backend = Open(folder, threads, promptTokens, decodeTokens + 1, sequences, kvBlocks: 1 + shared + sequences * own, settings);
         var logits = new float[sequences * backend.Config.VocabSize];
         Prefill(backend, Prompt(promptTokens), Range(1, shared), logits);
         var tables = Enumerable.Range(0, sequences).Select(s => Range(1, shared).Concat(Range(1 + shared + s * own, own)).ToArray()).ToArray();
@@ -67,7 +75,7 @@ internal static class ParleyMeasurement
 
     public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => (i * 37 + 11) % 256).ToArray();
 
-    private static CpuBackend Open(string folder, int threads, int promptTokens, int decodeTokens, int sequences, int kvBlocks, BFloat16Kernel? kernel) =>
+    private static CpuBackend Open(string folder, int threads, int promptTokens, int decodeTokens, int sequences, int kvBlocks, ParleySettings settings) =>
         CpuBackend.Load(folder, new CpuBackendOptions
         {
             KvBlockCount = kvBlocks,
@@ -75,8 +83,9 @@ internal static class ParleyMeasurement
             MaxSequences = sequences,
             MaxModelLen = promptTokens + decodeTokens,
             Threads = threads,
-            BFloat16Kernel = kernel ?? BFloat16Kernel.Auto,
-            NativeBFloat16 = kernel is not null,
+            BFloat16Kernel = settings.Kernel ?? BFloat16Kernel.Auto,
+            NativeBFloat16 = settings.Kernel is not null,
+            WeightStorage = settings.Weights,
         });
 
     private static void Prefill(CpuBackend backend, int[] prompt, int[] table, float[] logits) =>

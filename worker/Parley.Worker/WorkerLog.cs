@@ -50,6 +50,6 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Flag accepted without effect: {Reason}")]
     public static partial void FlagWithoutEffect(this ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CPU products: {Kernels}")]
-    public static partial void CpuKernels(this ILogger logger, string kernels);
+    [LoggerMessage(Level = LogLevel.Information, Message = "CPU products: {Kernels}; weights {WeightMemory}")]
+    public static partial void CpuKernels(this ILogger logger, string kernels, string weightMemory);
 }

@@ -10,15 +10,17 @@ public sealed class SafetensorsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("parley-safetensors-").FullName;
 
-    [Fact]
-    public void WriteThenOpen_GivesBackEveryTensorWithoutCopying()
+    [Theory]
+    [InlineData(WeightStorage.Mapped)]
+    [InlineData(WeightStorage.HugePages)]
+    public void WriteThenOpen_GivesBackEveryTensor(WeightStorage storage)
     {
         var path = Path.Combine(_folder, "model.safetensors");
         float[] weights = [1.5f, -2f, 3.25f, 0f, 8f, -0.5f];
         SafetensorsWriter.Write(path, [Tensor("w", weights, 2, 3), new TensorData("ids", SafetensorsDtype.I32, [2], [1, 0, 0, 0, 2, 0, 0, 0])],
             new Dictionary<string, string> { ["format"] = "pt" });
 
-        using var file = SafetensorsFile.Open(path);
+        using var file = SafetensorsFile.Open(path, storage);
 
         file.Tensors["w"].Shape.Should().Equal(2, 3);
         file.Tensors["w"].Dtype.Should().Be(SafetensorsDtype.F32);
@@ -28,15 +30,17 @@ public sealed class SafetensorsTests : IDisposable
         (file.DataOffset % 8).Should().Be(0);
     }
 
-    [Fact]
-    public void Checkpoint_ShardedByIndex_FindsEveryTensorInItsShard()
+    [Theory]
+    [InlineData(WeightStorage.Mapped)]
+    [InlineData(WeightStorage.HugePages)]
+    public void Checkpoint_ShardedByIndex_FindsEveryTensorInItsShard(WeightStorage storage)
     {
         SafetensorsWriter.Write(Path.Combine(_folder, "model-00001-of-00002.safetensors"), [Tensor("a", [1f], 1)]);
         SafetensorsWriter.Write(Path.Combine(_folder, "model-00002-of-00002.safetensors"), [Tensor("b", [2f, 3f], 2)]);
         File.WriteAllText(Path.Combine(_folder, Checkpoint.IndexFile),
             """{"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}""");
 
-        using var checkpoint = Checkpoint.Open(_folder);
+        using var checkpoint = Checkpoint.Open(_folder, storage);
 
         checkpoint.Tensors.Select(t => t.Name).Order().Should().Equal("a", "b");
         MemoryMarshal.Cast<byte, float>(checkpoint.Bytes("b")).ToArray().Should().Equal(2f, 3f);
@@ -62,27 +66,61 @@ public sealed class SafetensorsTests : IDisposable
     [InlineData("""not json""", 8, "not JSON")]
     public void Open_InconsistentHeader_IsRefusedNamingTheProblem(string header, int dataBytes, string message)
     {
+        foreach (var storage in Enum.GetValues<WeightStorage>())
+        {
+            OpenInconsistent(storage, header, dataBytes).Should().Throw<InvalidDataException>().WithMessage($"*{message}*", $"the file is {storage}");
+        }
+    }
+
+    [Theory]
+    [InlineData(WeightStorage.Mapped)]
+    [InlineData(WeightStorage.HugePages)]
+    public void Open_TruncatedFile_IsRefused(WeightStorage storage)
+    {
+        var path = Path.Combine(_folder, "short.safetensors");
+        File.WriteAllBytes(path, [200, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
+
+        var open = () => SafetensorsFile.Open(path, storage);
+
+        open.Should().Throw<InvalidDataException>().WithMessage("*header length 200*");
+    }
+
+    [Theory]
+    [InlineData(WeightStorage.Mapped, 0)]
+    [InlineData(WeightStorage.HugePages, 0)]
+    [InlineData(WeightStorage.HugePages, 7)]
+    public void Open_FileShorterThanAHeaderLength_IsRefusedWithItsLength(WeightStorage storage, int length)
+    {
+        var path = Path.Combine(_folder, "empty.safetensors");
+        File.WriteAllBytes(path, new byte[length]);
+
+        var open = () => SafetensorsFile.Open(path, storage);
+
+        open.Should().Throw<InvalidDataException>().WithMessage($"*is {length} bytes*8-byte header length*");
+    }
+
+    [Fact]
+    public void Open_InHugePages_TakesTheAdviceWhereTheKernelHasTransparentHugePages()
+    {
+        var path = Path.Combine(_folder, "model.safetensors");
+        SafetensorsWriter.Write(path, [Tensor("w", [1f], 1)]);
+
+        using var mapped = SafetensorsFile.Open(path);
+        using var read = SafetensorsFile.Open(path, WeightStorage.HugePages);
+
+        mapped.IsInHugePages.Should().BeFalse();
+        read.IsInHugePages.Should().Be(File.Exists(TransparentHugePages.Setting), "madvise(MADV_HUGEPAGE) is refused only by kernels built without them");
+    }
+
+    private Func<SafetensorsFile> OpenInconsistent(WeightStorage storage, string header, int dataBytes)
+    {
         var path = Path.Combine(_folder, "bad.safetensors");
         var json = Encoding.UTF8.GetBytes(header);
         var bytes = new byte[8 + json.Length + dataBytes];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, json.Length);
         json.CopyTo(bytes, 8);
         File.WriteAllBytes(path, bytes);
-
-        var open = () => SafetensorsFile.Open(path);
-
-        open.Should().Throw<InvalidDataException>().WithMessage($"*{message}*");
-    }
-
-    [Fact]
-    public void Open_TruncatedFile_IsRefused()
-    {
-        var path = Path.Combine(_folder, "short.safetensors");
-        File.WriteAllBytes(path, [200, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
-
-        var open = () => SafetensorsFile.Open(path);
-
-        open.Should().Throw<InvalidDataException>().WithMessage("*header length 200*");
+        return () => SafetensorsFile.Open(path, storage);
     }
 
     private static TensorData Tensor(string name, float[] values, params long[] shape) =>

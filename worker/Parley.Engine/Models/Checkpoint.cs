@@ -31,8 +31,11 @@ public sealed class Checkpoint : IDisposable
 
     public IEnumerable<TensorInfo> Tensors => _byTensor.Values.SelectMany(file => file.Tensors.Values).DistinctBy(t => t.Name);
 
+    /// <summary>Whether every file was read into memory the OS took the huge-page advice for.</summary>
+    public bool IsInHugePages => _files.All(file => file.IsInHugePages);
+
     /// <exception cref="FileNotFoundException">No safetensors weights in the folder; pickled .bin files are named as refused.</exception>
-    public static Checkpoint Open(string folder)
+    public static Checkpoint Open(string folder, WeightStorage storage = WeightStorage.Mapped)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var index = Path.Combine(folder, IndexFile);
@@ -40,13 +43,13 @@ public sealed class Checkpoint : IDisposable
         {
             var shards = (JsonNode.Parse(File.ReadAllText(index))?["weight_map"]?.AsObject() ?? throw new InvalidDataException($"{index} has no weight_map."))
                 .Select(pair => pair.Value!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal);
-            return OpenAll(shards.Select(shard => Path.Combine(folder, shard)));
+            return OpenAll(shards.Select(shard => Path.Combine(folder, shard)), storage);
         }
 
         var single = Path.Combine(folder, SingleFile);
         if (File.Exists(single))
         {
-            return OpenAll([single]);
+            return OpenAll([single], storage);
         }
 
         var pickles = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.bin").Select(Path.GetFileName).ToArray() : [];
@@ -72,14 +75,14 @@ public sealed class Checkpoint : IDisposable
         }
     }
 
-    private static Checkpoint OpenAll(IEnumerable<string> paths)
+    private static Checkpoint OpenAll(IEnumerable<string> paths, WeightStorage storage)
     {
         var files = new List<SafetensorsFile>();
         try
         {
             foreach (var path in paths)
             {
-                files.Add(SafetensorsFile.Open(path));
+                files.Add(SafetensorsFile.Open(path, storage));
             }
 
             return new Checkpoint(files);

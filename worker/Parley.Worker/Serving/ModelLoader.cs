@@ -201,7 +201,7 @@ public static class ModelLoader
         }
 
         var cpu = OpenCpu(folder, config, options, maxModelLen);
-        logger.CpuKernels(cpu.Kernels);
+        logger.CpuKernels(cpu.Kernels, cpu.WeightMemory);
         return (cpu, "cpu", 0);
     }
 

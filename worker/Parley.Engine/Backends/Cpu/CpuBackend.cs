@@ -81,6 +81,11 @@ public sealed unsafe class CpuBackend : IBackend
     /// build allow them (and why not where they do not), managed float32 otherwise.</summary>
     public string Kernels => $"bf16 {BFloat16Kernels}; f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
 
+    /// <summary>Where the weights are, for the start-up log.</summary>
+    public string WeightMemory => _options.WeightStorage == WeightStorage.Mapped ? "memory-mapped from the checkpoint files"
+        : _checkpoint.IsInHugePages ? "read into memory advised for 2 MiB pages (transparent huge pages)"
+        : "read into memory of 4 KiB pages (the OS refused the advice for transparent huge pages)";
+
     private string BFloat16Kernels => _bfloat16 switch
     {
         NativeProducts.None => "managed (native bf16 turned off)",
@@ -115,7 +120,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = ModelConfig.Load(folder);
-        var checkpoint = Checkpoint.Open(folder);
+        var checkpoint = Checkpoint.Open(folder, options.WeightStorage);
         try
         {
             return new CpuBackend(checkpoint, config, options);

@@ -1,3 +1,5 @@
+using Parley.Engine.Models;
+
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>Sizes the CPU backend's buffers; the scheduler's limits must stay within them.</summary>
@@ -28,6 +30,11 @@ public sealed record CpuBackendOptions
 
     /// <summary>The native bf16 products' kernel; Auto takes the faster on this CPU.</summary>
     public BFloat16Kernel BFloat16Kernel { get; init; } = BFloat16Kernel.Auto;
+
+    /// <summary>Where the weights are read from: by default read into memory advised for 2 MiB pages, which a step
+    /// streams with one TLB miss per 2 MiB (<see cref="WeightStorage.HugePages"/>); <see cref="WeightStorage.Mapped"/>
+    /// reads the memory-mapped files in place, sharing the page cache with other processes.</summary>
+    public WeightStorage WeightStorage { get; init; } = WeightStorage.HugePages;
 
     /// <summary>Threads for the matrix products and attention; all cores by default.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
