@@ -66,7 +66,7 @@ internal sealed unsafe class AttentionJob : IRangeJob, IDisposable
         }
     }
 
-    public void Run(int begin, int end, int worker)
+    public void Run(int begin, int end, int worker, int next)
     {
         var batch = _batch!;
         var tokenStride = _queryHeads * _cache.HeadDim;

@@ -1,6 +1,6 @@
 // A linear layer's weight [out, in] as the CPU backend reads it: y = W·x for a range of output rows, so a ThreadGang
 // can split the rows of one or several layers (q, k and v together) between cores. Dense weights are read in place
-// from the memory-mapped checkpoint in their stored dtype.
+// from the checkpoint's memory in their stored dtype.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Parley.Engine.Backends.Cpu.Kernels;
@@ -39,7 +39,18 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <param name="rowBegin">First weight row.</param>
     /// <param name="rowEnd">One past the last weight row.</param>
     /// <param name="accumulate">Add to y (a residual) instead of overwriting it.</param>
-    public abstract void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate);
+    /// <param name="links">What the thread ran before and runs after these rows; the native tiles use them to keep the
+    /// memory busy across runs.</param>
+    public abstract void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default);
+
+    /// <summary>The memory of the first block of tiles of a run of rows from <paramref name="row"/> to at most
+    /// <paramref name="rowLimit"/>, for the run before it to prefetch: 0 bytes where the products read no weight rows
+    /// in place (GPTQ, managed f16 blocks).</summary>
+    public virtual long BlockAt(int row, int rowLimit, out byte* start)
+    {
+        start = null;
+        return 0;
+    }
 
     /// <summary>Refuses f16 values the fast widening cannot represent (Float16Row).</summary>
     public static void RequireFinite(TensorInfo tensor, byte* data)
@@ -98,19 +109,19 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // The managed tiles read f16 blocks widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
     public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && family == NativeTileFamily.None ? sizeof(float) : TRow.ElementSize);
 
-    public override void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    public override void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default)
     {
         if (family == NativeTileFamily.BFloat16Dot)
         {
-            MultiplyNative<BFloat16Tiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            MultiplyNative<BFloat16Tiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
         else if (family == NativeTileFamily.BFloat16Widened)
         {
-            MultiplyNative<BFloat16WidenedTiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            MultiplyNative<BFloat16WidenedTiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
         else if (family == NativeTileFamily.Float16)
         {
-            MultiplyNative<Float16Tiles>((byte*)x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
+            MultiplyNative<Float16Tiles>((byte*)x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
         else if (tokenCount > 1 && TileDot.IsFast)
         {
@@ -120,6 +131,19 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         {
             MultiplyEachRow(x, tokenCount, y, yStride, rowBegin, rowEnd, accumulate);
         }
+    }
+
+    // The native tiles read the rows in place; the managed f16 tiles read blocks widened to float32, not the rows.
+    public override long BlockAt(int row, int rowLimit, out byte* start)
+    {
+        if (family == NativeTileFamily.None)
+        {
+            return base.BlockAt(row, rowLimit, out start);
+        }
+
+        var rowBytes = (long)InFeatures * TRow.ElementSize;
+        start = weights + row * rowBytes;
+        return Math.Clamp(rowLimit - row, 0, TileBlockRows) * rowBytes;
     }
 
     private static void* Require(void* rounded) =>
@@ -165,15 +189,16 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // multiply-adds' latency: on two Emerald Rapids cores Qwen2-0.5B at 4 sequences went from 62-64 to 80-82 tok/s (bf16)
     // and 79-80 to 85-88 (f16), at 2 sequences both stayed within noise, and Llama-3.2-1B moved by -7% to +13% (2 and
     // 4 sequences, bf16 gaining, f16 within noise; runs alternating, two each).
-    // The first token tile over the first block of a call of several token tiles, which nothing prefetched, still
-    // takes one row at a time where rows are shorter than a page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes)
-    // split into calls of one block each, and 16 sequences went from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of
+    // The first token tile over the first block of a call of several token tiles, where the thread's run before did not
+    // prefetch it (RunLinks: its first chunk of a product), still takes one row at a time where rows are shorter than a
+    // page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes) split into calls of one block each, and 16 sequences went
+    // from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of
     // 4 KiB and more, whose runs the hardware prefetcher follows, went from 98 to 91-93, so they keep the 4-row tiles
     // (both measured on Zen 4, before the tiles prefetched).
     private const long ShortRowBytes = 4096;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void MultiplyNative<TTiles>(byte* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate)
+    private void MultiplyNative<TTiles>(byte* x, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links)
         where TTiles : struct, INativeTiles
     {
         var w = (ushort*)weights;
@@ -193,12 +218,15 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             var rows = Math.Min(blockRows, rowEnd - begin);
             var nextRows = Math.Clamp(rowEnd - begin - rows, 0, blockRows);
             var block = w + (long)begin * InFeatures;
-            var prefetch = new Prefetch((byte*)(block + (long)rows * InFeatures), tiles > 1 ? (long)nextRows * InFeatures * sizeof(ushort) : 0, (tiles - 1) * rows);
+            // The next block, or after the last the block this thread multiplies next (the next weight, or its next chunk).
+            var next = nextRows > 0 ? (byte*)(block + (long)rows * InFeatures) : links.Next;
+            var nextBytes = nextRows > 0 ? (long)nextRows * InFeatures * sizeof(ushort) : links.NextBytes;
+            var prefetch = new Prefetch(next, tiles > 1 ? nextBytes : 0, (tiles - 1) * rows);
             for (int tile = 0, t = 0; tile < tiles; tile++)
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
                 var step = (tile - 1) * rows;
-                var rowsPerTile = tiles > 1 && shortRows && tile == 0 && begin == rowBegin ? 1 : NativeKernels.MaxRows;
+                var rowsPerTile = tiles > 1 && shortRows && tile == 0 && begin == rowBegin && !links.IsFirstBlockFetched ? 1 : NativeKernels.MaxRows;
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
