@@ -79,6 +79,8 @@ public unsafe class LayerKernelTests
     [InlineData(17, 7, 64)]
     [InlineData(32, 2, 64)]
     [InlineData(47, 4, 128)]
+    [InlineData(40, 3, 80)]
+    [InlineData(33, 2, 48)]
     public void PagedAttention_MatchesSoftmaxAttentionOverTheSameKeysInOrder(int context, int groupSize, int headDim)
     {
         const int kvHeads = 2, kvHead = 1;
