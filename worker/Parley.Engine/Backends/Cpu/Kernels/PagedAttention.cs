@@ -148,17 +148,16 @@ internal static unsafe class PagedAttention
 
     // output += Σ_slot weights[slot]·rows[slot]: 64 floats of the head at a time, two slots per step, so that 8 sums
     // are in flight (one 16-float part per sum and step kept the multiply-adds waiting on each other: 2 a slot for a
-    // head of 64), then what is left 16 floats at a time.
+    // head of 64); then an odd last slot over those floats, and what is left of the head 16 floats at a time.
     private static void AddWeighted(float* rows, float* weights, int slots, int headDim, float* output)
     {
         const int Lanes = 16;
-        var i = 0;
-        for (; i + 4 * Lanes <= headDim; i += 4 * Lanes)
+        var grouped = headDim / (4 * Lanes) * (4 * Lanes);
+        for (var i = 0; i < grouped; i += 4 * Lanes)
         {
             var (even0, even1, even2, even3) = (Vector512.Load(output + i), Vector512.Load(output + i + Lanes), Vector512.Load(output + i + 2 * Lanes), Vector512.Load(output + i + 3 * Lanes));
             var (odd0, odd1, odd2, odd3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
-            var slot = 0;
-            for (; slot + 1 < slots; slot += 2)
+            for (var slot = 0; slot + 1 < slots; slot += 2)
             {
                 var weight = Vector512.Create(weights[slot]);
                 var row = rows + slot * headDim + i;
@@ -174,23 +173,19 @@ internal static unsafe class PagedAttention
                 odd3 = Vector512.FusedMultiplyAdd(weight, Vector512.Load(row + 3 * Lanes), odd3);
             }
 
-            if (slot < slots)
-            {
-                var weight = Vector512.Create(weights[slot]);
-                var row = rows + slot * headDim + i;
-                even0 = Vector512.FusedMultiplyAdd(weight, Vector512.Load(row), even0);
-                even1 = Vector512.FusedMultiplyAdd(weight, Vector512.Load(row + Lanes), even1);
-                even2 = Vector512.FusedMultiplyAdd(weight, Vector512.Load(row + 2 * Lanes), even2);
-                even3 = Vector512.FusedMultiplyAdd(weight, Vector512.Load(row + 3 * Lanes), even3);
-            }
-
             (even0 + odd0).Store(output + i);
             (even1 + odd1).Store(output + i + Lanes);
             (even2 + odd2).Store(output + i + 2 * Lanes);
             (even3 + odd3).Store(output + i + 3 * Lanes);
         }
 
-        for (; i < headDim; i += Lanes)
+        var last = slots - 1;
+        for (var i = 0; i < grouped && slots % 2 == 1; i += Lanes)
+        {
+            Vector512.FusedMultiplyAdd(Vector512.Create(weights[last]), Vector512.Load(rows + last * headDim + i), Vector512.Load(output + i)).Store(output + i);
+        }
+
+        for (var i = grouped; i < headDim; i += Lanes)
         {
             var even = Vector512.Load(output + i);
             var odd = Vector512<float>.Zero;
