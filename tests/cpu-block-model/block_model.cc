@@ -1,7 +1,7 @@
 // A model of DenseLinear.MultiplyNative's order for 16 tokens, in C++ on the engine's own widened bf16 tile
 // (parley_bf16_widened_tile from Native/bf16_widened_dot.cc, linked in by run.sh), to see where a 16-sequence decode
 // step's time goes without the engine around it. Each of two threads multiplies 512 MiB of bf16 rows of 896 weights
-// (Qwen2-0.5B's hidden size) by 16 tokens, as the engine does: blocks of 144 rows (256 KiB, CpuLinear.TileBlockRows),
+// (Qwen2-0.5B's hidden size), in huge pages as the engine holds them, by 16 tokens, as the engine does: blocks of 144 rows (256 KiB, CpuLinear.TileBlockRows),
 // token tiles of 6 + 5 + 5 outside, 4-row tiles inside. Three orders, alternating, several rounds:
 //   l2         every block is the same 256 KiB, so the weights never leave L2: the arithmetic alone;
 //   stream     the engine's order: the first token tile over a block asks for its own rows ahead of its reads, the
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
@@ -107,7 +108,10 @@ int main(int argc, char** argv) {
   parley_bf16_round_split(activations.data(), split.data(), kLength, kTokens);
   uint16_t* weights[2];
   for (auto& w : weights) {
-    w = (uint16_t*)aligned_alloc(4096, kBytesPerThread);
+    // As the engine holds its weights (Models/HugePageMemory.cs): 2 MiB aligned, advised for huge pages before the
+    // first touch. A failed advice leaves 4 KiB pages, slower to stream but the same arithmetic.
+    w = (uint16_t*)aligned_alloc(2 << 20, kBytesPerThread);
+    madvise(w, kBytesPerThread, MADV_HUGEPAGE);
     for (int64_t i = 0; i < kBytesPerThread / 2; i++) {
       w[i] = (uint16_t)(0x3C00 + i % 0x300);  // positive bf16 values from 2^-7 to just under 0.5
     }
