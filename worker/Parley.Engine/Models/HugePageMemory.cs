@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 namespace Parley.Engine.Models;
 
 /// <summary>An unmanaged allocation in whole 2 MiB pages, advised for transparent huge pages where the OS can.</summary>
-public sealed unsafe partial class HugePageMemory : IFileBytes
+internal sealed unsafe partial class HugePageMemory : IFileBytes
 {
     public const long PageBytes = 2L << 20;
 

@@ -23,11 +23,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly byte* _data;
     private bool _isDisposed;
 
-    private SafetensorsFile(string path, IFileBytes storage, byte* data, long dataOffset, IReadOnlyDictionary<string, TensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
+    private SafetensorsFile(string path, IFileBytes storage, long dataOffset, IReadOnlyDictionary<string, TensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         Path = path;
         _storage = storage;
-        _data = data;
+        _data = storage.Pointer;
         DataOffset = dataOffset;
         Tensors = tensors;
         Metadata = metadata;
@@ -65,7 +65,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
             var header = new ReadOnlySpan<byte>(pointer + 8, (int)headerLength);
             var (tensors, metadata) = SafetensorsHeader.Parse(path, header, length - 8 - headerLength);
-            return new SafetensorsFile(path, bytes, pointer, 8 + headerLength, tensors, metadata);
+            return new SafetensorsFile(path, bytes, 8 + headerLength, tensors, metadata);
         }
         catch
         {

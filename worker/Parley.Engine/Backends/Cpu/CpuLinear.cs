@@ -192,9 +192,8 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // The first token tile over the first block of a call of several token tiles, where the thread's run before did not
     // prefetch it (RunLinks: its first chunk of a product), still takes one row at a time where rows are shorter than a
     // page: Qwen2-0.5B's q, k, v and o (rows of 1,792 bytes) split into calls of one block each, and 16 sequences went
-    // from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of
-    // 4 KiB and more, whose runs the hardware prefetcher follows, went from 98 to 91-93, so they keep the 4-row tiles
-    // (both measured on Zen 4, before the tiles prefetched).
+    // from 199-200 to 217-224 tok/s; Llama-3.2-1B's rows of 4 KiB and more, whose runs the hardware prefetcher follows,
+    // went from 98 to 91-93, so they keep the 4-row tiles (both measured on Zen 4, before the tiles prefetched).
     private const long ShortRowBytes = 4096;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
