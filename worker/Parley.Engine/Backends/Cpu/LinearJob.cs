@@ -1,7 +1,6 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
 // read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the threads start.
-using System.Runtime.InteropServices;
 using Parley.Engine.Backends.Cpu.Kernels;
 
 namespace Parley.Engine.Backends.Cpu;
@@ -34,7 +33,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     private int _chunk;
     private float* _x;
     private void* _rounded;
-    private float[] _roundedStore = [];
+    private readonly AlignedScratch _roundedStore = new();
     private int _tokens;
     private bool _accumulate;
 
@@ -140,8 +139,8 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
     }
 
     // x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in one form
-    // (those of one job share a dtype). The pinned array (float32, holding either form) only grows: a step allocates
-    // nothing once the largest product has run.
+    // (those of one job share a dtype). The scratch (float32, holding either form; aligned, AlignedScratch) only grows:
+    // a step allocates nothing once the largest product has run.
     private void* RoundedActivations(int input)
     {
         var form = Cpu.RoundedActivations.None;
@@ -163,12 +162,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
 
         var count = (long)_tokens * input;
         var floats = form == Cpu.RoundedActivations.Float32 ? _tokens * (long)BFloat16WidenedDot.Stride(input) : (count + 1) / 2; // bf16: two a float
-        if (_roundedStore.LongLength < floats)
-        {
-            _roundedStore = GC.AllocateUninitializedArray<float>(checked((int)floats), pinned: true);
-        }
-
-        var rounded = (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_roundedStore, 0);
+        var rounded = _roundedStore.Rent(floats);
         if (form == Cpu.RoundedActivations.BFloat16)
         {
             BFloat16Dot.Round(_x, (ushort*)rounded, count);
