@@ -176,9 +176,12 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     }
 
     // The native tiles (BFloat16Dot, BFloat16WidenedDot, Float16Dot) in the order of the managed ones below: blocks of
-    // rows that stay in L2, token tiles outside, row tiles inside. The first token tile over a block reads it from memory,
-    // each tile asking for its own rows a few KiB ahead of its reads; the later token tiles reread the block from L2
-    // and meanwhile bring in the next block, each tile spreading its share of it between its own steps. Issued from
+    // rows that stay in L2, token tiles outside, row tiles inside. A block nothing prefetched (a thread's first of a
+    // product) is read from memory by its first token tile, each tile asking for its own rows a few KiB ahead of its
+    // reads; the token tiles over a block already in L2 bring in the next block meanwhile, each tile spreading its share
+    // of it between its own steps. Shared by all three token tiles rather than the later two, the prefetches came at a
+    // gentler pace: Qwen2-0.5B's lm_head at 16 sequences went from 205-207 to 210-212 GFLOP/s and the step from
+    // 188.3-189.5 to 188.7-192.6 tok/s (bf16, three runs each, alternating; Llama-3.2-1B within noise). Issued from
     // the managed loop instead, a burst of prefetches after each tile, they stalled on the core's outstanding misses
     // (11% of a 16-sequence step's samples) and the step stayed bound by memory and arithmetic added together:
     // Qwen2-0.5B bf16 at 16 sequences went from 103-104 tok/s (two runs) to 123-134 (three) on two Emerald Rapids cores.
@@ -220,17 +223,19 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
             // The next block, or after the last the block this thread multiplies next (the next weight, or its next chunk).
             var next = nextRows > 0 ? (byte*)(block + (long)rows * InFeatures) : links.Next;
             var nextBytes = nextRows > 0 ? (long)nextRows * InFeatures * sizeof(ushort) : links.NextBytes;
-            var prefetch = new Prefetch(next, tiles > 1 ? nextBytes : 0, (tiles - 1) * rows);
+            var isFetched = begin > rowBegin || links.IsFirstBlockFetched;
+            var firstSharing = isFetched ? 0 : 1;
+            var prefetch = new Prefetch(next, tiles > 1 ? nextBytes : 0, (tiles - firstSharing) * rows);
             for (int tile = 0, t = 0; tile < tiles; tile++)
             {
                 var count = tokenCount / tiles + (tile < tokenCount % tiles ? 1 : 0);
-                var step = (tile - 1) * rows;
-                var rowsPerTile = tiles > 1 && shortRows && tile == 0 && begin == rowBegin && !links.IsFirstBlockFetched ? 1 : NativeKernels.MaxRows;
+                var step = (tile - firstSharing) * rows;
+                var rowsPerTile = tiles > 1 && shortRows && tile == 0 && !isFetched ? 1 : NativeKernels.MaxRows;
                 for (var r = 0; r < rows; r += rowsPerTile)
                 {
                     var tileRows = Math.Min(rowsPerTile, rows - r);
                     long shareBytes = 0;
-                    var share = tile > 0 ? prefetch.Slice(step + r, step + r + tileRows, out shareBytes) : null;
+                    var share = tile >= firstSharing ? prefetch.Slice(step + r, step + r + tileRows, out shareBytes) : null;
                     TTiles.Tile(tileRows, count, block + (long)r * InFeatures, InFeatures, x + t * xBytes, xStride, InFeatures,
                         y + begin + r + (long)t * yStride, yStride, accumulate, share, shareBytes);
                 }
