@@ -9,12 +9,13 @@
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- forward [--models qwen2-0.5b,llama-3.2-1b]
 //       [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only]
-//       [--bf16-kernel auto|dot|widened|managed] [--weights huge-pages|mapped]
+//       [--bf16-kernel auto|dot|widened|managed] [--weights huge-pages|mapped] [--product-times]
 // --batched-only skips prefill, single decode and llama.cpp (for profiling a batch size); --bf16-kernel forces the
 // native bf16 kernel (CpuBackendOptions.BFloat16Kernel), or the managed kernels with float32 activations
 // (CpuBackendOptions.NativeBFloat16 = false, what CPUs without AVX-512 run), for an A/B on one machine; --weights
 // mapped reads the weights in place from the memory-mapped files (CpuBackendOptions.WeightStorage) instead of from
-// huge-page memory.
+// huge-page memory; --product-times times every matrix product of batched decode (CpuBackendOptions.TimeProducts)
+// and prints, per batch size, where the best pass's steps went.
 using System.Globalization;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Models;
@@ -50,7 +51,7 @@ internal static class ForwardBench
             "mapped" => WeightStorage.Mapped,
             var other => throw new ArgumentException($"Unknown --weights '{other}'; use huge-pages or mapped."),
         };
-        var settings = new ParleySettings(kernel, weights);
+        var settings = new ParleySettings(kernel, weights, TimeProducts: args.Contains("--product-times"));
         Console.WriteLine($"{threads} threads, prompt {prompt} tokens, decode {decode} tokens, {Environment.ProcessorCount} cores, bf16 kernel {kernel?.ToString() ?? "managed"}, weights {weights}");
         if (!batchedOnly)
         {
@@ -71,9 +72,15 @@ internal static class ForwardBench
                     CompareWithLlamaCpp(model, dtype, folder, threads, prompt, decode, settings);
                 }
 
-                var rates = batchSizes.Select(sequences => Enumerable.Range(0, Runs).Max(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences, settings))).ToList();
+                var best = batchSizes.Select(sequences => Enumerable.Range(0, Runs)
+                    .Select(_ => ParleyMeasurement.BatchedDecode(folder, threads, prompt, decode, sequences, settings)).MaxBy(rate => rate.TokensPerSecond)!).ToList();
+                var rates = best.Select(rate => rate.TokensPerSecond).ToList();
                 batched.Add($"| {model} | {dtype.Name().ToLowerInvariant()} | {string.Join(" | ", rates.Select(rate => rate.ToString("0.00", CultureInfo.InvariantCulture)))} | " +
                     $"{rates[^1] / rates[0]:0.0}x |");
+                for (var i = 0; i < batchSizes.Length && settings.TimeProducts; i++)
+                {
+                    PrintProductTimes($"{model} {dtype.Name().ToLowerInvariant()}", batchSizes[i], best[i]);
+                }
             }
         }
 
@@ -85,6 +92,24 @@ internal static class ForwardBench
         Console.WriteLine();
         Console.WriteLine($"This run took {clock.Elapsed.TotalMinutes:0.0} minutes.");
         return 0;
+    }
+
+    // Where a step's time went: each product shape's share, and the rest (attention, norms, rotations, the rounding of
+    // activations, the gang's waits) as what the products leave of the step.
+    private static void PrintProductTimes(string model, int sequences, BatchedRate rate)
+    {
+        var stepMs = 1000.0 * sequences / rate.TokensPerSecond;
+        var decodeProducts = rate.Products.Where(product => product.Tokens == sequences).ToList();
+        var productMs = decodeProducts.Sum(product => product.Elapsed.TotalMilliseconds) / rate.Steps;
+        Console.WriteLine();
+        Console.WriteLine($"{model}, {sequences} sequences: {stepMs:0.00} ms a step, of which the matrix products {productMs:0.00} ms (the best pass):");
+        Console.WriteLine("| in x out | calls a step | ms a call | GFLOP/s | ms a step |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var product in decodeProducts)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {product.InFeatures} x {product.OutFeatures} | {(double)product.Calls / rate.Steps:0.#} | {product.MillisecondsPerCall:0.000} | {product.GigaflopsPerSecond:0.0} | {product.Elapsed.TotalMilliseconds / rate.Steps:0.00} |"));
+        }
     }
 
     private static void CompareWithLlamaCpp(string model, SafetensorsDtype dtype, string folder, int threads, int prompt, int decode, ParleySettings settings)

@@ -12,9 +12,13 @@ namespace Parley.Engine.Bench;
 /// <summary>Tokens per second of one backend configuration.</summary>
 internal sealed record Throughput(double PrefillTokensPerSecond, double DecodeTokensPerSecond);
 
+/// <summary>Batched decode's generated tokens per second, all sequences together, and its decode steps' matrix products
+/// by shape where the products were timed (else empty).</summary>
+internal sealed record BatchedRate(double TokensPerSecond, int Steps, IReadOnlyList<ProductTime> Products);
+
 /// <summary>What the backend is opened with: the native bf16 kernel (null: the managed kernels with float32
-/// activations) and where the weights are read from.</summary>
-internal sealed record ParleySettings(BFloat16Kernel? Kernel, WeightStorage Weights)
+/// activations), where the weights are read from, and whether each matrix product is timed.</summary>
+internal sealed record ParleySettings(BFloat16Kernel? Kernel, WeightStorage Weights, bool TimeProducts = false)
 {
     public static readonly ParleySettings Default = new(BFloat16Kernel.Auto, WeightStorage.HugePages);
 }
@@ -48,7 +52,7 @@ internal static class ParleyMeasurement
 
     /// <summary>Generated tokens per second, all sequences together, when <paramref name="sequences"/> decode at once.</summary>
     /// <param name="promptTokens">A multiple of the block size, so every sequence shares all prompt blocks.</param>
-    public static double BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, ParleySettings settings)
+    public static BatchedRate BatchedDecode(string folder, int threads, int promptTokens, int decodeTokens, int sequences, ParleySettings settings)
     {
         var shared = promptTokens / BlockSize;
         var own = Blocks(promptTokens + decodeTokens + 1) - shared;
@@ -63,6 +67,7 @@ internal static class ParleyMeasurement
         {
             if (step == 1)
             {
+                backend.ProductTimer?.Reset();
                 clock.Start(); // step 0 is a warm-up
             }
 
@@ -70,7 +75,7 @@ internal static class ParleyMeasurement
             backend.Forward(new ForwardBatch(tables.Select((table, s) => new BatchSequence(s, 1, position, table, true)).ToArray(), tokens), logits);
         }
 
-        return sequences * decodeTokens / clock.Elapsed.TotalSeconds;
+        return new BatchedRate(sequences * decodeTokens / clock.Elapsed.TotalSeconds, decodeTokens, backend.ProductTimer?.Snapshot() ?? []);
     }
 
     public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => (i * 37 + 11) % 256).ToArray();
@@ -86,6 +91,7 @@ internal static class ParleyMeasurement
             BFloat16Kernel = settings.Kernel ?? BFloat16Kernel.Auto,
             NativeBFloat16 = settings.Kernel is not null,
             WeightStorage = settings.Weights,
+            TimeProducts = settings.TimeProducts,
         });
 
     private static void Prefill(CpuBackend backend, int[] prompt, int[] table, float[] logits) =>

@@ -54,7 +54,8 @@ public sealed unsafe class CpuBackend : IBackend
         _rope = new Rope(config.HeadDim, config.RopeTheta, config.RopeScaling);
         _cache = new PagedKvCache(config.NumHiddenLayers, options.KvBlockCount, config.NumKeyValueHeads, config.HeadDim);
         _gang = new ThreadGang(options.Threads);
-        _linear = new LinearJob(_gang);
+        ProductTimer = options.TimeProducts ? new ProductTimer() : null;
+        _linear = new LinearJob(_gang, ProductTimer);
         _attention = new AttentionJob(_gang, _cache, config.NumAttentionHeads, options.MaxModelLen, options.MaxBatchedTokens);
         _lora = new CpuLora(options.MaxLoras, options.MaxLoraRank, options.MaxBatchedTokens, config.NumHiddenLayers);
         long tokens = options.MaxBatchedTokens, q = config.NumAttentionHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim;
@@ -76,6 +77,9 @@ public sealed unsafe class CpuBackend : IBackend
     public int KvBlockCount => _options.KvBlockCount;
 
     public int LoraSlotCount => _lora.SlotCount;
+
+    /// <summary>Every matrix product's time by shape where <see cref="CpuBackendOptions.TimeProducts"/> asked for it; else null.</summary>
+    public ProductTimer? ProductTimer { get; }
 
     /// <summary>Which kernels the dense products run, for the start-up log: native bf16 and f16 where the CPU and the
     /// build allow them (and why not where they do not), managed float32 otherwise.</summary>

@@ -36,6 +36,9 @@ public sealed record CpuBackendOptions
     /// reads the memory-mapped files in place, sharing the page cache with other processes.</summary>
     public WeightStorage WeightStorage { get; init; } = WeightStorage.HugePages;
 
+    /// <summary>Times every matrix product by shape (<see cref="CpuBackend.ProductTimer"/>), for profiling; off by default.</summary>
+    public bool TimeProducts { get; init; }
+
     /// <summary>Threads for the matrix products and attention; all cores by default.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

@@ -1,12 +1,13 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
 // read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the threads start.
+using System.Diagnostics;
 using Parley.Engine.Backends.Cpu.Kernels;
 
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>y = W·x for one or more weights sharing x, spread over a <see cref="ThreadGang"/>.</summary>
-internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
+internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = null) : IRangeJob
 {
     // Enough rows per chunk to amortise taking it; few enough that every thread gets several.
     private const int MinimumRowsPerChunk = 8;
@@ -134,7 +135,9 @@ internal sealed unsafe class LinearJob(ThreadGang gang) : IRangeJob
 
         _rounded = RoundedActivations(_weights[0]!.InFeatures);
         _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (gang.ThreadCount * ChunksPerThread));
+        var started = timer is null ? 0 : Stopwatch.GetTimestamp();
         gang.Run(this, _rows, _chunk);
+        timer?.Add(_weights[0]!.InFeatures, _rows, _tokens, started);
         Array.Clear(_weights);
     }
 
