@@ -4,8 +4,9 @@
 // (Qwen2-0.5B's hidden size), in huge pages as the engine holds them, by 16 tokens, as the engine does: blocks of 144 rows (256 KiB, CpuLinear.TileBlockRows),
 // token tiles of 6 + 5 + 5 outside, 4-row tiles inside. Three orders, alternating, several rounds:
 //   l2         every block is the same 256 KiB, so the weights never leave L2: the arithmetic alone;
-//   stream     the engine's order: the first token tile over a block asks for its own rows ahead of its reads, the
-//              two later ones each prefetch their share of the next block between their steps;
+//   stream     the engine's order: the token tiles over a block already in L2 (every block but the first) each
+//              prefetch their share of the next block between their steps; over the first block, the first token tile
+//              asks for its own rows ahead of its reads and the two later ones share the next block;
 //   own-ahead  no next-block prefetch: every tile only asks for its own rows ahead.
 // For each it prints the best and worst of the rounds: the whole product's milliseconds and GFLOP/s, and the
 // milliseconds each token tile's passes took (both threads added), which show whether the first token tile found its
@@ -59,14 +60,16 @@ void multiply(Order order, const uint16_t* weights, const float* x, float* y, Ti
     const bool last = begin + kBlockRows >= kRowsPerThread;
     const char* next = (const char*)(block + (int64_t)kBlockRows * kLength);
     const int64_t next_bytes = order == Order::Stream && !last ? (int64_t)kBlockRows * kLength * 2 : 0;
-    const int64_t steps = (int64_t)(kTokenTiles - 1) * kBlockRows;
+    const int first_sharing = begin > 0 ? 0 : 1;  // the block before prefetched this one
+    const int64_t steps = (int64_t)(kTokenTiles - first_sharing) * kBlockRows;
     for (int tile = 0, t = 0; tile < kTokenTiles; tile++) {
       const int count = kTokens / kTokenTiles + (tile < kTokens % kTokenTiles ? 1 : 0);
       const double pass_start = now();
       for (int r = 0; r < kBlockRows; r += kTileRows) {
-        const int64_t step = (int64_t)(tile - 1) * kBlockRows + r;
-        const int64_t share_begin = tile > 0 && next_bytes > 0 ? next_bytes * step / steps / kCacheLine * kCacheLine : 0;
-        const int64_t share_end = tile > 0 && next_bytes > 0 ? std::min(next_bytes, next_bytes * (step + kTileRows) / steps) : 0;
+        const int64_t step = (int64_t)(tile - first_sharing) * kBlockRows + r;
+        const bool sharing = tile >= first_sharing && next_bytes > 0;
+        const int64_t share_begin = sharing ? next_bytes * step / steps / kCacheLine * kCacheLine : 0;
+        const int64_t share_end = sharing ? std::min(next_bytes, next_bytes * (step + kTileRows) / steps) : 0;
         parley_bf16_widened_tile(kTileRows, count, block + (int64_t)r * kLength, kLength, x + (int64_t)t * kLength, kLength, kLength, y + r + (int64_t)t * kBlockRows,
                                  kBlockRows, 0, share_end > share_begin ? next + share_begin : nullptr, share_end - share_begin);
       }
@@ -100,12 +103,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::vector<float> activations(kTokens * kLength), split(kTokens * kLength);
+  std::vector<float> activations(kTokens * kLength);
+  // On a cache line, as the engine holds them (AlignedScratch.cs), so that no 64-byte load straddles two lines.
+  float* split = (float*)aligned_alloc(64, sizeof(float) * kTokens * kLength);
   for (size_t i = 0; i < activations.size(); i++) {
     activations[i] = (float)((int)(i * 7919 % 2001) - 1000) / 1000.0f;
   }
 
-  parley_bf16_round_split(activations.data(), split.data(), kLength, kTokens);
+  parley_bf16_round_split(activations.data(), split, kLength, kTokens);
   uint16_t* weights[2];
   for (auto& w : weights) {
     // As the engine holds its weights (Models/HugePageMemory.cs): 2 MiB aligned, advised for huge pages before the
@@ -123,7 +128,7 @@ int main(int argc, char** argv) {
       Timing timings[2];
       auto run = [&](int thread) {
         std::vector<float> y((size_t)kTokens * kBlockRows);
-        multiply((Order)o, weights[thread], split.data(), y.data(), timings[thread]);
+        multiply((Order)o, weights[thread], split, y.data(), timings[thread]);
       };
       std::thread other(run, 1);
       run(0);
@@ -154,6 +159,8 @@ int main(int argc, char** argv) {
   for (auto w : weights) {
     free(w);
   }
+
+  free(split);
 
   return 0;
 }
