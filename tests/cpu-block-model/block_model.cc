@@ -28,7 +28,7 @@ extern "C" {
 int parley_bf16_widened_supported(void);
 void parley_bf16_round_split(const float* source, float* destination, int64_t length, int64_t tokens);
 void parley_bf16_widened_tile(int rows, int tokens, const uint16_t* w, int64_t w_stride, const float* x, int64_t x_stride, int length, float* y,
-                              int64_t y_stride, int accumulate, const void* prefetch, int64_t prefetch_bytes);
+                              int64_t y_stride, int accumulate, const void* prefetch, int64_t prefetch_bytes, float* partial, int phase);
 }
 
 namespace {
@@ -71,7 +71,7 @@ void multiply(Order order, const uint16_t* weights, const float* x, float* y, Ti
         const int64_t share_begin = sharing ? next_bytes * step / steps / kCacheLine * kCacheLine : 0;
         const int64_t share_end = sharing ? std::min(next_bytes, next_bytes * (step + kTileRows) / steps) : 0;
         parley_bf16_widened_tile(kTileRows, count, block + (int64_t)r * kLength, kLength, x + (int64_t)t * kLength, kLength, kLength, y + r + (int64_t)t * kBlockRows,
-                                 kBlockRows, 0, share_end > share_begin ? next + share_begin : nullptr, share_end - share_begin);
+                                 kBlockRows, 0, share_end > share_begin ? next + share_begin : nullptr, share_end - share_begin, nullptr, 0);
       }
 
       timing.passes[tile] += now() - pass_start;

@@ -7,7 +7,7 @@ namespace Parley.Engine.Backends.Cpu.Kernels;
 /// <summary>Native f16·f32 tiles with float32 sums.</summary>
 internal static unsafe class Float16Dot
 {
-    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, byte*, long, void> s_tile;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, byte*, long, float*, int, void> s_tile;
     private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, float*, int, float*, int, void> s_gemv;
 
     static Float16Dot()
@@ -16,7 +16,7 @@ internal static unsafe class Float16Dot
         Status = status;
         if (exports is not null)
         {
-            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, byte*, long, void>)exports("parley_f16_tile");
+            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, long, float*, long, int, float*, long, int, byte*, long, float*, int, void>)exports("parley_f16_tile");
             s_gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, long, float*, int, float*, int, void>)exports("parley_f16_gemv");
             IsAvailable = true;
         }
@@ -31,12 +31,14 @@ internal static unsafe class Float16Dot
     /// <summary>y[t·yStride + r] = (or +=) Σ_i w[r·wStride + i]·x[t·xStride + i] for rows r &lt; <paramref name="rows"/>
     /// and tokens t &lt; <paramref name="tokens"/>; strides in elements.
     /// Meanwhile prefetchBytes from prefetch come into L2, spread over the tile's steps (the next block of rows); with
-    /// prefetch null, the tile's own rows ahead of its reads (rows lie end to end, so those of the tiles after it).</summary>
-    public static void Tile(int rows, int tokens, ushort* w, long wStride, float* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch = null, long prefetchBytes = 0)
+    /// prefetch null, the tile's own rows ahead of its reads (rows lie end to end, so those of the tiles after it).
+    /// With partial set, the tile covers one segment of its rows and carries its sums there (RowSegment).</summary>
+    public static void Tile(int rows, int tokens, ushort* w, long wStride, float* x, long xStride, int length, float* y, long yStride, bool accumulate, byte* prefetch = null, long prefetchBytes = 0,
+        float* partial = null, RowSegment segment = RowSegment.Whole)
     {
         Require();
         NativeKernels.RequireTileShape(rows, tokens);
-        s_tile(rows, tokens, w, wStride, x, xStride, length, y, yStride, accumulate ? 1 : 0, prefetch, prefetch == null ? 0 : prefetchBytes);
+        s_tile(rows, tokens, w, wStride, x, xStride, length, y, yStride, accumulate ? 1 : 0, prefetch, prefetch == null ? 0 : prefetchBytes, partial, (int)segment);
     }
 
     /// <summary>y[r] = (or +=) Σ_i w[r·wStride + i]·x[i] for rows r &lt; <paramref name="rows"/>, one row after another.</summary>

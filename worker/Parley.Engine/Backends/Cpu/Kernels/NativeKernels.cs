@@ -18,6 +18,10 @@ internal static unsafe class NativeKernels
     /// <summary>Most tokens per native tile.</summary>
     public const int MaxTokens = 6;
 
+    /// <summary>Floats of partial sums one tile carries between segments of a row (MaxRows x MaxTokens sums of 16
+    /// lanes; dot_tile.h's kPartialSums).</summary>
+    public const int PartialSumsPerTile = MaxRows * MaxTokens * 16;
+
     private static readonly nint s_library;
     private static readonly string s_missing = "";
 

@@ -94,8 +94,9 @@ __attribute__((visibility("default"))) void parley_bf16_round_split(const float*
 
 __attribute__((visibility("default"))) void parley_bf16_widened_tile(int rows, int tokens, const uint16_t* w, int64_t w_stride, const float* x,
                                                                      int64_t x_stride, int length, float* y, int64_t y_stride, int accumulate,
-                                                                     const void* prefetch, int64_t prefetch_bytes) {
-  parley::tile_any<BFloat16Widened>(rows, tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, parley::Ahead{(const char*)prefetch, prefetch_bytes});
+                                                                     const void* prefetch, int64_t prefetch_bytes, float* partial, int phase) {
+  parley::tile_any<BFloat16Widened>(rows, tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, parley::Ahead{(const char*)prefetch, prefetch_bytes},
+                   parley::Partial{partial, phase});
 }
 
 __attribute__((visibility("default"))) void parley_bf16_widened_gemv(int rows, const uint16_t* w, int64_t w_stride, const float* x, int length,

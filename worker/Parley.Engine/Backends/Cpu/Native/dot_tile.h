@@ -55,14 +55,27 @@ inline void step(typename Kind::Sum (&sums)[ROWS][TOKENS], const uint16_t* w, in
   }
 }
 
+// A product over K in segments (a caller keeping each segment's activations in L1) carries its sums from one segment
+// to the next in `partial`: kPartialSums floats a tile, its ROWS·TOKENS sums of 16 lanes, stored as they are, so the
+// sums and their final reduction are bit for bit those of one pass over the whole row. With partial null, one pass.
+constexpr int kContinues = 1;  // the sums start from those a previous segment left in partial, not from zero
+constexpr int kFinishes = 2;   // the sums are reduced into y; else they are left in partial for the next segment
+constexpr int kPartialSums = 4 * 6 * 16;
+
+struct Partial {
+  float* sums;
+  int phase;
+};
+
 // y[t·y_stride + r] = (or +=) Σ_i w[r·w_stride + i]·x[t·x_stride + i] for r < ROWS, t < TOKENS.
 template <typename Kind, int ROWS, int TOKENS>
 void tile(const uint16_t* w, int64_t w_stride, const typename Kind::Activation* x, int64_t x_stride, int length, float* y, int64_t y_stride,
-          int accumulate, Ahead ahead) {
+          int accumulate, Ahead ahead, Partial partial) {
+  static_assert(sizeof(typename Kind::Sum) == 16 * sizeof(float), "partial sums are 16 float32 lanes");
   typename Kind::Sum sums[ROWS][TOKENS];
   for (int r = 0; r < ROWS; r++) {
     for (int t = 0; t < TOKENS; t++) {
-      sums[r][t] = Kind::zero();
+      sums[r][t] = partial.sums != nullptr && (partial.phase & kContinues) ? _mm512_loadu_ps(partial.sums + (r * TOKENS + t) * 16) : Kind::zero();
     }
   }
 
@@ -88,6 +101,16 @@ void tile(const uint16_t* w, int64_t w_stride, const typename Kind::Activation* 
 
   if (i < length) {
     step<Kind, ROWS, TOKENS, true>(sums, w, w_stride, x, x_stride, i, (typename Kind::Mask)((1ull << (length - i)) - 1));
+  }
+
+  if (partial.sums != nullptr && !(partial.phase & kFinishes)) {
+    for (int r = 0; r < ROWS; r++) {
+      for (int t = 0; t < TOKENS; t++) {
+        _mm512_storeu_ps(partial.sums + (r * TOKENS + t) * 16, sums[r][t]);
+      }
+    }
+
+    return;
   }
 
   if (ROWS == 1) {
@@ -116,26 +139,26 @@ void tile(const uint16_t* w, int64_t w_stride, const typename Kind::Activation* 
 
 template <typename Kind, int ROWS>
 void tile_rows(int tokens, const uint16_t* w, int64_t w_stride, const typename Kind::Activation* x, int64_t x_stride, int length, float* y,
-               int64_t y_stride, int accumulate, Ahead ahead) {
+               int64_t y_stride, int accumulate, Ahead ahead, Partial partial) {
   switch (tokens) {
-    case 1: tile<Kind, ROWS, 1>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 2: tile<Kind, ROWS, 2>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 3: tile<Kind, ROWS, 3>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 4: tile<Kind, ROWS, 4>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 5: tile<Kind, ROWS, 5>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    default: tile<Kind, ROWS, 6>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
+    case 1: tile<Kind, ROWS, 1>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 2: tile<Kind, ROWS, 2>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 3: tile<Kind, ROWS, 3>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 4: tile<Kind, ROWS, 4>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 5: tile<Kind, ROWS, 5>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    default: tile<Kind, ROWS, 6>(w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
   }
 }
 
 // A tile of 1 to 4 rows by 1 to 6 tokens; the managed caller checks both ranges.
 template <typename Kind>
 void tile_any(int rows, int tokens, const uint16_t* w, int64_t w_stride, const typename Kind::Activation* x, int64_t x_stride, int length,
-              float* y, int64_t y_stride, int accumulate, Ahead ahead) {
+              float* y, int64_t y_stride, int accumulate, Ahead ahead, Partial partial) {
   switch (rows) {
-    case 1: tile_rows<Kind, 1>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 2: tile_rows<Kind, 2>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    case 3: tile_rows<Kind, 3>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
-    default: tile_rows<Kind, 4>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead); break;
+    case 1: tile_rows<Kind, 1>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 2: tile_rows<Kind, 2>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    case 3: tile_rows<Kind, 3>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
+    default: tile_rows<Kind, 4>(tokens, w, w_stride, x, x_stride, length, y, y_stride, accumulate, ahead, partial); break;
   }
 }
 
@@ -145,7 +168,7 @@ void tile_any(int rows, int tokens, const uint16_t* w, int64_t w_stride, const t
 template <typename Kind>
 void gemv(int rows, const uint16_t* w, int64_t w_stride, const typename Kind::Activation* x, int length, float* y, int accumulate) {
   for (int r = 0; r < rows; r++) {
-    tile<Kind, 1, 1>(w + r * w_stride, w_stride, x, 0, length, y + r, 0, accumulate, Ahead{nullptr, 0});
+    tile<Kind, 1, 1>(w + r * w_stride, w_stride, x, 0, length, y + r, 0, accumulate, Ahead{nullptr, 0}, Partial{nullptr, 0});
   }
 }
 
