@@ -206,7 +206,10 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     // 4,864 float32, 114 KiB, for Qwen2-0.5B's down) came from L2 for every row tile instead, competing there with the
     // weights streaming in: in a C++ model of two threads streaming rows of 4,864 bf16 weights, 181-201 GFLOP/s in one
     // pass against 225-227 in segments (three rounds each); with the weights in L2 the segments cost 2-6%, and at rows of
-    // 2,048 they gained nothing clear.
+    // 2,048 they gained nothing clear. In the engine at 16 sequences (`forward --product-times`, runs alternating) down
+    // went from 180-187 to 197-202 GFLOP/s for Qwen2-0.5B bf16 (three runs each) and from 184-188 to 194-201 for
+    // Llama-3.2-1B bf16 (two each); the f16 downs moved less (Qwen2-0.5B 183-187 to 187-193, Llama-3.2-1B 188-190
+    // either way).
     private const int SegmentedRowLength = 2048;
     private const int SegmentLength = 1024;
 
