@@ -256,7 +256,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
                 for (var segment = 0; segment < segments; segment++)
                 {
                     var start = segment * SegmentLength;
-                    var length = Math.Min(SegmentLength, InFeatures - start);
+                    var length = segments == 1 ? InFeatures : Math.Min(SegmentLength, InFeatures - start);
                     var part = segments == 1 ? RowSegment.Whole
                         : segment == 0 ? RowSegment.First
                         : segment == segments - 1 ? RowSegment.Last
@@ -269,7 +269,7 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
                         var share = tile >= firstSharing ? prefetch.Slice(step + r, step + r + tileRows, out shareBytes) : null;
                         var sums = partialSums == null ? null : partialSums + r / NativeKernels.MaxRows * NativeKernels.PartialSumsPerTile;
                         TTiles.Tile(tileRows, count, block + (long)r * InFeatures + start, InFeatures, x + t * xBytes + (long)start * TTiles.ActivationBytes, xStride,
-                            segments == 1 ? InFeatures : length, y + begin + r + (long)t * yStride, yStride, accumulate, share, shareBytes, sums, part);
+                            length, y + begin + r + (long)t * yStride, yStride, accumulate, share, shareBytes, sums, part);
                     }
                 }
 
