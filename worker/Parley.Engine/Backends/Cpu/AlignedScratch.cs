@@ -1,6 +1,6 @@
 // Scratch floats that start on a cache line, for what the native tiles read in 64-byte vectors on every step (the
-// activations rounded to bf16). A pinned array starts 16 bytes past an 8-byte boundary, so its vectors straddled two
-// cache lines on every load; aligned, 16 sequences ran 61.4-61.9 -> 73.4-74.5 tok/s (Llama-3.2-1B bf16) and
+// activations rounded to bf16). A pinned array's elements are only 8-byte aligned, so its 64-byte vectors straddled
+// two cache lines; aligned, 16 sequences ran 61.4-61.9 -> 73.4-74.5 tok/s (Llama-3.2-1B bf16) and
 // 168.5-168.8 -> 181.1-188.2 (Qwen2-0.5B bf16) on two Emerald Rapids cores (two runs each, alternating).
 using System.Runtime.InteropServices;
 

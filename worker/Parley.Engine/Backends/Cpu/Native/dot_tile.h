@@ -72,6 +72,7 @@ template <typename Kind, int ROWS, int TOKENS>
 void tile(const uint16_t* w, int64_t w_stride, const typename Kind::Activation* x, int64_t x_stride, int length, float* y, int64_t y_stride,
           int accumulate, Ahead ahead, Partial partial) {
   static_assert(sizeof(typename Kind::Sum) == 16 * sizeof(float), "partial sums are 16 float32 lanes");
+  static_assert(ROWS * TOKENS * 16 <= kPartialSums, "a tile's partial sums fit the kPartialSums floats its caller gives it");
   typename Kind::Sum sums[ROWS][TOKENS];
   for (int r = 0; r < ROWS; r++) {
     for (int t = 0; t < TOKENS; t++) {
