@@ -56,6 +56,40 @@ public unsafe class LayerKernelTests
         head[1].Should().BeApproximately(2 * MathF.Cos(3 * f[1]) - 4 * MathF.Sin(3 * f[1]), 1e-6f);
     }
 
+    // Heads of 64 and 128 rotate eight pairs at a time only; 80 leaves pairs to the scalar loop; 6 has none for the
+    // vectors. Every value is bit for bit the scalar formula's.
+    [Theory]
+    [InlineData(6)]
+    [InlineData(64)]
+    [InlineData(80)]
+    [InlineData(128)]
+    public void Rope_Apply_IsBitForBitTheScalarRotation(int headDim)
+    {
+        var rope = new Rope(headDim, 10000, null);
+        var half = headDim / 2;
+        float[] cos = new float[half], sin = new float[half];
+        rope.Angles(1234, cos, sin);
+        var head = Enumerable.Range(0, headDim).Select(i => MathF.Sin(i * 0.37f) * 3).ToArray();
+        var expected = new float[headDim];
+        for (var i = 0; i < half; i++)
+        {
+            expected[i] = head[i] * cos[i] - head[i + half] * sin[i];
+            expected[i + half] = head[i + half] * cos[i] + head[i] * sin[i];
+        }
+
+        Rope.Apply(head, cos, sin);
+
+        head.Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Rope_Apply_WithTooFewAngles_Throws()
+    {
+        var apply = () => Rope.Apply(new float[16], new float[7], new float[8]);
+
+        apply.Should().Throw<ArgumentException>().WithMessage("*16*8 cosines*");
+    }
+
     [Fact]
     public void SiluAndMul_MatchesTheDefinition()
     {

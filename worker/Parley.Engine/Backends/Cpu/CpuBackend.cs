@@ -43,6 +43,11 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly NativeBuffer _cos;       // [T, D/2]
     private readonly NativeBuffer _sin;       // [T, D/2]
     private readonly NativeProducts _bfloat16;
+    private readonly RowsJob _normalise;
+    private readonly RowsJob _position;
+    private readonly RowsJob _activate;
+    private float[] _normWeight = [];  // the norm _normalise applies
+    private CpuLayer? _layer;          // the layer whose heads _position places
 
     private CpuBackend(Checkpoint checkpoint, ModelConfig config, CpuBackendOptions options)
     {
@@ -70,6 +75,9 @@ public sealed unsafe class CpuBackend : IBackend
         _activated = new NativeBuffer(tokens * config.IntermediateSize);
         _cos = new NativeBuffer(tokens * config.HeadDim / 2);
         _sin = new NativeBuffer(tokens * config.HeadDim / 2);
+        _normalise = new RowsJob(_gang, NormaliseRows, RowsJob.RowsPerChunk(config.HiddenSize));
+        _position = new RowsJob(_gang, PositionRows, RowsJob.RowsPerChunk((int)(q + 2 * kv)));
+        _activate = new RowsJob(_gang, ActivateRows, RowsJob.RowsPerChunk(config.IntermediateSize));
     }
 
     public ModelConfig Config { get; }
@@ -201,14 +209,14 @@ public sealed unsafe class CpuBackend : IBackend
     private void Attention(ForwardBatch batch, int layerIndex, CpuLayer layer)
     {
         var tokens = batch.TokenCount;
-        NormaliseRows(_hidden, layer.AttentionNorm, tokens);
+        Normalise(layer.AttentionNorm, tokens);
         _linear.Run(_normed.Pointer, tokens, layer.Wq, _queries.Pointer, layer.Wk, _keys.Pointer, layer.Wv, _values.Pointer);
         _lora.Add(layerIndex, LoraTarget.Q, _normed.Pointer, _queries.Pointer, layer.Wq.OutFeatures);
         _lora.Add(layerIndex, LoraTarget.K, _normed.Pointer, _keys.Pointer, layer.Wk.OutFeatures);
         _lora.Add(layerIndex, LoraTarget.V, _normed.Pointer, _values.Pointer, layer.Wv.OutFeatures);
-        PositionHeads(batch, _queries, Config.NumAttentionHeads, layer.Bq, layer.QNorm);
-        PositionHeads(batch, _keys, Config.NumKeyValueHeads, layer.Bk, layer.KNorm);
-        AddBias(_values, layer.Bv, tokens);
+        _layer = layer;
+        _position.Run(tokens);
+        _layer = null;
         var kvWidth = Config.NumKeyValueHeads * Config.HeadDim;
         for (var t = 0; t < tokens; t++)
         {
@@ -221,41 +229,46 @@ public sealed unsafe class CpuBackend : IBackend
         _lora.Add(layerIndex, LoraTarget.O, _attended.Pointer, _hidden.Pointer, Config.HiddenSize);
     }
 
+    // Token rows [begin, end) of the queries, keys and values of _layer: their biases, then the queries' and keys'
+    // positions.
+    private void PositionRows(int begin, int end)
+    {
+        var layer = _layer!;
+        for (var t = begin; t < end; t++)
+        {
+            PositionHeads(t, _queries, Config.NumAttentionHeads, layer.Bq, layer.QNorm);
+            PositionHeads(t, _keys, Config.NumKeyValueHeads, layer.Bk, layer.KNorm);
+            AddBias(_values, layer.Bv, t);
+        }
+    }
+
     // Bias, then (Qwen3) per-head RMSNorm, then the rotation: the order of the reference implementations.
-    private void PositionHeads(ForwardBatch batch, NativeBuffer heads, int headCount, float[]? bias, float[]? norm)
+    private void PositionHeads(int token, NativeBuffer heads, int headCount, float[]? bias, float[]? norm)
     {
         int headDim = Config.HeadDim, half = headDim / 2, width = headCount * headDim;
-        AddBias(heads, bias, batch.TokenCount);
-        for (var t = 0; t < batch.TokenCount; t++)
+        AddBias(heads, bias, token);
+        var cos = _cos.Slice((long)token * half, half);
+        var sin = _sin.Slice((long)token * half, half);
+        for (var h = 0; h < headCount; h++)
         {
-            var cos = _cos.Slice((long)t * half, half);
-            var sin = _sin.Slice((long)t * half, half);
-            for (var h = 0; h < headCount; h++)
+            var head = heads.Slice((long)token * width + h * headDim, headDim);
+            if (norm is not null)
             {
-                var head = heads.Slice((long)t * width + h * headDim, headDim);
-                if (norm is not null)
-                {
-                    RmsNorm.Apply(head, norm, (float)Config.RmsNormEps, head);
-                }
-
-                Rope.Apply(head, cos, sin);
+                RmsNorm.Apply(head, norm, (float)Config.RmsNormEps, head);
             }
+
+            Rope.Apply(head, cos, sin);
         }
     }
 
     private void Mlp(int tokens, int layerIndex, CpuLayer layer)
     {
         var intermediate = Config.IntermediateSize;
-        NormaliseRows(_hidden, layer.MlpNorm, tokens);
+        Normalise(layer.MlpNorm, tokens);
         _linear.Run(_normed.Pointer, tokens, layer.WGate, _gate.Pointer, layer.WUp, _up.Pointer);
         _lora.Add(layerIndex, LoraTarget.Gate, _normed.Pointer, _gate.Pointer, intermediate);
         _lora.Add(layerIndex, LoraTarget.Up, _normed.Pointer, _up.Pointer, intermediate);
-        for (var t = 0; t < tokens; t++)
-        {
-            var offset = (long)t * intermediate;
-            SiluAndMul.Apply(_gate.Slice(offset, intermediate), _up.Slice(offset, intermediate), _activated.Slice(offset, intermediate));
-        }
-
+        _activate.Run(tokens);
         _linear.Run(_activated.Pointer, tokens, accumulate: true, layer.WDown, _hidden.Pointer, Config.HiddenSize);
         _lora.Add(layerIndex, LoraTarget.Down, _activated.Pointer, _hidden.Pointer, Config.HiddenSize);
     }
@@ -277,25 +290,37 @@ public sealed unsafe class CpuBackend : IBackend
         _linear.Run(_normed.Pointer, row, accumulate: false, _weights.LmHead, destination, Config.VocabSize);
     }
 
-    private void NormaliseRows(NativeBuffer source, float[] weight, int tokens)
+    // _normed = rmsnorm(_hidden) with weight, for the first tokens rows.
+    private void Normalise(float[] weight, int tokens)
+    {
+        _normWeight = weight;
+        _normalise.Run(tokens);
+    }
+
+    private void NormaliseRows(int begin, int end)
     {
         var hidden = Config.HiddenSize;
-        for (var t = 0; t < tokens; t++)
+        for (var t = begin; t < end; t++)
         {
-            RmsNorm.Apply(source.Slice((long)t * hidden, hidden), weight, (float)Config.RmsNormEps, _normed.Slice((long)t * hidden, hidden));
+            RmsNorm.Apply(_hidden.Slice((long)t * hidden, hidden), _normWeight, (float)Config.RmsNormEps, _normed.Slice((long)t * hidden, hidden));
         }
     }
 
-    private static void AddBias(NativeBuffer rows, float[]? bias, int tokens)
+    private void ActivateRows(int begin, int end)
     {
-        if (bias is null)
+        var intermediate = Config.IntermediateSize;
+        for (var t = begin; t < end; t++)
         {
-            return;
+            var offset = (long)t * intermediate;
+            SiluAndMul.Apply(_gate.Slice(offset, intermediate), _up.Slice(offset, intermediate), _activated.Slice(offset, intermediate));
         }
+    }
 
-        for (var t = 0; t < tokens; t++)
+    private static void AddBias(NativeBuffer rows, float[]? bias, int token)
+    {
+        if (bias is not null)
         {
-            var row = rows.Slice((long)t * bias.Length, bias.Length);
+            var row = rows.Slice((long)token * bias.Length, bias.Length);
             System.Numerics.Tensors.TensorPrimitives.Add(row, bias, row);
         }
     }

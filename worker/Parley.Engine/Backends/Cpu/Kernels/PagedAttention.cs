@@ -93,6 +93,11 @@ internal static unsafe class PagedAttention
     // such, then 128-bit quarters of two such, then of those: 15 folds for 16 totals.
     private static Vector512<float> BlockScores(float* query, float* keys, int headDim)
     {
+        if (headDim == 64)
+        {
+            return BlockScores64(query, keys);
+        }
+
         var k01 = Fold(Partial(query, keys, headDim), Partial(query, keys + headDim, headDim));
         var k23 = Fold(Partial(query, keys + 2 * headDim, headDim), Partial(query, keys + 3 * headDim, headDim));
         var k45 = Fold(Partial(query, keys + 4 * headDim, headDim), Partial(query, keys + 5 * headDim, headDim));
@@ -107,6 +112,26 @@ internal static unsafe class PagedAttention
         var k12to15 = FoldPairs(k1213, k1415);
         return FoldQuarters(FoldQuarters(k0to3, k4to7), FoldQuarters(k8to11, k12to15));
     }
+
+    // BlockScores for heads of 64 with the query held in registers over the 16 keys; each key's partial sums are
+    // added in the order Partial adds them, so the scores are bit for bit the same.
+    private static Vector512<float> BlockScores64(float* query, float* keys)
+    {
+        var (q0, q1, q2, q3) = (Vector512.Load(query), Vector512.Load(query + 16), Vector512.Load(query + 32), Vector512.Load(query + 48));
+        var k01 = Fold(Partial64(q0, q1, q2, q3, keys), Partial64(q0, q1, q2, q3, keys + 64));
+        var k23 = Fold(Partial64(q0, q1, q2, q3, keys + 2 * 64), Partial64(q0, q1, q2, q3, keys + 3 * 64));
+        var k45 = Fold(Partial64(q0, q1, q2, q3, keys + 4 * 64), Partial64(q0, q1, q2, q3, keys + 5 * 64));
+        var k67 = Fold(Partial64(q0, q1, q2, q3, keys + 6 * 64), Partial64(q0, q1, q2, q3, keys + 7 * 64));
+        var k89 = Fold(Partial64(q0, q1, q2, q3, keys + 8 * 64), Partial64(q0, q1, q2, q3, keys + 9 * 64));
+        var k1011 = Fold(Partial64(q0, q1, q2, q3, keys + 10 * 64), Partial64(q0, q1, q2, q3, keys + 11 * 64));
+        var k1213 = Fold(Partial64(q0, q1, q2, q3, keys + 12 * 64), Partial64(q0, q1, q2, q3, keys + 13 * 64));
+        var k1415 = Fold(Partial64(q0, q1, q2, q3, keys + 14 * 64), Partial64(q0, q1, q2, q3, keys + 15 * 64));
+        return FoldQuarters(FoldQuarters(FoldPairs(k01, k23), FoldPairs(k45, k67)), FoldQuarters(FoldPairs(k89, k1011), FoldPairs(k1213, k1415)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Partial64(Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3, float* key) =>
+        Vector512.FusedMultiplyAdd(q3, Vector512.Load(key + 48), Vector512.FusedMultiplyAdd(q2, Vector512.Load(key + 32), Vector512.FusedMultiplyAdd(q1, Vector512.Load(key + 16), q0 * Vector512.Load(key))));
 
     // Σ over the head of query·key, 16 lanes wide.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

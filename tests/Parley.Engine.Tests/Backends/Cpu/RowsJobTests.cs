@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Parley.Engine.Backends.Cpu;
+
+namespace Parley.Engine.Tests.Backends.Cpu;
+
+public class RowsJobTests
+{
+    // Fewer rows than a chunk (the caller alone), exactly one chunk, and several chunks over two threads.
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(4, 4)]
+    [InlineData(37, 4)]
+    [InlineData(16, 1)]
+    public void Run_HandsEveryRowOnceToTheOperation(int rows, int rowsPerChunk)
+    {
+        using var gang = new ThreadGang(2);
+        var counts = new int[rows];
+        var ranges = new ConcurrentBag<(int Begin, int End)>();
+        var job = new RowsJob(gang, (begin, end) =>
+        {
+            ranges.Add((begin, end));
+            for (var row = begin; row < end; row++)
+            {
+                Interlocked.Increment(ref counts[row]);
+            }
+        }, rowsPerChunk);
+
+        job.Run(rows);
+
+        counts.Should().OnlyContain(count => count == 1);
+        ranges.Should().OnlyContain(range => range.End - range.Begin <= rowsPerChunk && range.End > range.Begin);
+    }
+
+    [Fact]
+    public void Run_FewerRowsThanAChunk_RunsOnTheCallingThread()
+    {
+        using var gang = new ThreadGang(2);
+        var threads = new ConcurrentBag<int>();
+        var job = new RowsJob(gang, (_, _) => threads.Add(Environment.CurrentManagedThreadId), rowsPerChunk: 8);
+
+        job.Run(5);
+
+        threads.Should().Equal(Environment.CurrentManagedThreadId);
+    }
+
+    [Theory]
+    [InlineData(896, 4)]
+    [InlineData(4096, 1)]
+    [InlineData(8192, 1)]
+    [InlineData(64, 64)]
+    public void RowsPerChunk_HoldsAtLeastTheMinimumFloatsOrOneRow(int rowFloats, int expected)
+    {
+        RowsJob.RowsPerChunk(rowFloats).Should().Be(expected);
+    }
+}
