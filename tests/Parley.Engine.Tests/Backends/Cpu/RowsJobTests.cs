@@ -7,12 +7,14 @@ public class RowsJobTests
 {
     // Fewer rows than a chunk (the caller alone), exactly one chunk, and several chunks over two threads.
     [Theory]
-    [InlineData(3, 4)]
-    [InlineData(4, 4)]
-    [InlineData(37, 4)]
-    [InlineData(16, 1)]
-    public void Run_HandsEveryRowOnceToTheOperation(int rows, int rowsPerChunk)
+    [InlineData(3, 1024)]
+    [InlineData(4, 1024)]
+    [InlineData(37, 1024)]
+    [InlineData(16, 4096)]
+    [InlineData(16, 10_000)]
+    public void Run_HandsEveryRowOnceToTheOperation(int rows, int rowFloats)
     {
+        var rowsPerChunk = RowsJob.RowsPerChunk(rowFloats);
         using var gang = new ThreadGang(2);
         var counts = new int[rows];
         var ranges = new ConcurrentBag<(int Begin, int End)>();
@@ -23,9 +25,9 @@ public class RowsJobTests
             {
                 Interlocked.Increment(ref counts[row]);
             }
-        }, rowsPerChunk);
+        });
 
-        job.Run(rows);
+        job.Run(rows, rowFloats);
 
         counts.Should().OnlyContain(count => count == 1);
         ranges.Should().OnlyContain(range => range.End - range.Begin <= rowsPerChunk && range.End > range.Begin);
@@ -36,9 +38,9 @@ public class RowsJobTests
     {
         using var gang = new ThreadGang(2);
         var threads = new ConcurrentBag<int>();
-        var job = new RowsJob(gang, (_, _) => threads.Add(Environment.CurrentManagedThreadId), rowsPerChunk: 8);
+        var job = new RowsJob(gang, (_, _) => threads.Add(Environment.CurrentManagedThreadId));
 
-        job.Run(5);
+        job.Run(4, rowFloats: 1024);
 
         threads.Should().Equal(Environment.CurrentManagedThreadId);
     }

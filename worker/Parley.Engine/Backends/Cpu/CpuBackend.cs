@@ -75,9 +75,9 @@ public sealed unsafe class CpuBackend : IBackend
         _activated = new NativeBuffer(tokens * config.IntermediateSize);
         _cos = new NativeBuffer(tokens * config.HeadDim / 2);
         _sin = new NativeBuffer(tokens * config.HeadDim / 2);
-        _normalise = new RowsJob(_gang, NormaliseRows, RowsJob.RowsPerChunk(config.HiddenSize));
-        _position = new RowsJob(_gang, PositionRows, RowsJob.RowsPerChunk((int)(q + 2 * kv)));
-        _activate = new RowsJob(_gang, ActivateRows, RowsJob.RowsPerChunk(config.IntermediateSize));
+        _normalise = new RowsJob(_gang, NormaliseRows);
+        _position = new RowsJob(_gang, PositionRows);
+        _activate = new RowsJob(_gang, ActivateRows);
     }
 
     public ModelConfig Config { get; }
@@ -215,7 +215,7 @@ public sealed unsafe class CpuBackend : IBackend
         _lora.Add(layerIndex, LoraTarget.K, _normed.Pointer, _keys.Pointer, layer.Wk.OutFeatures);
         _lora.Add(layerIndex, LoraTarget.V, _normed.Pointer, _values.Pointer, layer.Wv.OutFeatures);
         _layer = layer;
-        _position.Run(tokens);
+        _position.Run(tokens, (Config.NumAttentionHeads + 2 * Config.NumKeyValueHeads) * Config.HeadDim);
         _layer = null;
         var kvWidth = Config.NumKeyValueHeads * Config.HeadDim;
         for (var t = 0; t < tokens; t++)
@@ -268,7 +268,7 @@ public sealed unsafe class CpuBackend : IBackend
         _linear.Run(_normed.Pointer, tokens, layer.WGate, _gate.Pointer, layer.WUp, _up.Pointer);
         _lora.Add(layerIndex, LoraTarget.Gate, _normed.Pointer, _gate.Pointer, intermediate);
         _lora.Add(layerIndex, LoraTarget.Up, _normed.Pointer, _up.Pointer, intermediate);
-        _activate.Run(tokens);
+        _activate.Run(tokens, intermediate);
         _linear.Run(_activated.Pointer, tokens, accumulate: true, layer.WDown, _hidden.Pointer, Config.HiddenSize);
         _lora.Add(layerIndex, LoraTarget.Down, _activated.Pointer, _hidden.Pointer, Config.HiddenSize);
     }
@@ -294,7 +294,7 @@ public sealed unsafe class CpuBackend : IBackend
     private void Normalise(float[] weight, int tokens)
     {
         _normWeight = weight;
-        _normalise.Run(tokens);
+        _normalise.Run(tokens, Config.HiddenSize);
     }
 
     private void NormaliseRows(int begin, int end)

@@ -7,8 +7,12 @@ using Parley.Engine.Backends.Cpu.Kernels;
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>y = W·x for one or more weights sharing x, spread over a <see cref="ThreadGang"/>.</summary>
-internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = null) : IRangeJob
+internal sealed unsafe class LinearJob : IRangeJob
 {
+    private readonly ThreadGang _gang;
+    private readonly ProductTimer? _timer;
+    private readonly RowsJob _rounding;
+
     // Enough rows per chunk to amortise taking it; few enough that every thread gets several.
     private const int MinimumRowsPerChunk = 8;
     private const int ChunksPerThread = 8;
@@ -28,7 +32,7 @@ internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = nu
     private readonly CpuLinear?[] _weights = new CpuLinear?[3];
     private readonly nint[] _outputs = new nint[3];
     private readonly int[] _strides = new int[3];
-    private readonly int[] _fetched = new int[gang.ThreadCount]; // per thread: the item its last run prefetched, or -1
+    private readonly int[] _fetched; // per thread: the item its last run prefetched, or -1
     private int _count;
     private int _rows;
     private int _chunk;
@@ -37,6 +41,16 @@ internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = nu
     private readonly AlignedScratch _roundedStore = new();
     private int _tokens;
     private bool _accumulate;
+    private RoundedActivations _roundedForm;
+    private int _input;
+
+    public LinearJob(ThreadGang gang, ProductTimer? timer = null)
+    {
+        _gang = gang;
+        _timer = timer;
+        _fetched = new int[gang.ThreadCount];
+        _rounding = new RowsJob(gang, RoundRows);
+    }
 
     /// <summary>Computes y = W·x (or y += W·x) for one weight.</summary>
     public void Run(float* x, int tokens, bool accumulate, CpuLinear weight, float* y, int yStride)
@@ -134,10 +148,10 @@ internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = nu
         }
 
         _rounded = RoundedActivations(_weights[0]!.InFeatures);
-        _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (gang.ThreadCount * ChunksPerThread));
-        var started = timer is null ? 0 : Stopwatch.GetTimestamp();
-        gang.Run(this, _rows, _chunk);
-        timer?.Add(_weights[0]!.InFeatures, _rows, _tokens, started);
+        _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (_gang.ThreadCount * ChunksPerThread));
+        var started = _timer is null ? 0 : Stopwatch.GetTimestamp();
+        _gang.Run(this, _rows, _chunk);
+        _timer?.Add(_weights[0]!.InFeatures, _rows, _tokens, started);
         Array.Clear(_weights);
     }
 
@@ -165,23 +179,31 @@ internal sealed unsafe class LinearJob(ThreadGang gang, ProductTimer? timer = nu
 
         var count = (long)_tokens * input;
         var floats = form == Cpu.RoundedActivations.Float32 ? _tokens * (long)BFloat16WidenedDot.Stride(input) : (count + 1) / 2; // bf16: two a float
-        var rounded = _roundedStore.Rent(floats);
-        if (form == Cpu.RoundedActivations.BFloat16)
+        _rounded = _roundedStore.Rent(floats);
+        _roundedForm = form;
+        _input = input;
+        _rounding.Run(_tokens, input);
+        return _rounded;
+    }
+
+    // Token rows [begin, end) of x rounded into _rounded.
+    private void RoundRows(int begin, int end)
+    {
+        if (_roundedForm == Cpu.RoundedActivations.BFloat16)
         {
-            BFloat16Dot.Round(_x, (ushort*)rounded, count);
+            BFloat16Dot.Round(_x + (long)begin * _input, (ushort*)_rounded + (long)begin * _input, (long)(end - begin) * _input);
         }
         else
         {
-            BFloat16WidenedDot.RoundSplit(_x, rounded, input, _tokens);
+            var stride = BFloat16WidenedDot.Stride(_input);
+            BFloat16WidenedDot.RoundSplit(_x + (long)begin * _input, (float*)_rounded + (long)begin * stride, _input, end - begin);
         }
-
-        return rounded;
     }
 
     private int TileChunk(int rows)
     {
         var blocks = (long)_weights[0]!.TileBlockRows * TileBlocksPerChunk;
-        var balanced = rows / (gang.ThreadCount * TileChunksPerThread);
+        var balanced = rows / (_gang.ThreadCount * TileChunksPerThread);
         return Math.Max(TileChunkAlignment, (int)Math.Min(blocks, balanced) / TileChunkAlignment * TileChunkAlignment);
     }
 }

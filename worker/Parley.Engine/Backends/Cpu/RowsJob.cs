@@ -1,12 +1,12 @@
-// The work between the matrix products (normalising, rotating heads, the gated activation) is done a token row at a
-// time, each row on its own. Done on the calling thread alone, the gang's other threads spun idle meanwhile: at 16
-// sequences the three took 2.3 ms of a Qwen2-0.5B bf16 decode step of 82 ms on two cores, and at a 2,048-token
-// prefill step the gated activation alone took a sixth of it. So they are split between the gang by rows too.
+// The work between the matrix products (normalising, rotating heads, the gated activation, rounding the activations
+// to bf16) is done a token row at a time, each row on its own. Done on the calling thread alone, the gang's other
+// threads spun idle meanwhile: at 16 sequences the first three took 2.3 ms of a Qwen2-0.5B bf16 decode step of 82 ms
+// on two cores, and at a 2,048-token prefill step the gated activation alone took a sixth of it. So they are split
+// between the gang by rows too.
 namespace Parley.Engine.Backends.Cpu;
 
-/// <summary>An operation on rows [begin, end) of a batch, split between a <see cref="ThreadGang"/>'s threads in chunks
-/// of at least <paramref name="rowsPerChunk"/> rows; fewer rows than that run on the calling thread alone.</summary>
-internal sealed class RowsJob(ThreadGang gang, Action<int, int> rows, int rowsPerChunk) : IRangeJob
+/// <summary>An operation on rows [begin, end) of a batch, split between a <see cref="ThreadGang"/>'s threads.</summary>
+internal sealed class RowsJob(ThreadGang gang, Action<int, int> rows) : IRangeJob
 {
     /// <summary>How many floats a chunk should hold at least: below that, handing a chunk to another thread costs
     /// about what the chunk's work does.</summary>
@@ -15,8 +15,9 @@ internal sealed class RowsJob(ThreadGang gang, Action<int, int> rows, int rowsPe
     /// <summary>Rows per chunk for rows of <paramref name="rowFloats"/> floats each.</summary>
     public static int RowsPerChunk(int rowFloats) => Math.Max(1, MinimumChunkFloats / Math.Max(1, rowFloats));
 
-    /// <summary>Runs the operation on rows [0, <paramref name="count"/>).</summary>
-    public void Run(int count) => gang.Run(this, count, rowsPerChunk);
+    /// <summary>Runs the operation on rows [0, <paramref name="count"/>) of <paramref name="rowFloats"/> floats each,
+    /// in chunks of <see cref="RowsPerChunk"/> rows; as many rows as one chunk or fewer run on the calling thread alone.</summary>
+    public void Run(int count, int rowFloats) => gang.Run(this, count, RowsPerChunk(rowFloats));
 
     void IRangeJob.Run(int begin, int end, int worker, int next) => rows(begin, end);
 }
