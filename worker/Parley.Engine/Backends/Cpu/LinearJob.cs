@@ -24,9 +24,12 @@ internal sealed unsafe class LinearJob : IRangeJob
     // chunk's first block waiting; with the shares, one-block chunks let the threads even out at the end to one block
     // (Qwen2-0.5B at 16 sequences, two Emerald Rapids cores, three runs alternating: bf16 163.5-164.1 -> 164.6-165.0
     // tok/s, f16 178.5-179.2 -> 181.2-182.2). A multiple of 8 rows (two 4-row tiles, one GPTQ 8-output tile); at least
-    // 4 chunks per thread keep both cores busy to the end when a product is small (Qwen2-0.5B's k and v: 128 rows each).
+    // 8 chunks per thread keep both cores busy to the end when a product is small: with 4, Qwen2-0.5B's q, k and v
+    // together (1,152 rows, chunks of one block, 144 rows) left a thread idle for up to a block at the end, and took
+    // 178-180 GFLOP/s against 186-197 in chunks of 72 rows (o: 179-196 against 196-202; 16 sequences, bf16, three
+    // runs each, alternating). Llama-3.2-1B's blocks (64 rows) are smaller than either share, so it is unchanged.
     private const int TileBlocksPerChunk = 1;
-    private const int TileChunksPerThread = 4;
+    private const int TileChunksPerThread = 8;
     private const int TileChunkAlignment = 8;
 
     private readonly CpuLinear?[] _weights = new CpuLinear?[3];
