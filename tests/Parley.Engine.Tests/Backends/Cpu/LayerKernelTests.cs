@@ -90,6 +90,27 @@ public unsafe class LayerKernelTests
         apply.Should().Throw<ArgumentException>().WithMessage("*16*8 cosines*");
     }
 
+    // Lengths with and without a partial last vector; gates far enough out that e^-g overflows or vanishes.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(4864)]
+    [InlineData(4867)]
+    public void SiluAndMul_WithinAFewUlpsOfTheDefinition(int length)
+    {
+        var gate = Enumerable.Range(0, length).Select(i => (float)(Math.Sin(i * 0.71) * (i % 7 == 0 ? 120 : 9))).ToArray();
+        var up = Enumerable.Range(0, length).Select(i => (float)Math.Cos(i * 0.37) * 2).ToArray();
+        var destination = new float[length];
+
+        SiluAndMul.Apply(gate, up, destination);
+
+        for (var i = 0; i < length; i++)
+        {
+            var exact = gate[i] / (1 + Math.Exp(-(double)gate[i])) * up[i];
+            destination[i].Should().BeApproximately((float)exact, (float)(Math.Abs(exact) * 1e-6 + 1e-30), $"silu({gate[i]}) * {up[i]}");
+        }
+    }
+
     [Fact]
     public void SiluAndMul_MatchesTheDefinition()
     {

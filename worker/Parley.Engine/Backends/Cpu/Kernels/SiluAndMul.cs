@@ -1,5 +1,7 @@
 // SwiGLU's gate (Shazeer, 2020): silu(gate) * up, silu(x) = x * sigmoid(x).
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
@@ -15,8 +17,28 @@ public static class SiluAndMul
         }
 
         var output = destination[..gate.Length];
-        TensorPrimitives.Sigmoid(gate, output);
-        TensorPrimitives.Multiply(output, gate, output);
-        TensorPrimitives.Multiply(output, up, output);
+        if (!FastExp.IsSupported)
+        {
+            TensorPrimitives.Sigmoid(gate, output);
+            TensorPrimitives.Multiply(output, gate, output);
+            TensorPrimitives.Multiply(output, up, output);
+            return;
+        }
+
+        // silu(g) = g / (1 + e^-g): one division, and with e^-g infinite (g below -89) the quotient is 0 as it should be.
+        ref var g = ref MemoryMarshal.GetReference(gate);
+        ref var u = ref MemoryMarshal.GetReference(up);
+        ref var o = ref MemoryMarshal.GetReference(output);
+        var i = 0;
+        for (; i + Vector512<float>.Count <= gate.Length; i += Vector512<float>.Count)
+        {
+            var x = Vector512.LoadUnsafe(ref g, (nuint)i);
+            (x / (Vector512<float>.One + FastExp.Exp(-x)) * Vector512.LoadUnsafe(ref u, (nuint)i)).StoreUnsafe(ref o, (nuint)i);
+        }
+
+        for (; i < gate.Length; i++)
+        {
+            output[i] = gate[i] / (1 + MathF.Exp(-gate[i])) * up[i];
+        }
     }
 }
