@@ -3,7 +3,7 @@
 // threads spun idle meanwhile, so it is split between the gang by rows too. What the products leave of a Qwen2-0.5B
 // bf16 step at 16 sequences (`forward --product-times`, two Emerald Rapids cores, runs alternating) went from 6.6-6.7
 // to 5.9-6.0 ms with the first three split (four runs each), and from 5.5-6.2 to 5.1-5.4 with the rounding too (six
-// runs each, one more of the latter at 7.9 in one of the machine's slow spells).
+// runs each; five of the latter's, the sixth 7.9 in one of the machine's slow spells).
 namespace Parley.Engine.Backends.Cpu;
 
 /// <summary>An operation on rows [begin, end) of a batch, split between a <see cref="ThreadGang"/>'s threads.</summary>
