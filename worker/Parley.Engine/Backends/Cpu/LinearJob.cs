@@ -1,6 +1,7 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
-// read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the threads start.
+// read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the product starts (the
+// rounding itself split between the threads by token rows).
 using System.Diagnostics;
 using Parley.Engine.Backends.Cpu.Kernels;
 
@@ -9,10 +10,6 @@ namespace Parley.Engine.Backends.Cpu;
 /// <summary>y = W·x for one or more weights sharing x, spread over a <see cref="ThreadGang"/>.</summary>
 internal sealed unsafe class LinearJob : IRangeJob
 {
-    private readonly ThreadGang _gang;
-    private readonly ProductTimer? _timer;
-    private readonly RowsJob _rounding;
-
     // Enough rows per chunk to amortise taking it; few enough that every thread gets several.
     private const int MinimumRowsPerChunk = 8;
     private const int ChunksPerThread = 8;
@@ -32,6 +29,9 @@ internal sealed unsafe class LinearJob : IRangeJob
     private const int TileChunksPerThread = 8;
     private const int TileChunkAlignment = 8;
 
+    private readonly ThreadGang _gang;
+    private readonly ProductTimer? _timer;
+    private readonly RowsJob _rounding;
     private readonly CpuLinear?[] _weights = new CpuLinear?[3];
     private readonly nint[] _outputs = new nint[3];
     private readonly int[] _strides = new int[3];
@@ -150,7 +150,7 @@ internal sealed unsafe class LinearJob : IRangeJob
             _rows += _weights[i]!.OutFeatures;
         }
 
-        _rounded = RoundedActivations(_weights[0]!.InFeatures);
+        RoundActivations(_weights[0]!.InFeatures);
         _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (_gang.ThreadCount * ChunksPerThread));
         var started = _timer is null ? 0 : Stopwatch.GetTimestamp();
         _gang.Run(this, _rows, _chunk);
@@ -158,10 +158,10 @@ internal sealed unsafe class LinearJob : IRangeJob
         Array.Clear(_weights);
     }
 
-    // x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in one form
-    // (those of one job share a dtype). The scratch (float32, holding either form; aligned, AlignedScratch) only grows:
-    // a step allocates nothing once the largest product has run.
-    private void* RoundedActivations(int input)
+    // _rounded = x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in
+    // one form (those of one job share a dtype). The scratch (float32, holding either form; aligned, AlignedScratch) only
+    // grows: a step allocates nothing once the largest product has run.
+    private void RoundActivations(int input)
     {
         var form = Cpu.RoundedActivations.None;
         for (var i = 0; i < _count; i++)
@@ -175,9 +175,10 @@ internal sealed unsafe class LinearJob : IRangeJob
             form = wanted == Cpu.RoundedActivations.None ? form : wanted;
         }
 
+        _rounded = null;
         if (form == Cpu.RoundedActivations.None)
         {
-            return null;
+            return;
         }
 
         var count = (long)_tokens * input;
@@ -186,7 +187,6 @@ internal sealed unsafe class LinearJob : IRangeJob
         _roundedForm = form;
         _input = input;
         _rounding.Run(_tokens, input);
-        return _rounded;
     }
 
     // Token rows [begin, end) of x rounded into _rounded.
