@@ -45,7 +45,6 @@ internal sealed unsafe class LinearJob : IRangeJob
     private int _tokens;
     private bool _accumulate;
     private RoundedActivations _roundedForm;
-    private int _input;
 
     public LinearJob(ThreadGang gang, ProductTimer? timer = null)
     {
@@ -150,7 +149,7 @@ internal sealed unsafe class LinearJob : IRangeJob
             _rows += _weights[i]!.OutFeatures;
         }
 
-        RoundActivations(_weights[0]!.InFeatures);
+        RoundActivations();
         _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (_gang.ThreadCount * ChunksPerThread));
         var started = _timer is null ? 0 : Stopwatch.GetTimestamp();
         _gang.Run(this, _rows, _chunk);
@@ -161,7 +160,7 @@ internal sealed unsafe class LinearJob : IRangeJob
     // _rounded = x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in
     // one form (those of one job share a dtype). The scratch (float32, holding either form; aligned, AlignedScratch) only
     // grows: a step allocates nothing once the largest product has run.
-    private void RoundActivations(int input)
+    private void RoundActivations()
     {
         var form = Cpu.RoundedActivations.None;
         for (var i = 0; i < _count; i++)
@@ -181,25 +180,26 @@ internal sealed unsafe class LinearJob : IRangeJob
             return;
         }
 
+        var input = _weights[0]!.InFeatures;
         var count = (long)_tokens * input;
         var floats = form == Cpu.RoundedActivations.Float32 ? _tokens * (long)BFloat16WidenedDot.Stride(input) : (count + 1) / 2; // bf16: two a float
         _rounded = _roundedStore.Rent(floats);
         _roundedForm = form;
-        _input = input;
         _rounding.Run(_tokens, input);
     }
 
     // Token rows [begin, end) of x rounded into _rounded.
     private void RoundRows(int begin, int end)
     {
+        var input = _weights[0]!.InFeatures;
         if (_roundedForm == Cpu.RoundedActivations.BFloat16)
         {
-            BFloat16Dot.Round(_x + (long)begin * _input, (ushort*)_rounded + (long)begin * _input, (long)(end - begin) * _input);
+            BFloat16Dot.Round(_x + (long)begin * input, (ushort*)_rounded + (long)begin * input, (long)(end - begin) * input);
         }
         else
         {
-            var stride = BFloat16WidenedDot.Stride(_input);
-            BFloat16WidenedDot.RoundSplit(_x + (long)begin * _input, (float*)_rounded + (long)begin * stride, _input, end - begin);
+            var stride = BFloat16WidenedDot.Stride(input);
+            BFloat16WidenedDot.RoundSplit(_x + (long)begin * input, (float*)_rounded + (long)begin * stride, input, end - begin);
         }
     }
 

@@ -106,11 +106,7 @@ internal static unsafe class PagedAttention
         var k1011 = Fold(Partial(query, keys + 10 * headDim, headDim), Partial(query, keys + 11 * headDim, headDim));
         var k1213 = Fold(Partial(query, keys + 12 * headDim, headDim), Partial(query, keys + 13 * headDim, headDim));
         var k1415 = Fold(Partial(query, keys + 14 * headDim, headDim), Partial(query, keys + 15 * headDim, headDim));
-        var k0to3 = FoldPairs(k01, k23);
-        var k4to7 = FoldPairs(k45, k67);
-        var k8to11 = FoldPairs(k89, k1011);
-        var k12to15 = FoldPairs(k1213, k1415);
-        return FoldQuarters(FoldQuarters(k0to3, k4to7), FoldQuarters(k8to11, k12to15));
+        return Totals(k01, k23, k45, k67, k89, k1011, k1213, k1415);
     }
 
     // BlockScores for heads of 64 with the query held in registers over the 16 keys; each key's partial sums are
@@ -126,8 +122,14 @@ internal static unsafe class PagedAttention
         var k1011 = Fold(Partial64(q0, q1, q2, q3, keys + 10 * 64), Partial64(q0, q1, q2, q3, keys + 11 * 64));
         var k1213 = Fold(Partial64(q0, q1, q2, q3, keys + 12 * 64), Partial64(q0, q1, q2, q3, keys + 13 * 64));
         var k1415 = Fold(Partial64(q0, q1, q2, q3, keys + 14 * 64), Partial64(q0, q1, q2, q3, keys + 15 * 64));
-        return FoldQuarters(FoldQuarters(FoldPairs(k01, k23), FoldPairs(k45, k67)), FoldQuarters(FoldPairs(k89, k1011), FoldPairs(k1213, k1415)));
+        return Totals(k01, k23, k45, k67, k89, k1011, k1213, k1415);
     }
+
+    // The 16 scores in slot order from the 8 folded pairs of keys: pairs of pairs, then quarters twice.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Totals(Vector512<float> k01, Vector512<float> k23, Vector512<float> k45, Vector512<float> k67,
+        Vector512<float> k89, Vector512<float> k1011, Vector512<float> k1213, Vector512<float> k1415) =>
+        FoldQuarters(FoldQuarters(FoldPairs(k01, k23), FoldPairs(k45, k67)), FoldQuarters(FoldPairs(k89, k1011), FoldPairs(k1213, k1415)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Partial64(Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3, float* key) =>
