@@ -34,6 +34,10 @@ public sealed class Checkpoint : IDisposable
     /// <summary>Whether every file was read into memory the OS took the huge-page advice for.</summary>
     public bool IsInHugePages => _files.All(file => file.IsInHugePages);
 
+    /// <summary>Whether every file was read into this process's own memory rather than mapped, so that the one reader
+    /// owning the checkpoint (a CPU backend) may rearrange its tensors in place without touching the files.</summary>
+    public bool IsOwnMemory => _files.All(file => file.IsOwnMemory);
+
     /// <exception cref="FileNotFoundException">No safetensors weights in the folder; pickled .bin files are named as refused.</exception>
     public static Checkpoint Open(string folder, WeightStorage storage = WeightStorage.Mapped)
     {

@@ -42,6 +42,10 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// (<see cref="HugePageMemory.IsAdvised"/>); false for a mapped file.</summary>
     public bool IsInHugePages => _storage is HugePageMemory { IsAdvised: true };
 
+    /// <summary>Whether the bytes were read into this process's own memory (<see cref="WeightStorage.HugePages"/>)
+    /// rather than mapped from the file, so that the one reader owning the file may rearrange them in place.</summary>
+    public bool IsOwnMemory => _storage is HugePageMemory;
+
     /// <exception cref="InvalidDataException">The file is not a consistent safetensors file; the message says why.</exception>
     public static SafetensorsFile Open(string path, WeightStorage storage = WeightStorage.Mapped)
     {

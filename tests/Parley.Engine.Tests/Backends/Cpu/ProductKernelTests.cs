@@ -187,10 +187,10 @@ public unsafe class ProductKernelTests
         fixed (ushort* bp = bits)
         {
             var linear = CpuLinear.Dense(new TensorInfo("w", dtype, [rows, inFeatures], 0, stored.Length), w, native);
-            var form = linear.RoundedActivations;
+            var form = linear.PreparedActivations;
             form.Should().Be(ExpectedForm(dtype, native), $"a {dtype} weight with native {native}, where VDPBF16PS is {BFloat16Dot.Status} and widening {BFloat16WidenedDot.Status}");
-            linear.MultiplyRows(xp, form switch { RoundedActivations.BFloat16 => bp, RoundedActivations.Float32 => vp, _ => null }, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
-            return form == RoundedActivations.None ? x : values;
+            linear.MultiplyRows(xp, form switch { PreparedActivations.BFloat16 => bp, PreparedActivations.Float32 => vp, _ => null }, tokens, yp, yStride, rowBegin, rowEnd, accumulate);
+            return form == PreparedActivations.None ? x : values;
         }
     }
 
@@ -202,10 +202,10 @@ public unsafe class ProductKernelTests
         _ => false,
     };
 
-    private static RoundedActivations ExpectedForm(SafetensorsDtype dtype, NativeProducts native) => (dtype, native) switch
+    private static PreparedActivations ExpectedForm(SafetensorsDtype dtype, NativeProducts native) => (dtype, native) switch
     {
-        (SafetensorsDtype.BF16, NativeProducts.BFloat16Dot) when BFloat16Dot.IsAvailable => RoundedActivations.BFloat16,
-        (SafetensorsDtype.BF16, NativeProducts.BFloat16Widened) when BFloat16WidenedDot.IsAvailable => RoundedActivations.Float32,
-        _ => RoundedActivations.None,
+        (SafetensorsDtype.BF16, NativeProducts.BFloat16Dot) when BFloat16Dot.IsAvailable => PreparedActivations.BFloat16,
+        (SafetensorsDtype.BF16, NativeProducts.BFloat16Widened) when BFloat16WidenedDot.IsAvailable => PreparedActivations.Float32,
+        _ => PreparedActivations.None,
     };
 }

@@ -23,16 +23,28 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>Bytes of one weight row as the tiles read it, which decide how many rows a block of tiles keeps in cache.</summary>
     public abstract long BytesPerRow { get; }
 
-    /// <summary>Rows of one block of tiles: the rows a product of several tokens reads from memory once and reuses from L2.</summary>
-    public int TileBlockRows => (int)Math.Max(TileBlockAlignment, TileBlockBytes / Math.Max(1, BytesPerRow) / TileBlockAlignment * TileBlockAlignment);
+    /// <summary>Rows a run of rows should begin at a multiple of: the rows the weight stores together (Float16PanelLinear's
+    /// panels), which a run cutting them through computes twice.</summary>
+    public virtual int RowAlignment => 1;
 
-    /// <summary>Whether, and as what, the products read the activations rounded to bf16, which LinearJob then rounds
-    /// once for all its threads (the native bf16 kernels: BFloat16Dot reads bf16, BFloat16WidenedDot float32).</summary>
-    public virtual RoundedActivations RoundedActivations => RoundedActivations.None;
+    /// <summary>Rows of one block of tiles: the rows a product of several tokens reads from memory once and reuses from L2.</summary>
+    public int TileBlockRows
+    {
+        get
+        {
+            var alignment = Math.Max(TileBlockAlignment, RowAlignment);
+            return (int)Math.Max(alignment, TileBlockBytes / Math.Max(1, BytesPerRow) / alignment * alignment);
+        }
+    }
+
+    /// <summary>The form in which the products read the activations, which LinearJob then prepares once for all its
+    /// threads (the native bf16 kernels: rounded, BFloat16Dot as bf16, BFloat16WidenedDot as float32; the f16 panels:
+    /// interleaved).</summary>
+    public virtual PreparedActivations PreparedActivations => PreparedActivations.None;
 
     /// <summary>y[t, r] = (or +=) W[r, :]·x[t, :] for rows r in [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>) and tokens t.</summary>
     /// <param name="x">[tokenCount, InFeatures] activations.</param>
-    /// <param name="rounded">x rounded to bf16, in the form <see cref="RoundedActivations"/> names; null when it is None.</param>
+    /// <param name="prepared">x in the form <see cref="PreparedActivations"/> names; null when it is None.</param>
     /// <param name="tokenCount">Activation rows.</param>
     /// <param name="y">Output; token t's row starts at y + t·<paramref name="yStride"/>.</param>
     /// <param name="yStride">Floats between output rows.</param>
@@ -41,7 +53,7 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <param name="accumulate">Add to y (a residual) instead of overwriting it.</param>
     /// <param name="links">What the thread ran before and runs after these rows; the native tiles use them to keep the
     /// memory busy across runs.</param>
-    public abstract void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default);
+    public abstract void MultiplyRows(float* x, void* prepared, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default);
 
     /// <summary>The memory of the first block of tiles of a run of rows from <paramref name="row"/> to at most
     /// <paramref name="rowLimit"/>, for the run before it to prefetch: 0 bytes where the products read no weight rows
@@ -67,8 +79,10 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <param name="data">Its bytes.</param>
     /// <param name="native">The weight types whose products may use the native kernels where the CPU runs them: bf16
     /// with activations rounded to bf16 through AVX-512 BF16 (BFloat16Dot) or widened to float32 (BFloat16WidenedDot),
-    /// f16 widened by AVX-512 (Float16Dot).</param>
-    public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native)
+    /// f16 widened by AVX-512 (Float16Dot, or Float16Panels where <paramref name="rearrangeable"/>).</param>
+    /// <param name="rearrangeable">Whether the weight's memory is the caller's own, read no other way, so that f16
+    /// weights may be rearranged into panels in place (Float16PanelLinear).</param>
+    public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native, bool rearrangeable = false)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         int rows = checked((int)tensor.Shape[0]), columns = checked((int)tensor.Shape[1]);
@@ -80,6 +94,7 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
         return tensor.Dtype switch
         {
             SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, BFloat16Family(native)),
+            SafetensorsDtype.F16 when native.HasFlag(NativeProducts.Float16) && rearrangeable && Float16Panels.IsAvailable => new Float16PanelLinear(data, columns, rows),
             SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable ? NativeTileFamily.Float16 : NativeTileFamily.None),
             SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, NativeTileFamily.None),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),
@@ -99,25 +114,25 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
     where TRow : struct, IWeightRow
 {
     // Every bf16 product, one token or many, so that a token's outputs never depend on what else is in its batch.
-    public override RoundedActivations RoundedActivations => family switch
+    public override PreparedActivations PreparedActivations => family switch
     {
-        NativeTileFamily.BFloat16Dot => RoundedActivations.BFloat16,
-        NativeTileFamily.BFloat16Widened => RoundedActivations.Float32,
-        _ => RoundedActivations.None,
+        NativeTileFamily.BFloat16Dot => PreparedActivations.BFloat16,
+        NativeTileFamily.BFloat16Widened => PreparedActivations.Float32,
+        _ => PreparedActivations.None,
     };
 
     // The managed tiles read f16 blocks widened to float32 (MultiplyTiles), so their cache footprint is that of f32.
     public override long BytesPerRow => (long)InFeatures * (typeof(TRow) == typeof(Float16Row) && family == NativeTileFamily.None ? sizeof(float) : TRow.ElementSize);
 
-    public override void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default)
+    public override void MultiplyRows(float* x, void* prepared, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default)
     {
         if (family == NativeTileFamily.BFloat16Dot)
         {
-            MultiplyNative<BFloat16Tiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
+            MultiplyNative<BFloat16Tiles>((byte*)Require(prepared), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
         else if (family == NativeTileFamily.BFloat16Widened)
         {
-            MultiplyNative<BFloat16WidenedTiles>((byte*)Require(rounded), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
+            MultiplyNative<BFloat16WidenedTiles>((byte*)Require(prepared), tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
         else if (family == NativeTileFamily.Float16)
         {
@@ -146,8 +161,8 @@ internal sealed unsafe class DenseLinear<TRow>(byte* weights, int inFeatures, in
         return Math.Clamp(rowLimit - row, 0, TileBlockRows) * rowBytes;
     }
 
-    private static void* Require(void* rounded) =>
-        rounded != null ? rounded : throw new ArgumentNullException(nameof(rounded), "The native bf16 products read the activations rounded to bf16 (RoundedActivations).");
+    private static void* Require(void* prepared) =>
+        prepared != null ? prepared : throw new ArgumentNullException(nameof(prepared), "The native bf16 products read the activations rounded to bf16 (CpuLinear.PreparedActivations).");
 
     // Decode's loop in its own method, never inlined, so that the JIT optimises it from its own profile and not from a
     // first prefill's, which never runs it (a suspected cause of decode measured slower once prefill took the tiles).

@@ -16,6 +16,11 @@ internal sealed record CpuLayer(
 /// <summary>Every weight of a model, ready to run.</summary>
 internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingData, IReadOnlyList<CpuLayer> Layers, float[] FinalNorm, CpuLinear LmHead)
 {
+    /// <summary>The lm_head rearranged into panels where the embedding is tied to it, whose rows the embedding then reads.</summary>
+    private Float16PanelLinear? TiedPanels => LmHead is Float16PanelLinear panels && Embedding.Name == LmHeadName ? panels : null;
+
+    private string LmHeadName { get; init; } = "";
+
     /// <param name="checkpoint">The open checkpoint.</param>
     /// <param name="weights">Its tensors by role.</param>
     /// <param name="native">The weight types whose products may use the native kernels (CpuLinear.Dense).</param>
@@ -23,7 +28,19 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(weights);
-        CpuLinear Matrix(TensorInfo tensor) => CpuLinear.Dense(tensor, Address(checkpoint, tensor), native);
+        // A tensor read as two matrices is one CpuLinear, so that rearranging it in place happens once.
+        var matrices = new Dictionary<string, CpuLinear>(StringComparer.Ordinal);
+        CpuLinear Matrix(TensorInfo tensor)
+        {
+            if (!matrices.TryGetValue(tensor.Name, out var matrix))
+            {
+                matrix = CpuLinear.Dense(tensor, Address(checkpoint, tensor), native, checkpoint.IsOwnMemory);
+                matrices.Add(tensor.Name, matrix);
+            }
+
+            return matrix;
+        }
+
         CpuLinear Linear(LinearWeight weight) => weight switch
         {
             DenseWeight dense => Matrix(dense.Tensor),
@@ -37,7 +54,10 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
             Vector(layer.AttentionNorm), Linear(layer.Wq), Linear(layer.Wk), Linear(layer.Wv), Linear(layer.Wo),
             OptionalVector(layer.Bq), OptionalVector(layer.Bk), OptionalVector(layer.Bv), OptionalVector(layer.QNorm), OptionalVector(layer.KNorm),
             Vector(layer.MlpNorm), Linear(layer.WGate), Linear(layer.WUp), Linear(layer.WDown))).ToList();
-        return new CpuWeights(weights.Embedding, (nint)Address(checkpoint, weights.Embedding), layers, Vector(weights.FinalNorm), Matrix(weights.LmHead));
+        return new CpuWeights(weights.Embedding, (nint)Address(checkpoint, weights.Embedding), layers, Vector(weights.FinalNorm), Matrix(weights.LmHead))
+        {
+            LmHeadName = weights.LmHead.Name,
+        };
     }
 
     /// <summary>Writes the float32 embedding of <paramref name="tokenId"/> into <paramref name="destination"/>.</summary>
@@ -47,6 +67,12 @@ internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingDat
         if ((uint)tokenId >= (uint)Embedding.Shape[0])
         {
             throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"Token ids run from 0 to {Embedding.Shape[0] - 1}.");
+        }
+
+        if (TiedPanels is { } panels)
+        {
+            panels.WidenRow(tokenId, destination);
+            return;
         }
 
         var bytesPerRow = width * Embedding.Dtype.ElementSize();

@@ -46,7 +46,7 @@ internal sealed unsafe class GptqLinear : CpuLinear
     public override long BytesPerRow => InFeatures / 2;
 
     // Several tokens take the rows in blocks that stay in L2 (TileBlockRows) while every token tile passes them.
-    public override void MultiplyRows(float* x, void* rounded, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default)
+    public override void MultiplyRows(float* x, void* prepared, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links = default)
     {
         var blockRows = tokenCount > TileDot.MaxTokens ? TileBlockRows : rowEnd - rowBegin;
         for (var begin = rowBegin; begin < rowEnd; begin += blockRows)

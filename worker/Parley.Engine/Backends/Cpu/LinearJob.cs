@@ -1,7 +1,7 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
-// read activations rounded to bf16 (the native bf16 tiles) get x rounded once here, before the product starts (the
-// rounding itself split between the threads by token rows).
+// read the activations in a form of their own (PreparedActivations: rounded to bf16, interleaved) get x in that form
+// once here, before the product starts (the preparation itself split between the threads by token rows).
 using System.Diagnostics;
 using Parley.Engine.Backends.Cpu.Kernels;
 
@@ -29,9 +29,12 @@ internal sealed unsafe class LinearJob : IRangeJob
     private const int TileChunksPerThread = 8;
     private const int TileChunkAlignment = 8;
 
+    // Inputs a unit of the interleaving's work (PrepareRows), so that its split between threads is by whole cache lines.
+    private const int InterleavedColumns = 64;
+
     private readonly ThreadGang _gang;
     private readonly ProductTimer? _timer;
-    private readonly RowsJob _rounding;
+    private readonly RowsJob _preparing;
     private readonly CpuLinear?[] _weights = new CpuLinear?[3];
     private readonly nint[] _outputs = new nint[3];
     private readonly int[] _strides = new int[3];
@@ -40,18 +43,18 @@ internal sealed unsafe class LinearJob : IRangeJob
     private int _rows;
     private int _chunk;
     private float* _x;
-    private void* _rounded;
-    private readonly AlignedScratch _roundedStore = new();
+    private void* _prepared;
+    private readonly AlignedScratch _preparedStore = new();
     private int _tokens;
     private bool _accumulate;
-    private RoundedActivations _roundedForm;
+    private PreparedActivations _preparedForm;
 
     public LinearJob(ThreadGang gang, ProductTimer? timer = null)
     {
         _gang = gang;
         _timer = timer;
         _fetched = new int[gang.ThreadCount];
-        _rounding = new RowsJob(gang, RoundRows);
+        _preparing = new RowsJob(gang, PrepareRows);
     }
 
     /// <summary>Computes y = W·x (or y += W·x) for one weight.</summary>
@@ -96,7 +99,7 @@ internal sealed unsafe class LinearJob : IRangeJob
                 byte* thenStart = null;
                 var thenBytes = then >= 0 ? BlockAt(then, last < end ? end : Math.Min(next + _chunk, _rows), out thenStart) : 0;
                 var links = new RunLinks(isFetched, thenStart, thenBytes);
-                weight.MultiplyRows(_x, _rounded, _tokens, (float*)_outputs[i], _strides[i], begin - offset, last - offset, _accumulate, links);
+                weight.MultiplyRows(_x, _prepared, _tokens, (float*)_outputs[i], _strides[i], begin - offset, last - offset, _accumulate, links);
                 isFetched = last < end;
                 begin = last;
             }
@@ -149,64 +152,91 @@ internal sealed unsafe class LinearJob : IRangeJob
             _rows += _weights[i]!.OutFeatures;
         }
 
-        RoundActivations();
-        _chunk = _tokens > 1 ? TileChunk(_rows) : Math.Max(MinimumRowsPerChunk, _rows / (_gang.ThreadCount * ChunksPerThread));
+        PrepareActivations();
+        var alignment = 1;
+        for (var i = 0; i < _count; i++)
+        {
+            alignment = Math.Max(alignment, _weights[i]!.RowAlignment);
+        }
+
+        _chunk = _tokens > 1 ? TileChunk(_rows, alignment) : Aligned(Math.Max(MinimumRowsPerChunk, _rows / (_gang.ThreadCount * ChunksPerThread)), alignment);
         var started = _timer is null ? 0 : Stopwatch.GetTimestamp();
         _gang.Run(this, _rows, _chunk);
         _timer?.Add(_weights[0]!.InFeatures, _rows, _tokens, started);
         Array.Clear(_weights);
     }
 
-    // _rounded = x rounded to bf16 in the form the weights read it, else null. Weights that read it at all read it in
-    // one form (those of one job share a dtype). The scratch (float32, holding either form; aligned, AlignedScratch) only
-    // grows: a step allocates nothing once the largest product has run.
-    private void RoundActivations()
+    // _prepared = x in the form the weights read it, else null. Weights that read a form at all read the same one
+    // (those of one job share a dtype). The scratch (float32, holding any form; aligned, AlignedScratch) only grows: a
+    // step allocates nothing once the largest product has run.
+    private void PrepareActivations()
     {
-        var form = Cpu.RoundedActivations.None;
+        var form = Cpu.PreparedActivations.None;
         for (var i = 0; i < _count; i++)
         {
-            var wanted = _weights[i]!.RoundedActivations;
-            if (wanted != Cpu.RoundedActivations.None && form != Cpu.RoundedActivations.None && wanted != form)
+            var wanted = _weights[i]!.PreparedActivations;
+            if (wanted != Cpu.PreparedActivations.None && form != Cpu.PreparedActivations.None && wanted != form)
             {
-                throw new InvalidOperationException($"Weights multiplied together read their activations rounded as {form} and as {wanted}.");
+                throw new InvalidOperationException($"Weights multiplied together read their activations as {form} and as {wanted}.");
             }
 
-            form = wanted == Cpu.RoundedActivations.None ? form : wanted;
+            form = wanted == Cpu.PreparedActivations.None ? form : wanted;
         }
 
-        _rounded = null;
-        if (form == Cpu.RoundedActivations.None)
+        _prepared = null;
+        if (form == Cpu.PreparedActivations.None || (form == Cpu.PreparedActivations.Interleaved && _tokens == 1))
         {
             return;
         }
 
         var input = _weights[0]!.InFeatures;
         var count = (long)_tokens * input;
-        var floats = form == Cpu.RoundedActivations.Float32 ? _tokens * (long)BFloat16WidenedDot.Stride(input) : (count + 1) / 2; // bf16: two a float
-        _rounded = _roundedStore.Rent(floats);
-        _roundedForm = form;
-        _rounding.Run(_tokens, input);
-    }
-
-    // Token rows [begin, end) of x rounded into _rounded.
-    private void RoundRows(int begin, int end)
-    {
-        var input = _weights[0]!.InFeatures;
-        if (_roundedForm == Cpu.RoundedActivations.BFloat16)
+        var floats = form switch
         {
-            BFloat16Dot.Round(_x + (long)begin * input, (ushort*)_rounded + (long)begin * input, (long)(end - begin) * input);
+            Cpu.PreparedActivations.Float32 => _tokens * (long)BFloat16WidenedDot.Stride(input),
+            Cpu.PreparedActivations.Interleaved => count,
+            _ => (count + 1) / 2, // bf16: two a float
+        };
+        _prepared = _preparedStore.Rent(floats);
+        _preparedForm = form;
+        if (form == Cpu.PreparedActivations.Interleaved)
+        {
+            // Split by inputs: every token tile's columns are written together.
+            _preparing.Run((input + InterleavedColumns - 1) / InterleavedColumns, InterleavedColumns * _tokens);
         }
         else
         {
-            var stride = BFloat16WidenedDot.Stride(input);
-            BFloat16WidenedDot.RoundSplit(_x + (long)begin * input, (float*)_rounded + (long)begin * stride, input, end - begin);
+            _preparing.Run(_tokens, input);
         }
     }
 
-    private int TileChunk(int rows)
+    // Rows [begin, end) of the preparation's work: token rows of x rounded, or groups of InterleavedColumns inputs
+    // interleaved, into _prepared.
+    private void PrepareRows(int begin, int end)
+    {
+        var input = _weights[0]!.InFeatures;
+        switch (_preparedForm)
+        {
+            case Cpu.PreparedActivations.BFloat16:
+                BFloat16Dot.Round(_x + (long)begin * input, (ushort*)_prepared + (long)begin * input, (long)(end - begin) * input);
+                break;
+            case Cpu.PreparedActivations.Interleaved:
+                Float16Panels.Interleave(_x, (float*)_prepared, input, _tokens, begin * InterleavedColumns, Math.Min(input, end * InterleavedColumns));
+                break;
+            default:
+                var stride = BFloat16WidenedDot.Stride(input);
+                BFloat16WidenedDot.RoundSplit(_x + (long)begin * input, (float*)_prepared + (long)begin * stride, input, end - begin);
+                break;
+        }
+    }
+
+    private int TileChunk(int rows, int alignment)
     {
         var blocks = (long)_weights[0]!.TileBlockRows * TileBlocksPerChunk;
         var balanced = rows / (_gang.ThreadCount * TileChunksPerThread);
-        return Math.Max(TileChunkAlignment, (int)Math.Min(blocks, balanced) / TileChunkAlignment * TileChunkAlignment);
+        return Aligned((int)Math.Min(blocks, balanced), Math.Max(TileChunkAlignment, alignment));
     }
+
+    // Chunks begin where the weights' stored groups of rows do (CpuLinear.RowAlignment), so none is cut in two.
+    private static int Aligned(int rows, int alignment) => Math.Max(alignment, rows / alignment * alignment);
 }
