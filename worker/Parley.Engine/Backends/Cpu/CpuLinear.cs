@@ -23,7 +23,7 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <summary>Bytes of one weight row as the tiles read it, which decide how many rows a block of tiles keeps in cache.</summary>
     public abstract long BytesPerRow { get; }
 
-    /// <summary>Rows a run of rows should begin at a multiple of: the rows the weight stores together (Float16PanelLinear's
+    /// <summary>Rows a run of rows should begin at a multiple of: the rows the weight stores together (PanelLinear's
     /// panels), which a run cutting them through computes twice.</summary>
     public virtual int RowAlignment => 1;
 
@@ -79,9 +79,9 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// <param name="data">Its bytes.</param>
     /// <param name="native">The weight types whose products may use the native kernels where the CPU runs them: bf16
     /// with activations rounded to bf16 through AVX-512 BF16 (BFloat16Dot) or widened to float32 (BFloat16WidenedDot),
-    /// f16 widened by AVX-512 (Float16Dot, or Float16Panels where <paramref name="rearrangeable"/>).</param>
-    /// <param name="rearrangeable">Whether the weight's memory is the caller's own, read no other way, so that f16
-    /// weights may be rearranged into panels in place (Float16PanelLinear).</param>
+    /// f16 widened by AVX-512 (Float16Dot); the widened ones (bf16 and f16) in panels where <paramref name="rearrangeable"/>.</param>
+    /// <param name="rearrangeable">Whether the weight's memory is the caller's own, read no other way, so that bf16 and
+    /// f16 weights may be rearranged into panels in place (PanelLinear, WeightPanels).</param>
     public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native, bool rearrangeable = false)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -93,8 +93,10 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 
         return tensor.Dtype switch
         {
+            SafetensorsDtype.BF16 when BFloat16Family(native) == NativeTileFamily.BFloat16Widened && rearrangeable && WeightPanels.IsAvailable =>
+                new PanelLinear(PanelDtype.BFloat16, data, columns, rows),
             SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, BFloat16Family(native)),
-            SafetensorsDtype.F16 when native.HasFlag(NativeProducts.Float16) && rearrangeable && Float16Panels.IsAvailable => new Float16PanelLinear(data, columns, rows),
+            SafetensorsDtype.F16 when native.HasFlag(NativeProducts.Float16) && rearrangeable && WeightPanels.IsAvailable => new PanelLinear(PanelDtype.Float16, data, columns, rows),
             SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable ? NativeTileFamily.Float16 : NativeTileFamily.None),
             SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, NativeTileFamily.None),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),

@@ -17,7 +17,7 @@ internal sealed record CpuLayer(
 internal sealed unsafe record CpuWeights(TensorInfo Embedding, nint EmbeddingData, IReadOnlyList<CpuLayer> Layers, float[] FinalNorm, CpuLinear LmHead)
 {
     /// <summary>The lm_head rearranged into panels where the embedding is tied to it, whose rows the embedding then reads.</summary>
-    private Float16PanelLinear? TiedPanels => LmHead is Float16PanelLinear panels && Embedding.Name == LmHeadName ? panels : null;
+    private PanelLinear? TiedPanels => LmHead is PanelLinear panels && Embedding.Name == LmHeadName ? panels : null;
 
     private string LmHeadName { get; init; } = "";
 

@@ -184,6 +184,7 @@ internal sealed unsafe class LinearJob : IRangeJob
         }
 
         _prepared = null;
+        // One token's activations interleaved are themselves: only rounding them needs the pass.
         if (form == Cpu.PreparedActivations.None || (form == Cpu.PreparedActivations.Interleaved && _tokens == 1))
         {
             return;
@@ -194,12 +195,12 @@ internal sealed unsafe class LinearJob : IRangeJob
         var floats = form switch
         {
             Cpu.PreparedActivations.Float32 => _tokens * (long)BFloat16WidenedDot.Stride(input),
-            Cpu.PreparedActivations.Interleaved => count,
+            Cpu.PreparedActivations.Interleaved or Cpu.PreparedActivations.RoundedInterleaved => count,
             _ => (count + 1) / 2, // bf16: two a float
         };
         _prepared = _preparedStore.Rent(floats);
         _preparedForm = form;
-        if (form == Cpu.PreparedActivations.Interleaved)
+        if (form is Cpu.PreparedActivations.Interleaved or Cpu.PreparedActivations.RoundedInterleaved)
         {
             // Split by inputs: every token tile's columns are written together.
             _preparing.Run((input + InterleavedColumns - 1) / InterleavedColumns, InterleavedColumns * _tokens);
@@ -220,8 +221,9 @@ internal sealed unsafe class LinearJob : IRangeJob
             case Cpu.PreparedActivations.BFloat16:
                 BFloat16Dot.Round(_x + (long)begin * input, (ushort*)_prepared + (long)begin * input, (long)(end - begin) * input);
                 break;
-            case Cpu.PreparedActivations.Interleaved:
-                Float16Panels.Interleave(_x, (float*)_prepared, input, _tokens, begin * InterleavedColumns, Math.Min(input, end * InterleavedColumns));
+            case Cpu.PreparedActivations.Interleaved or Cpu.PreparedActivations.RoundedInterleaved:
+                WeightPanels.Interleave(_x, (float*)_prepared, input, _tokens, begin * InterleavedColumns, Math.Min(input, end * InterleavedColumns),
+                    round: _preparedForm == Cpu.PreparedActivations.RoundedInterleaved);
                 break;
             default:
                 var stride = BFloat16WidenedDot.Stride(input);

@@ -24,6 +24,7 @@ extern "C" __attribute__((visibility("default"))) int parley_bf16_widened_suppor
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#include "bf16_round.h"
 #include "dot_tile.h"
 
 namespace {
@@ -57,14 +58,6 @@ struct BFloat16Widened {
   static float sum(__m512 lanes) { return _mm512_reduce_add_ps(lanes); }
 };
 
-// 16 float32 values rounded to the nearest bf16 (ties to even) and kept as float32; NaN stays NaN (quieted).
-__m512i round_to_bfloat16(__m512i bits) {
-  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), odd));
-  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF)), _mm512_set1_epi32(0x7F800000));
-  const __m512i kept = _mm512_mask_or_epi32(rounded, nan, bits, _mm512_set1_epi32(0x00400000));
-  return _mm512_and_si512(kept, _mm512_set1_epi32((int)0xFFFF0000u));
-}
 
 }  // namespace
 
@@ -84,8 +77,8 @@ __attribute__((visibility("default"))) void parley_bf16_round_split(const float*
       const int64_t left = length - i;
       const __mmask16 low = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
       const __mmask16 high = left >= 32 ? (__mmask16)0xFFFF : left <= 16 ? (__mmask16)0 : (__mmask16)((1u << (left - 16)) - 1);
-      const __m512i first = round_to_bfloat16(_mm512_maskz_loadu_epi32(low, in + i));
-      const __m512i second = round_to_bfloat16(_mm512_maskz_loadu_epi32(high, in + i + 16));
+      const __m512i first = parley::round_to_bfloat16(_mm512_maskz_loadu_epi32(low, in + i));
+      const __m512i second = parley::round_to_bfloat16(_mm512_maskz_loadu_epi32(high, in + i + 16));
       _mm512_storeu_si512(out + i, _mm512_permutex2var_epi32(first, even, second));
       _mm512_storeu_si512(out + i + 16, _mm512_permutex2var_epi32(first, odd, second));
     }

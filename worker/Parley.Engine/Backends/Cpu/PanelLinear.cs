@@ -1,4 +1,4 @@
-// An f16 weight rearranged into panels of 16 rows (Float16Panels), for the native products over them. Several tokens
+// An f16 or bf16 weight rearranged into panels of 16 rows (WeightPanels), for the native products over them. Several tokens
 // take up to 16 tokens a tile, so a decode step of up to 16 sequences reads each block of rows once, from memory, and
 // widens each weight once; more tokens (prefill) take tiles of at most 16 over blocks of rows kept in L2, the tiles
 // after the first over a block bringing in the next, as DenseLinear's native tiles do. A run of rows that begins or
@@ -8,33 +8,38 @@ using Parley.Engine.Backends.Cpu.Kernels;
 
 namespace Parley.Engine.Backends.Cpu;
 
-/// <summary>An f16 [outFeatures, inFeatures] weight in panels (Float16Panels), rearranged in place on construction.</summary>
-internal sealed unsafe class Float16PanelLinear : CpuLinear
+/// <summary>An f16 or bf16 [outFeatures, inFeatures] weight in panels (WeightPanels), rearranged in place on construction.</summary>
+internal sealed unsafe class PanelLinear : CpuLinear
 {
     private readonly ushort* _weights;
+    private readonly PanelDtype _dtype;
 
-    /// <param name="weights">The row-major f16 weight, which this rearranges into panels: memory the caller owns and
-    /// reads from no other way.</param>
+    /// <param name="dtype">The weights' type.</param>
+    /// <param name="weights">The row-major weight, which this rearranges into panels: memory the caller owns and reads
+    /// from no other way.</param>
     /// <param name="inFeatures">Columns: the inputs.</param>
     /// <param name="outFeatures">Rows: the outputs.</param>
-    public Float16PanelLinear(byte* weights, int inFeatures, int outFeatures) : base(inFeatures, outFeatures)
+    public PanelLinear(PanelDtype dtype, byte* weights, int inFeatures, int outFeatures) : base(inFeatures, outFeatures)
     {
+        _dtype = dtype;
         _weights = (ushort*)weights;
-        Float16Panels.Pack(_weights, outFeatures, inFeatures);
+        WeightPanels.Pack(_weights, outFeatures, inFeatures);
     }
 
     public override long BytesPerRow => (long)InFeatures * sizeof(ushort);
 
-    public override int RowAlignment => Float16Panels.Lanes;
+    public override int RowAlignment => WeightPanels.Lanes;
 
-    public override PreparedActivations PreparedActivations => PreparedActivations.Interleaved;
+    // bf16 products round the activations to bf16, one token or many, as every native bf16 product does.
+    public override PreparedActivations PreparedActivations =>
+        _dtype == PanelDtype.BFloat16 ? PreparedActivations.RoundedInterleaved : PreparedActivations.Interleaved;
 
     /// <summary>Row <paramref name="row"/> widened to float32 (an embedding tied to this weight).</summary>
-    public void WidenRow(int row, Span<float> destination) => Float16Panels.WidenRow(_weights, OutFeatures, InFeatures, row, destination);
+    public void WidenRow(int row, Span<float> destination) => WeightPanels.WidenRow(_dtype, _weights, OutFeatures, InFeatures, row, destination);
 
     public override long BlockAt(int row, int rowLimit, out byte* start)
     {
-        start = (byte*)Panel(row / Float16Panels.Lanes);
+        start = (byte*)Panel(row / WeightPanels.Lanes);
         return Math.Clamp(rowLimit - row, 0, TileBlockRows) * BytesPerRow;
     }
 
@@ -45,33 +50,35 @@ internal sealed unsafe class Float16PanelLinear : CpuLinear
             return;
         }
 
+        // One token's activations interleaved are themselves, so f16 reads x; bf16 reads them rounded.
+        var activations = tokenCount == 1 && _dtype == PanelDtype.Float16 ? x
+            : prepared != null ? (float*)prepared
+            : throw new ArgumentNullException(nameof(prepared), $"The {_dtype} panels read the activations as {PreparedActivations} (CpuLinear.PreparedActivations).");
         if (tokenCount == 1)
         {
-            MultiplyOne(x, y, rowBegin, rowEnd, accumulate);
+            MultiplyOne(activations, y, rowBegin, rowEnd, accumulate);
         }
         else
         {
-            var interleaved = prepared != null ? (float*)prepared
-                : throw new ArgumentNullException(nameof(prepared), "The f16 panels read several tokens' activations interleaved (CpuLinear.PreparedActivations).");
-            MultiplyTiles(interleaved, tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
+            MultiplyTiles(activations, tokenCount, y, yStride, rowBegin, rowEnd, accumulate, links);
         }
     }
 
-    private ushort* Panel(int panel) => _weights + (long)panel * Float16Panels.Lanes * InFeatures;
+    private ushort* Panel(int panel) => _weights + (long)panel * WeightPanels.Lanes * InFeatures;
 
     // The panels' lanes in [rowBegin, rowEnd), as a mask of the panel's 16.
     private static uint Stored(int panel, int rowBegin, int rowEnd)
     {
-        var first = panel * Float16Panels.Lanes;
+        var first = panel * WeightPanels.Lanes;
         var from = Math.Max(rowBegin - first, 0);
-        var to = Math.Min(rowEnd - first, Float16Panels.Lanes);
+        var to = Math.Min(rowEnd - first, WeightPanels.Lanes);
         return ((1u << to) - 1) & ~((1u << from) - 1);
     }
 
     // Whole panels inside the run in one call (the most of decode's reads), a panel the run cuts on its own.
     private void MultiplyOne(float* x, float* y, int rowBegin, int rowEnd, bool accumulate)
     {
-        const int lanes = Float16Panels.Lanes;
+        const int lanes = WeightPanels.Lanes;
         var first = (rowBegin + lanes - 1) / lanes;
         var end = rowEnd / lanes;
         if (first > end)
@@ -86,24 +93,24 @@ internal sealed unsafe class Float16PanelLinear : CpuLinear
             Edge(first - 1);
         }
 
-        Float16Panels.Gemv(end - first, Panel(first), InFeatures, x, y + (long)first * lanes, accumulate);
+        WeightPanels.Gemv(_dtype, end - first, Panel(first), InFeatures, x, y + (long)first * lanes, accumulate);
         if (rowEnd % lanes != 0)
         {
             Edge(end);
         }
 
-        void Edge(int panel) => Float16Panels.Tile(Float16Panels.LanesOf(panel * lanes, OutFeatures), 1, Panel(panel), InFeatures, x,
+        void Edge(int panel) => WeightPanels.Tile(_dtype, WeightPanels.LanesOf(panel * lanes, OutFeatures), 1, Panel(panel), InFeatures, x,
             y + (long)panel * lanes, 0, accumulate, Stored(panel, rowBegin, rowEnd));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MultiplyTiles(float* interleaved, int tokenCount, float* y, int yStride, int rowBegin, int rowEnd, bool accumulate, RunLinks links)
     {
-        const int lanes = Float16Panels.Lanes;
+        const int lanes = WeightPanels.Lanes;
         var blockPanels = TileBlockRows / lanes;
         var firstPanel = rowBegin / lanes;
         var endPanel = (rowEnd + lanes - 1) / lanes;
-        var tiles = Float16Panels.TileCount(tokenCount);
+        var tiles = WeightPanels.TileCount(tokenCount);
         for (var begin = firstPanel; begin < endPanel; begin += blockPanels)
         {
             var panels = Math.Min(blockPanels, endPanel - begin);
@@ -115,13 +122,13 @@ internal sealed unsafe class Float16PanelLinear : CpuLinear
             var prefetch = new Prefetch(next, tiles > 1 ? nextBytes : 0, (tiles - firstSharing) * panels);
             for (var tile = 0; tile < tiles; tile++)
             {
-                var t = Float16Panels.TileTokens(tokenCount, tile, out var count);
+                var t = WeightPanels.TileTokens(tokenCount, tile, out var count);
                 for (var p = 0; p < panels; p++)
                 {
                     var panel = begin + p;
                     long shareBytes = 0;
                     var share = tile >= firstSharing ? prefetch.Slice((tile - firstSharing) * panels + p, (tile - firstSharing) * panels + p + 1, out shareBytes) : null;
-                    Float16Panels.Tile(Float16Panels.LanesOf(panel * lanes, OutFeatures), count, Panel(panel), InFeatures, interleaved + (long)t * InFeatures,
+                    WeightPanels.Tile(_dtype, WeightPanels.LanesOf(panel * lanes, OutFeatures), count, Panel(panel), InFeatures, interleaved + (long)t * InFeatures,
                         y + (long)t * yStride + (long)panel * lanes, yStride, accumulate, Stored(panel, rowBegin, rowEnd), share, shareBytes);
                 }
             }

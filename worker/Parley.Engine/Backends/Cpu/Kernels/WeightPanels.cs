@@ -1,12 +1,24 @@
-// f16 weights in panels of 16 rows, and the products of Native/f16_panel_dot.cc over them. A panel holds its rows
-// column by column: the 16 rows' weights of input k side by side (a last panel of fewer rows, `lanes` of them, the
-// same way), so one 32-byte read is a column that VCVTPH2PS widens once for every token of a tile, where row-major
-// weights are widened once for every 6 (Float16Dot). A panel takes exactly the bytes of its rows, so a matrix is
-// rearranged in place, one panel at a time.
+// f16 and bf16 weights in panels of 16 rows, and the products of Native/panel_dot.cc over them. A panel holds its
+// rows column by column: the 16 rows' weights of input k side by side (a last panel of fewer rows, `lanes` of them,
+// the same way), so one 32-byte read is a column widened to float32 once for every token of a tile, where row-major
+// weights are widened once for every 6 (Float16Dot, BFloat16WidenedDot). A panel takes exactly the bytes of its rows,
+// so a matrix is rearranged in place, one panel at a time.
+using Parley.Engine.Models;
+
 namespace Parley.Engine.Backends.Cpu.Kernels;
 
-/// <summary>Native f16·f32 products over weights stored in panels of <see cref="Lanes"/> rows.</summary>
-internal static unsafe class Float16Panels
+/// <summary>The 16-bit weight types a panel holds.</summary>
+internal enum PanelDtype
+{
+    /// <summary>f16 weights times float32 activations.</summary>
+    Float16,
+
+    /// <summary>bf16 weights times activations rounded to bf16 (kept as float32), as every native bf16 product.</summary>
+    BFloat16,
+}
+
+/// <summary>Native products of float32 activations and 16-bit weights stored in panels of <see cref="Lanes"/> rows.</summary>
+internal static unsafe class WeightPanels
 {
     /// <summary>Rows of a panel.</summary>
     public const int Lanes = 16;
@@ -14,19 +26,23 @@ internal static unsafe class Float16Panels
     /// <summary>Most tokens per tile.</summary>
     public const int MaxTokens = 16;
 
-    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_tile;
-    private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void> s_gemv;
-    private static readonly delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, void> s_interleave;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_float16Tile;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_bfloat16Tile;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void> s_float16Gemv;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void> s_bfloat16Gemv;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, int, void> s_interleave;
 
-    static Float16Panels()
+    static WeightPanels()
     {
         var exports = NativeKernels.Open("parley_f16_supported", "AVX-512 (F, BW, VL)", out var status);
         Status = status;
         if (exports is not null)
         {
-            s_tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_f16_panel_tile");
-            s_gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void>)exports("parley_f16_panel_gemv");
-            s_interleave = (delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, void>)exports("parley_f16_interleave");
+            s_float16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_f16_panel_tile");
+            s_bfloat16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_bf16_panel_tile");
+            s_float16Gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void>)exports("parley_f16_panel_gemv");
+            s_bfloat16Gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void>)exports("parley_bf16_panel_gemv");
+            s_interleave = (delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, int, void>)exports("parley_panel_interleave");
             IsAvailable = true;
         }
     }
@@ -78,8 +94,8 @@ internal static unsafe class Float16Panels
     /// <summary>Writes inputs [<paramref name="begin"/>, <paramref name="end"/>) of x ([tokenCount, length]) into
     /// <paramref name="destination"/> as the tiles read them: each token tile's activations of one input side by side
     /// (a tile of n tokens from its first token t0: x[t, k] at (t0·length + k·n + t - t0)), so that a tile reads one
-    /// address a step for all its tokens.</summary>
-    public static void Interleave(float* x, float* destination, int length, int tokenCount, int begin, int end)
+    /// address a step for all its tokens; with <paramref name="round"/>, rounded to bf16 (ties to even), kept as float32.</summary>
+    public static void Interleave(float* x, float* destination, int length, int tokenCount, int begin, int end, bool round)
     {
         Require();
         ArgumentOutOfRangeException.ThrowIfNegative(begin);
@@ -87,12 +103,12 @@ internal static unsafe class Float16Panels
         for (var tile = 0; tile < TileCount(tokenCount); tile++)
         {
             var first = TileTokens(tokenCount, tile, out var count);
-            s_interleave(x + (long)first * length, destination + (long)first * length, length, count, begin, end);
+            s_interleave(x + (long)first * length, destination + (long)first * length, length, count, begin, end, round ? 1 : 0);
         }
     }
 
     /// <summary>Row <paramref name="row"/> of a packed [<paramref name="rows"/>, <paramref name="columns"/>] matrix, widened.</summary>
-    public static void WidenRow(ushort* w, int rows, int columns, int row, Span<float> destination)
+    public static void WidenRow(PanelDtype dtype, ushort* w, int rows, int columns, int row, Span<float> destination)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)rows, nameof(row));
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, columns, nameof(destination));
@@ -100,7 +116,8 @@ internal static unsafe class Float16Panels
         var column = w + (long)(row / Lanes * Lanes) * columns + row % Lanes;
         for (var k = 0; k < columns; k++)
         {
-            destination[k] = (float)BitConverter.UInt16BitsToHalf(column[(long)k * lanes]);
+            var bits = column[(long)k * lanes];
+            destination[k] = dtype == PanelDtype.Float16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BFloat16Bits.Value(bits);
         }
     }
 
@@ -108,7 +125,7 @@ internal static unsafe class Float16Panels
     /// <paramref name="stored"/> and tokens t &lt; <paramref name="tokens"/> (x one tile's activations, interleaved);
     /// meanwhile <paramref name="prefetchBytes"/> from <paramref name="prefetch"/> come into L2 (the next block), or,
     /// with prefetch null, the panels after this one.</summary>
-    public static void Tile(int lanes, int tokens, ushort* panel, int length, float* x, float* y, long yStride, bool accumulate, uint stored,
+    public static void Tile(PanelDtype dtype, int lanes, int tokens, ushort* panel, int length, float* x, float* y, long yStride, bool accumulate, uint stored,
         byte* prefetch = null, long prefetchBytes = 0)
     {
         Require();
@@ -117,17 +134,17 @@ internal static unsafe class Float16Panels
             throw new ArgumentOutOfRangeException(nameof(tokens), $"A panel tile holds 1 to {Lanes} rows and 1 to {MaxTokens} tokens, not {lanes} and {tokens}.");
         }
 
-        s_tile(lanes, tokens, panel, length, x, y, yStride, accumulate ? 1 : 0, stored & ((1u << lanes) - 1), prefetch, prefetch == null ? 0 : prefetchBytes);
+        (dtype == PanelDtype.Float16 ? s_float16Tile : s_bfloat16Tile)(lanes, tokens, panel, length, x, y, yStride, accumulate ? 1 : 0, stored & ((1u << lanes) - 1), prefetch, prefetch == null ? 0 : prefetchBytes);
     }
 
     /// <summary>One token's product over <paramref name="panelCount"/> full panels from <paramref name="w"/>:
     /// y[p·16 + i] = (or +=) Σ_k w[p][k][i]·x[k].</summary>
-    public static void Gemv(int panelCount, ushort* w, int length, float* x, float* y, bool accumulate)
+    public static void Gemv(PanelDtype dtype, int panelCount, ushort* w, int length, float* x, float* y, bool accumulate)
     {
         Require();
         ArgumentOutOfRangeException.ThrowIfNegative(panelCount);
-        s_gemv(panelCount, w, length, x, y, accumulate ? 1 : 0);
+        (dtype == PanelDtype.Float16 ? s_float16Gemv : s_bfloat16Gemv)(panelCount, w, length, x, y, accumulate ? 1 : 0);
     }
 
-    private static void Require() => NativeKernels.Require(IsAvailable, "f16 panel", Status);
+    private static void Require() => NativeKernels.Require(IsAvailable, "panel", Status);
 }
