@@ -1,6 +1,7 @@
 // The native tiles alone, on one core, with their weights in L2 (256 rows of 896): GFLOP/s of 4-row tiles of 4 to 6
-// tokens for each kernel this CPU runs, and BFloat16Dot.Speedup, the timing by which the bf16 products choose between
-// VDPBF16PS and widening (CpuBackendOptions.BFloat16Kernel). Each figure is the best of 7 passes of 200 sweeps.
+// tokens for each kernel this CPU runs, of the panel tiles (16 rows) of 4, 6, 8 and 16 tokens, and BFloat16Dot.Speedup,
+// the timing by which the bf16 products choose between VDPBF16PS and widening (CpuBackendOptions.BFloat16Kernel).
+// Each figure is the best of 7 passes of 200 sweeps.
 //
 //   dotnet run -c Release --project tests/Parley.Engine.Bench -- tiles
 using System.Diagnostics;
@@ -21,10 +22,10 @@ internal static unsafe class TileBench
     {
         var random = new Random(1);
         var weights = Enumerable.Range(0, Rows * Length).Select(_ => (ushort)(0x3C00 + random.Next(0, 0x300))).ToArray(); // finite in bf16 and f16 alike
-        var activations = Enumerable.Range(0, NativeKernels.MaxTokens * Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var activations = Enumerable.Range(0, WeightPanels.MaxTokens * Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         var bits = new ushort[activations.Length];
         var split = new float[NativeKernels.MaxTokens * BFloat16WidenedDot.Stride(Length)];
-        var y = new float[NativeKernels.MaxTokens * Rows];
+        var y = new float[WeightPanels.MaxTokens * Rows];
         fixed (float* x = activations, s = split, yp = y)
         fixed (ushort* w = weights, b = bits)
         {
@@ -51,6 +52,13 @@ internal static unsafe class TileBench
                 (rows, tokens, wr, yr) => BFloat16WidenedDot.Tile(rows, tokens, wr, Length, sp, BFloat16WidenedDot.Stride(Length), Length, yr, Rows, accumulate: false));
             Report("f16", Float16Dot.IsAvailable, Float16Dot.Status, w, yp,
                 (rows, tokens, wr, yr) => Float16Dot.Tile(rows, tokens, wr, Length, xp, Length, Length, yr, Rows, accumulate: false));
+
+            // The panel tiles read one token tile's activations interleaved (the rows above, as they are: the same work).
+            Console.WriteLine();
+            Console.WriteLine("| panel kernel | 16x4 GFLOP/s | 16x6 | 16x8 | 16x16 |");
+            Console.WriteLine("|---|---|---|---|---|");
+            ReportPanels("f16 panels", PanelDtype.Float16, w, xp, yp);
+            ReportPanels("bf16 panels", PanelDtype.BFloat16, w, xp, yp);
         }
 
         return 0;
@@ -68,14 +76,27 @@ internal static unsafe class TileBench
         Console.WriteLine($"| {kernel} | {string.Join(" | ", rates.Select(rate => $"{rate:0.0}"))} |");
     }
 
-    private static double Rate(int tokens, ushort* w, float* y, TileCall call)
+    private static void ReportPanels(string kernel, PanelDtype dtype, ushort* w, float* x, float* y)
+    {
+        if (!WeightPanels.IsAvailable)
+        {
+            Console.WriteLine($"| {kernel} | unavailable: {WeightPanels.Status} | | | |");
+            return;
+        }
+
+        var rates = new[] { 4, 6, 8, 16 }.Select(tokens => Enumerable.Range(0, Passes).Max(_ => Rate(tokens, w, y,
+            (rows, count, wr, yr) => WeightPanels.Tile(dtype, rows, count, wr, Length, x, yr, Rows, accumulate: false, stored: 0xFFFF), WeightPanels.Lanes)));
+        Console.WriteLine($"| {kernel} | {string.Join(" | ", rates.Select(rate => $"{rate:0.0}"))} |");
+    }
+
+    private static double Rate(int tokens, ushort* w, float* y, TileCall call, int tileRows = NativeKernels.MaxRows)
     {
         var clock = Stopwatch.StartNew();
         for (var sweep = 0; sweep < Sweeps; sweep++)
         {
-            for (var r = 0; r < Rows; r += NativeKernels.MaxRows)
+            for (var r = 0; r < Rows; r += tileRows)
             {
-                call(NativeKernels.MaxRows, tokens, w + (long)r * Length, y + r);
+                call(tileRows, tokens, w + (long)r * Length, y + r);
             }
         }
 

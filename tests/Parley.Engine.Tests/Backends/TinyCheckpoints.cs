@@ -17,11 +17,11 @@ internal static class TinyCheckpoints
     };
 
     public static CpuBackend Cpu(this TinyCheckpointFolder model, int blocks = 64, int maxBatchedTokens = 256, int maxSequences = 8, int maxModelLen = 512, int threads = 2, int maxLoras = 0,
-        bool nativeBFloat16 = true, BFloat16Kernel bFloat16Kernel = BFloat16Kernel.Auto) =>
+        bool nativeBFloat16 = true, BFloat16Kernel bFloat16Kernel = BFloat16Kernel.Auto, WeightStorage weightStorage = WeightStorage.HugePages) =>
         CpuBackend.Load(model.Path, new CpuBackendOptions
         {
             KvBlockCount = blocks, MaxBatchedTokens = maxBatchedTokens, MaxSequences = maxSequences, MaxModelLen = maxModelLen, Threads = threads, MaxLoras = maxLoras,
-            NativeBFloat16 = nativeBFloat16, BFloat16Kernel = bFloat16Kernel,
+            NativeBFloat16 = nativeBFloat16, BFloat16Kernel = bFloat16Kernel, WeightStorage = weightStorage,
         });
 }
 

@@ -15,7 +15,7 @@ namespace Parley.Engine.Tests.Backends.Cpu;
 // - scalar reference: 1e-4. Parley keeps weights exactly as stored and computes in float32, so only float32
 //   accumulation order differs from double precision. Each model also runs with float32 activations alone.
 // - scalar reference, bf16 weights on a CPU with AVX-512: half a bf16 rounding unit (2^-9), with either native bf16
-//   kernel. There every product rounds its activations to bf16 (BFloat16Dot, BFloat16WidenedDot), and so does the reference, which leaves float32 order (measured:
+//   kernel. There every product rounds its activations to bf16 (BFloat16Dot, BFloat16WidenedDot, the bf16 panels), and so does the reference, which leaves float32 order (measured:
 //   3e-8 on the llama and qwen2 models) except where a float32 activation lies within a float32 ulp of a bf16 tie
 //   and rounds the other way from the double-precision one: about one activation in 2^16, moving the logits by a
 //   fraction of a unit (measured: 0.23 units on the qwen3 model; against the unrounded reference these models are off

@@ -1,6 +1,7 @@
 using Parley.Engine.Backends;
 using Parley.Engine.Backends.Cpu;
 using Parley.Engine.Backends.Cpu.Kernels;
+using Parley.Engine.Models;
 using Parley.Testing.Models;
 using static Parley.Engine.Tests.Backends.BackendCalls;
 
@@ -54,6 +55,35 @@ public class CpuBackendTests
         MaxAbsDifference(whole, chunked).Should().BeLessThan(1e-4);
     }
 
+    // Weights in the worker's own memory are rearranged into panels (CpuLinear.Dense), weights mapped from the files
+    // are read row by row in place: the same logits to float32 summation order, prefill (token tiles) and decode
+    // (one token) alike, the tied embedding read back from the panels, and the files left as they were. Relative to
+    // the largest logit: 1e-4 for f16; for bf16, whose products round their activations to bf16, half a bf16 rounding
+    // unit, since an activation a float32 ulp from a bf16 tie can round the other way in the other summation order
+    // (as CpuBackendReferenceTests explains).
+    [Theory]
+    [InlineData("llama", "F16", true)]
+    [InlineData("mistral", "F16", false)]
+    [InlineData("qwen2", "BF16", true)]
+    [InlineData("llama", "BF16", false)]
+    public void WeightsInPanels_GiveTheLogitsOfWeightsReadInPlace(string modelType, string dtype, bool tied)
+    {
+        using var model = new TinyCheckpointFolder(TinyCheckpoints.Shape(modelType, dtype, tied));
+        var files = Directory.GetFiles(model.Path).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        using var panels = model.Cpu();
+        using var mapped = model.Cpu(weightStorage: WeightStorage.Mapped);
+        var tokens = RandomTokens(37, seed: 5);
+
+        var prefill = Run(panels, tokens, 0, Blocks(1, 38));
+        var tolerance = (dtype == "BF16" ? Math.Pow(2, -9) : 1e-4) * prefill.Max(value => Math.Abs((double)value));
+        MaxAbsDifference(prefill, Run(mapped, tokens, 0, Blocks(1, 38))).Should().BeLessThan(tolerance);
+        var decode = Run(panels, [tokens[0]], 37, Blocks(1, 38));
+        MaxAbsDifference(decode, Run(mapped, [tokens[0]], 37, Blocks(1, 38))).Should().BeLessThan(tolerance);
+        prefill.Distinct().Should().HaveCountGreaterThan(100);
+        Directory.GetFiles(model.Path).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).Should().BeEquivalentTo(files, options => options.WithStrictOrdering(),
+            "rearranging the weights happens in the worker's copy, never in the checkpoint files");
+    }
+
     [Fact]
     public void Kernels_NameTheNativeProductsInUse_OrWhyNot()
     {
@@ -63,14 +93,20 @@ public class CpuBackendTests
         using var widened = model.Cpu(bFloat16Kernel: BFloat16Kernel.Widened);
         using var managed = model.Cpu(nativeBFloat16: false);
 
+        using var mapped = model.Cpu(bFloat16Kernel: BFloat16Kernel.Widened, weightStorage: WeightStorage.Mapped);
+        var inPanels = WeightPanels.IsAvailable ? ", weights in panels of 16 rows" : "";
+
         dot.Kernels.Should().StartWith(BFloat16Dot.IsAvailable ? "bf16 native (VDPBF16PS), activations rounded to bf16;" : $"bf16 managed ({BFloat16Dot.Status});");
-        widened.Kernels.Should().StartWith(BFloat16WidenedDot.IsAvailable ? "bf16 native (widened to float32, as configured), activations rounded to bf16;" : $"bf16 managed ({BFloat16WidenedDot.Status});");
+        widened.Kernels.Should().StartWith(BFloat16WidenedDot.IsAvailable ? $"bf16 native (widened to float32, as configured{inPanels}), activations rounded to bf16;" : $"bf16 managed ({BFloat16WidenedDot.Status});");
+        mapped.Kernels.Should().StartWith(BFloat16WidenedDot.IsAvailable ? "bf16 native (widened to float32, as configured), activations rounded to bf16;" : $"bf16 managed ({BFloat16WidenedDot.Status});",
+            "weights mapped from the files are read row by row in place");
+        mapped.Kernels.Should().Contain(Float16Dot.IsAvailable ? "; f16 native;" : $"; f16 managed ({Float16Dot.Status});");
         native.Kernels.Should().StartWith(
             BFloat16Dot.IsAvailable && BFloat16Dot.Speedup > 1 ? "bf16 native (VDPBF16PS)"
-            : BFloat16Dot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS runs at {BFloat16Dot.Speedup:0.00}x the float32 multiply-add rate here)"
-            : BFloat16WidenedDot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS unavailable: {BFloat16Dot.Status})"
+            : BFloat16Dot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS runs at {BFloat16Dot.Speedup:0.00}x the float32 multiply-add rate here{inPanels})"
+            : BFloat16WidenedDot.IsAvailable ? $"bf16 native (widened to float32, VDPBF16PS unavailable: {BFloat16Dot.Status}{inPanels})"
             : $"bf16 managed ({BFloat16WidenedDot.Status})", "Auto takes VDPBF16PS only where it outruns float32 multiply-adds");
-        native.Kernels.Should().Contain(Float16Dot.IsAvailable ? "; f16 native;" : $"; f16 managed ({Float16Dot.Status});");
+        native.Kernels.Should().Contain(Float16Dot.IsAvailable ? $"; f16 native{inPanels};" : $"; f16 managed ({Float16Dot.Status});");
         managed.Kernels.Should().StartWith("bf16 managed (native bf16 turned off);");
     }
 

@@ -162,6 +162,22 @@ public unsafe class WeightPanelTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void TilePair_OutsideItsShape_IsRefusedByName(int tokens)
+    {
+        Action call = () => WeightPanels.TilePair(PanelDtype.BFloat16, tokens, null, 0, null, null, 0, accumulate: false);
+        if (WeightPanels.IsAvailable)
+        {
+            call.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*two panels holds 1 to 8 tokens*");
+        }
+        else
+        {
+            call.Should().Throw<PlatformNotSupportedException>().WithMessage($"*{WeightPanels.Status}*");
+        }
+    }
+
     private static void Check(PanelDtype dtype, int rows, int columns, int tokens, int rowBegin, int rowEnd)
     {
         var random = new Random(rows + columns + tokens + rowBegin);

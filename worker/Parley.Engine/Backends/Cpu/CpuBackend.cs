@@ -91,7 +91,11 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <summary>Which kernels the dense products run, for the start-up log: native bf16 and f16 where the CPU and the
     /// build allow them (and why not where they do not), managed float32 otherwise.</summary>
-    public string Kernels => $"bf16 {BFloat16Kernels}; f16 {(Float16Dot.IsAvailable ? "native" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
+    public string Kernels => $"bf16 {BFloat16Kernels}; f16 {(Float16Dot.IsAvailable ? $"native{InPanels}" : $"managed ({Float16Dot.Status})")}; f32 and GPTQ managed";
+
+    // The widened products (f16, bf16 widened) take their weights in panels where the checkpoint is in the worker's
+    // own memory (CpuLinear.Dense), row by row where it is mapped from the files.
+    private string InPanels => WeightPanels.IsAvailable && _checkpoint.IsOwnMemory ? ", weights in panels of 16 rows" : "";
 
     /// <summary>Where the weights are, for the start-up log.</summary>
     public string WeightMemory => _options.WeightStorage == WeightStorage.Mapped ? "memory-mapped from the checkpoint files"
@@ -102,7 +106,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         NativeProducts.None => "managed (native bf16 turned off)",
         NativeProducts.BFloat16Dot when BFloat16Dot.IsAvailable => "native (VDPBF16PS), activations rounded to bf16",
-        NativeProducts.BFloat16Widened when BFloat16WidenedDot.IsAvailable => $"native (widened to float32, {WhyWidened}), activations rounded to bf16",
+        NativeProducts.BFloat16Widened when BFloat16WidenedDot.IsAvailable => $"native (widened to float32, {WhyWidened}{InPanels}), activations rounded to bf16",
         NativeProducts.BFloat16Dot => $"managed ({BFloat16Dot.Status})",
         _ => $"managed ({BFloat16WidenedDot.Status})",
     };

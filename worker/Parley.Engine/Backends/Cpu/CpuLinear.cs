@@ -1,6 +1,6 @@
 // A linear layer's weight [out, in] as the CPU backend reads it: y = W·x for a range of output rows, so a ThreadGang
 // can split the rows of one or several layers (q, k and v together) between cores. Dense weights are read in place
-// from the checkpoint's memory in their stored dtype.
+// from the checkpoint's memory in their stored dtype, row by row or rearranged into panels (PanelLinear).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Parley.Engine.Backends.Cpu.Kernels;

@@ -1,5 +1,6 @@
-// The checkpoint's tensors in the form the CPU forward pass reads: matrices stay in the memory-mapped file in their
-// stored dtype (read in place by CpuLinear); the small vectors (norm weights, biases) are widened to float32 once.
+// The checkpoint's tensors in the form the CPU forward pass reads: matrices stay in the checkpoint's memory in their
+// stored dtype (read in place by CpuLinear; where that memory is the worker's own, bf16 and f16 matrices rearranged
+// there into panels, PanelLinear); the small vectors (norm weights, biases) are widened to float32 once.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Parley.Engine.Backends.Cpu.Kernels;

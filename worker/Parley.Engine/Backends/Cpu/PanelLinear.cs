@@ -75,6 +75,10 @@ internal sealed unsafe class PanelLinear : CpuLinear
         return ((1u << to) - 1) & ~((1u << from) - 1);
     }
 
+    // Whether all 16 rows of the panel are the matrix's and the run's.
+    private bool IsWhole(int panel, int rowBegin, int rowEnd) =>
+        WeightPanels.LanesOf(panel * WeightPanels.Lanes, OutFeatures) == WeightPanels.Lanes && Stored(panel, rowBegin, rowEnd) == 0xFFFF;
+
     // Whole panels inside the run in one call (the most of decode's reads), a panel the run cuts on its own.
     private void MultiplyOne(float* x, float* y, int rowBegin, int rowEnd, bool accumulate)
     {
@@ -123,13 +127,27 @@ internal sealed unsafe class PanelLinear : CpuLinear
             for (var tile = 0; tile < tiles; tile++)
             {
                 var t = WeightPanels.TileTokens(tokenCount, tile, out var count);
-                for (var p = 0; p < panels; p++)
+                var x = interleaved + (long)t * InFeatures;
+                for (var p = 0; p < panels;)
                 {
                     var panel = begin + p;
+                    var paired = count <= WeightPanels.MaxPairedTokens && p + 1 < panels && IsWhole(panel + 1, rowBegin, rowEnd) && IsWhole(panel, rowBegin, rowEnd);
+                    var width = paired ? 2 : 1;
                     long shareBytes = 0;
-                    var share = tile >= firstSharing ? prefetch.Slice((tile - firstSharing) * panels + p, (tile - firstSharing) * panels + p + 1, out shareBytes) : null;
-                    WeightPanels.Tile(_dtype, WeightPanels.LanesOf(panel * lanes, OutFeatures), count, Panel(panel), InFeatures, interleaved + (long)t * InFeatures,
-                        y + (long)t * yStride + (long)panel * lanes, yStride, accumulate, Stored(panel, rowBegin, rowEnd), share, shareBytes);
+                    var step = (tile - firstSharing) * panels + p;
+                    var share = tile >= firstSharing ? prefetch.Slice(step, step + width, out shareBytes) : null;
+                    var output = y + (long)t * yStride + (long)panel * lanes;
+                    if (paired)
+                    {
+                        WeightPanels.TilePair(_dtype, count, Panel(panel), InFeatures, x, output, yStride, accumulate, share, shareBytes);
+                    }
+                    else
+                    {
+                        WeightPanels.Tile(_dtype, WeightPanels.LanesOf(panel * lanes, OutFeatures), count, Panel(panel), InFeatures, x, output, yStride, accumulate,
+                            Stored(panel, rowBegin, rowEnd), share, shareBytes);
+                    }
+
+                    p += width;
                 }
             }
         }

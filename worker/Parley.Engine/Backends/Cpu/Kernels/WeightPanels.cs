@@ -26,8 +26,11 @@ internal static unsafe class WeightPanels
     /// <summary>Most tokens per tile.</summary>
     public const int MaxTokens = 16;
 
-    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_float16Tile;
-    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_bfloat16Tile;
+    /// <summary>Most tokens a tile of two panels holds (<see cref="TilePair"/>).</summary>
+    public const int MaxPairedTokens = 8;
+
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_float16Tile;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<int, int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void> s_bfloat16Tile;
     private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void> s_float16Gemv;
     private static readonly delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void> s_bfloat16Gemv;
     private static readonly delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, int, void> s_interleave;
@@ -38,8 +41,8 @@ internal static unsafe class WeightPanels
         Status = status;
         if (exports is not null)
         {
-            s_float16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_f16_panel_tile");
-            s_bfloat16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_bf16_panel_tile");
+            s_float16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_f16_panel_tile");
+            s_bfloat16Tile = (delegate* unmanaged[SuppressGCTransition]<int, int, int, ushort*, int, float*, float*, long, int, uint, byte*, long, void>)exports("parley_bf16_panel_tile");
             s_float16Gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void>)exports("parley_f16_panel_gemv");
             s_bfloat16Gemv = (delegate* unmanaged[SuppressGCTransition]<int, ushort*, int, float*, float*, int, void>)exports("parley_bf16_panel_gemv");
             s_interleave = (delegate* unmanaged[SuppressGCTransition]<float*, float*, int, int, int, int, int, void>)exports("parley_panel_interleave");
@@ -134,7 +137,21 @@ internal static unsafe class WeightPanels
             throw new ArgumentOutOfRangeException(nameof(tokens), $"A panel tile holds 1 to {Lanes} rows and 1 to {MaxTokens} tokens, not {lanes} and {tokens}.");
         }
 
-        (dtype == PanelDtype.Float16 ? s_float16Tile : s_bfloat16Tile)(lanes, tokens, panel, length, x, y, yStride, accumulate ? 1 : 0, stored & ((1u << lanes) - 1), prefetch, prefetch == null ? 0 : prefetchBytes);
+        (dtype == PanelDtype.Float16 ? s_float16Tile : s_bfloat16Tile)(1, lanes, tokens, panel, length, x, y, yStride, accumulate ? 1 : 0, stored & ((1u << lanes) - 1), prefetch, prefetch == null ? 0 : prefetchBytes);
+    }
+
+    /// <summary>As <see cref="Tile"/> over two full panels from <paramref name="panels"/> (32 rows, every one stored)
+    /// and at most <see cref="MaxPairedTokens"/> tokens: a few tokens hold too few sums to hide the multiply-adds'
+    /// latency, and two panels hold twice as many, each still added input after input.</summary>
+    public static void TilePair(PanelDtype dtype, int tokens, ushort* panels, int length, float* x, float* y, long yStride, bool accumulate, byte* prefetch = null, long prefetchBytes = 0)
+    {
+        Require();
+        if (tokens is < 1 or > MaxPairedTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"A tile of two panels holds 1 to {MaxPairedTokens} tokens, not {tokens}.");
+        }
+
+        (dtype == PanelDtype.Float16 ? s_float16Tile : s_bfloat16Tile)(2, Lanes, tokens, panels, length, x, y, yStride, accumulate ? 1 : 0, 0xFFFF, prefetch, prefetch == null ? 0 : prefetchBytes);
     }
 
     /// <summary>One token's product over <paramref name="panelCount"/> full panels from <paramref name="w"/>:

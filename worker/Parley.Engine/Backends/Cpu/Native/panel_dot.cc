@@ -57,25 +57,8 @@ void panels(const uint16_t* w, int lanes, int length, const float* x, float* y, 
     }
   }
 
-  // Two columns of a full panel fill a cache line: the requests go out once per line, for the next block's share
-  // spread evenly over the columns, else for this panel's own weights kPrefetchBytes ahead (the panels after it).
-  const char* next = ahead.next;
-  const char* const next_end = next + ahead.bytes;
-  const int64_t lines = (length + 1) / 2;
-  const int64_t next_per_line = ahead.bytes > 0 ? (ahead.bytes + lines * parley::kCacheLine - 1) / (lines * parley::kCacheLine) * parley::kCacheLine : 0;
-  for (int64_t k = 0; k < length; k++) {
-    if ((k & 1) == 0) {
-      if (ahead.bytes > 0) {
-        for (const char* stop = next + next_per_line; next < stop && next < next_end; next += parley::kCacheLine) {
-          _mm_prefetch(next, _MM_HINT_T1);
-        }
-      } else {
-        for (int p = 0; p < PANELS; p++) {
-          _mm_prefetch((const char*)(w + p * panel_elements + k * lanes) + parley::kPrefetchBytes, _MM_HINT_T1);
-        }
-      }
-    }
-
+  // Each input's column times every token, the sums in input order.
+  auto step = [&](int64_t k) {
     __m512 columns[PANELS];
     for (int p = 0; p < PANELS; p++) {
       columns[p] = column<Kind, FULL>(w + p * panel_elements, lanes, k, loaded);
@@ -87,6 +70,32 @@ void panels(const uint16_t* w, int lanes, int length, const float* x, float* y, 
         sums[p][t] = _mm512_fmadd_ps(columns[p], activation, sums[p][t]);
       }
     }
+  };
+
+  // Two columns of a full panel fill a cache line: the requests go out once per pair of columns, for the next block's
+  // share spread evenly over them, else for this panel's own weights kPrefetchBytes ahead (the panels after it).
+  const char* next = ahead.next;
+  const char* const next_end = next + ahead.bytes;
+  const int64_t pairs = length / 2 > 0 ? length / 2 : 1;
+  const int64_t next_per_pair = ahead.bytes > 0 ? (ahead.bytes + pairs * parley::kCacheLine - 1) / (pairs * parley::kCacheLine) * parley::kCacheLine : 0;
+  int64_t k = 0;
+  for (; k + 2 <= length; k += 2) {
+    if (ahead.bytes > 0) {
+      for (const char* stop = next + next_per_pair; next < stop && next < next_end; next += parley::kCacheLine) {
+        _mm_prefetch(next, _MM_HINT_T1);
+      }
+    } else {
+      for (int p = 0; p < PANELS; p++) {
+        _mm_prefetch((const char*)(w + p * panel_elements + k * lanes) + parley::kPrefetchBytes, _MM_HINT_T1);
+      }
+    }
+
+    step(k);
+    step(k + 1);
+  }
+
+  if (k < length) {
+    step(k);
   }
 
   for (int t = 0; t < TOKENS; t++) {
@@ -108,7 +117,16 @@ void panel_tokens(const uint16_t* w, int lanes, int length, const float* x, floa
   }
 }
 
+template <typename Kind, int TOKENS>
+void panel_pair(const uint16_t* w, int, int length, const float* x, float* y, int64_t y_stride, int accumulate, __mmask16, parley::Ahead ahead) {
+  panels<Kind, 2, TOKENS, true>(w, kLanes, length, x, y, y_stride, accumulate, 0xFFFF, ahead);
+}
+
 using PanelTile = void (*)(const uint16_t*, int, int, const float*, float*, int64_t, int, __mmask16, parley::Ahead);
+
+// A few tokens hold too few sums to hide the multiply-adds' latency (4 cycles, two a cycle: 8 chains): up to
+// kMaxPairedTokens tokens, two full panels go together, each sum still a chain over the inputs in order.
+constexpr int kMaxPairedTokens = 8;
 
 template <typename Kind>
 struct Tiles {
@@ -117,13 +135,18 @@ struct Tiles {
       panel_tokens<Kind, 7>,  panel_tokens<Kind, 8>,  panel_tokens<Kind, 9>,  panel_tokens<Kind, 10>, panel_tokens<Kind, 11>, panel_tokens<Kind, 12>,
       panel_tokens<Kind, 13>, panel_tokens<Kind, 14>, panel_tokens<Kind, 15>, panel_tokens<Kind, 16>,
   };
+  static constexpr PanelTile kPairsByTokens[kMaxPairedTokens] = {
+      panel_pair<Kind, 1>, panel_pair<Kind, 2>, panel_pair<Kind, 3>, panel_pair<Kind, 4>,
+      panel_pair<Kind, 5>, panel_pair<Kind, 6>, panel_pair<Kind, 7>, panel_pair<Kind, 8>,
+  };
 };
 
+// `panel_count` 1, or 2 (full panels, every lane stored, at most kMaxPairedTokens tokens; the managed caller checks).
 template <typename Kind>
-void tile(int lanes, int tokens, const uint16_t* panel, int length, const float* x, float* y, int64_t y_stride, int accumulate, uint32_t stored,
-          const void* prefetch, int64_t prefetch_bytes) {
-  Tiles<Kind>::kByTokens[tokens - 1](panel, lanes, length, x, y, y_stride, accumulate, (__mmask16)stored,
-                                     parley::Ahead{(const char*)prefetch, prefetch_bytes});
+void tile(int panel_count, int lanes, int tokens, const uint16_t* panel, int length, const float* x, float* y, int64_t y_stride, int accumulate,
+          uint32_t stored, const void* prefetch, int64_t prefetch_bytes) {
+  const PanelTile call = panel_count == 2 ? Tiles<Kind>::kPairsByTokens[tokens - 1] : Tiles<Kind>::kByTokens[tokens - 1];
+  call(panel, lanes, length, x, y, y_stride, accumulate, (__mmask16)stored, parley::Ahead{(const char*)prefetch, prefetch_bytes});
 }
 
 // One token times `panel_count` full panels, two at a time: one token's sums are a chain of dependent multiply-adds
@@ -145,18 +168,18 @@ void gemv(int panel_count, const uint16_t* w, int length, const float* x, float*
 
 extern "C" {
 
-// One panel of `lanes` (1 to 16) rows times `tokens` (1 to 16) tokens, their activations interleaved, storing the
-// lanes set in `stored`; the managed caller checks both ranges.
-__attribute__((visibility("default"))) void parley_f16_panel_tile(int lanes, int tokens, const uint16_t* panel, int length, const float* x, float* y,
-                                                                  int64_t y_stride, int accumulate, uint32_t stored, const void* prefetch,
-                                                                  int64_t prefetch_bytes) {
-  tile<Float16>(lanes, tokens, panel, length, x, y, y_stride, accumulate, stored, prefetch, prefetch_bytes);
+// `panel_count` (1, or 2 full ones) panels of `lanes` (1 to 16) rows times `tokens` (1 to 16) tokens, their
+// activations interleaved, storing the lanes set in `stored`; the managed caller checks the ranges.
+__attribute__((visibility("default"))) void parley_f16_panel_tile(int panel_count, int lanes, int tokens, const uint16_t* panel, int length,
+                                                                  const float* x, float* y, int64_t y_stride, int accumulate, uint32_t stored,
+                                                                  const void* prefetch, int64_t prefetch_bytes) {
+  tile<Float16>(panel_count, lanes, tokens, panel, length, x, y, y_stride, accumulate, stored, prefetch, prefetch_bytes);
 }
 
-__attribute__((visibility("default"))) void parley_bf16_panel_tile(int lanes, int tokens, const uint16_t* panel, int length, const float* x, float* y,
-                                                                   int64_t y_stride, int accumulate, uint32_t stored, const void* prefetch,
-                                                                   int64_t prefetch_bytes) {
-  tile<BFloat16>(lanes, tokens, panel, length, x, y, y_stride, accumulate, stored, prefetch, prefetch_bytes);
+__attribute__((visibility("default"))) void parley_bf16_panel_tile(int panel_count, int lanes, int tokens, const uint16_t* panel, int length,
+                                                                   const float* x, float* y, int64_t y_stride, int accumulate, uint32_t stored,
+                                                                   const void* prefetch, int64_t prefetch_bytes) {
+  tile<BFloat16>(panel_count, lanes, tokens, panel, length, x, y, y_stride, accumulate, stored, prefetch, prefetch_bytes);
 }
 
 __attribute__((visibility("default"))) void parley_f16_panel_gemv(int panel_count, const uint16_t* w, int length, const float* x, float* y,
