@@ -59,25 +59,30 @@ internal static unsafe class WeightPanels
     /// <summary>Rows of the panel that holds <paramref name="row"/> of a matrix of <paramref name="rows"/> rows.</summary>
     public static int LanesOf(int row, int rows) => Math.Min(Lanes, rows - row / Lanes * Lanes);
 
-    /// <summary>Rearranges a row-major [<paramref name="rows"/>, <paramref name="columns"/>] matrix into panels, in place.</summary>
+    /// <summary>Rearranges a row-major [<paramref name="rows"/>, <paramref name="columns"/>] matrix into panels, in
+    /// place, the panels split between the thread pool's threads (a load-time pass over every weight).</summary>
     public static void Pack(ushort* w, int rows, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        var scratch = new ushort[Lanes * columns];
-        for (var first = 0; first < rows; first += Lanes)
+        var matrix = (nint)w;
+        Parallel.For(0, (rows + Lanes - 1) / Lanes, () => new ushort[Lanes * columns], (panel, _, scratch) =>
         {
+            var first = panel * Lanes;
             var lanes = LanesOf(first, rows);
-            var panel = w + (long)first * columns;
-            new ReadOnlySpan<ushort>(panel, lanes * columns).CopyTo(scratch);
-            for (var i = 0; i < lanes; i++)
+            var start = (ushort*)matrix + (long)first * columns;
+            new ReadOnlySpan<ushort>(start, lanes * columns).CopyTo(scratch);
+            for (var k = 0; k < columns; k++)
             {
-                for (var k = 0; k < columns; k++)
+                var column = start + (long)k * lanes;
+                for (var i = 0; i < lanes; i++)
                 {
-                    panel[(long)k * lanes + i] = scratch[i * columns + k];
+                    column[i] = scratch[i * columns + k];
                 }
             }
-        }
+
+            return scratch;
+        }, _ => { });
     }
 
     /// <summary>Token tiles of a product of <paramref name="tokenCount"/> tokens: as few as hold at most
