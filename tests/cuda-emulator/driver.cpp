@@ -3,7 +3,9 @@
 // pointers are host pointers. Streams execute each operation when it is issued, which is in order; a stream being
 // captured records operations into a graph instead (kernel arguments copied, as the real driver copies them), and
 // launching the instantiated graph replays them. What the real driver refuses during a capture (a synchronize, an
-// allocation) is refused here too, and invalidates the capture the same way. PARLEY_EMU_FAIL_CAPTURE=1 makes every
+// allocation) is refused here too, and invalidates the capture the same way: an allocation is refused on every thread
+// while a capture in CU_STREAM_CAPTURE_MODE_GLOBAL runs, and only on the capturing thread in THREAD_LOCAL mode (the
+// backend's), so another thread's backend may load while one captures. PARLEY_EMU_FAIL_CAPTURE=1 makes every
 // capture end invalidated, so a test can drive the backend's fallback to eager decode.
 #include <dlfcn.h>
 #include <stdint.h>
@@ -37,9 +39,14 @@ struct Graph
     std::vector<Operation> operations;
 };
 
+// cuStreamBeginCapture's modes.
+constexpr int CaptureModeGlobal = 0;
+constexpr int CaptureModeRelaxed = 2;
+
 struct Stream
 {
     bool capturing = false;
+    int mode = CaptureModeGlobal;
     bool invalidated = false;
     std::unique_ptr<Graph> graph;
 };
@@ -54,7 +61,8 @@ std::mutex execution;   // one kernel at a time in the process: kernels keep the
 Stream default_stream;
 std::map<uint64_t, size_t> allocations;
 size_t used_bytes = 0;
-int capturing_streams = 0;
+std::vector<Stream*> global_captures;            // captures in GLOBAL mode, which refuse every thread's allocations
+thread_local std::vector<Stream*> own_captures;  // captures this thread began in GLOBAL or THREAD_LOCAL mode, which refuse its own
 
 size_t device_memory()
 {
@@ -77,11 +85,25 @@ int submit(void* handle, Operation operation)
     return Success;
 }
 
+// An allocation during a capture that forbids it fails and invalidates that capture (or, in GLOBAL mode, every one).
 int refuse_during_capture()
 {
-    if (capturing_streams == 0) return Success;
-    default_stream.invalidated = true;
+    std::vector<Stream*>& refusing = !own_captures.empty() ? own_captures : global_captures;
+    if (refusing.empty()) return Success;
+    for (Stream* stream : refusing) stream->invalidated = true;
     return CaptureUnsupported;
+}
+
+void forget(std::vector<Stream*>& captures, Stream* stream)
+{
+    for (size_t i = 0; i < captures.size(); i++)
+    {
+        if (captures[i] == stream)
+        {
+            captures.erase(captures.begin() + (long)i);
+            return;
+        }
+    }
 }
 
 } // namespace
@@ -307,16 +329,17 @@ int cuLaunchKernel(void* function, unsigned grid_x, unsigned grid_y, unsigned gr
     });
 }
 
-int cuStreamBeginCapture_v2(void* handle, int)
+int cuStreamBeginCapture_v2(void* handle, int mode)
 {
     Stream& stream = stream_of(handle);
     if (stream.capturing) return InvalidValue;
     std::lock_guard<std::mutex> guard(lock);
     stream.capturing = true;
+    stream.mode = mode;
+    if (mode == CaptureModeGlobal) global_captures.push_back(&stream);
+    if (mode != CaptureModeRelaxed) own_captures.push_back(&stream);
     stream.invalidated = false;
-    default_stream.invalidated = false;
     stream.graph = std::make_unique<Graph>();
-    capturing_streams++;
     return Success;
 }
 
@@ -326,10 +349,12 @@ int cuStreamEndCapture(void* handle, void** graph)
     if (!stream.capturing) return CaptureUnmatched;
     std::lock_guard<std::mutex> guard(lock);
     stream.capturing = false;
-    capturing_streams--;
+    // The real driver ends a capture that is not relaxed only on the thread that began it.
+    forget(global_captures, &stream);
+    forget(own_captures, &stream);
     auto captured = std::move(stream.graph);
     const char* fail = getenv("PARLEY_EMU_FAIL_CAPTURE");
-    if (stream.invalidated || default_stream.invalidated || (fail && strcmp(fail, "1") == 0))
+    if (stream.invalidated || (fail && strcmp(fail, "1") == 0))
     {
         *graph = nullptr;
         return CaptureInvalidated;
