@@ -1,8 +1,8 @@
-// An f16 or bf16 weight rearranged into panels of 16 rows (WeightPanels), for the native products over them. Several tokens
-// take up to 16 tokens a tile, so a decode step of up to 16 sequences reads each block of rows once, from memory, and
-// widens each weight once; more tokens (prefill) take tiles of at most 16 over blocks of rows kept in L2, the tiles
-// after the first over a block bringing in the next, as DenseLinear's native tiles do. A run of rows that begins or
-// ends inside a panel computes the whole panel and stores only its own rows.
+// An f16 or bf16 weight rearranged into panels of 16 rows (WeightPanels), for the native products over them. A tile
+// takes up to 16 tokens, so a decode step of up to 16 sequences reads each block of rows once, from memory, and widens
+// each weight once (up to 8 tokens, two panels at a time); more tokens (prefill) take tiles of at most 16 over blocks
+// of rows kept in L2, the tiles after the first over a block bringing in the next, as DenseLinear's native tiles do. A
+// run of rows that begins or ends inside a panel computes the whole panel and stores only its own rows.
 using System.Runtime.CompilerServices;
 using Parley.Engine.Backends.Cpu.Kernels;
 
