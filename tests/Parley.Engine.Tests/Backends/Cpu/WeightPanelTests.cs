@@ -260,7 +260,7 @@ public unsafe class WeightPanelTests
             fixed (float* xp = x, ip = interleaved, yp = y)
             {
                 WeightPanels.Interleave(xp, ip, x.Length / tokens, tokens, 0, x.Length / tokens, round);
-                _linear!.MultiplyRows(xp, tokens > 1 || round ? ip : null, tokens, yp, _rows, rowBegin, rowEnd, accumulate);
+                _linear!.MultiplyRows(xp, ip, tokens, yp, _rows, rowBegin, rowEnd, accumulate);
             }
         }
 

@@ -95,7 +95,7 @@ public sealed unsafe class CpuBackend : IBackend
 
     // The widened products (f16, bf16 widened) take their weights in panels where the checkpoint is in the worker's
     // own memory (CpuLinear.Dense), row by row where it is mapped from the files.
-    private string InPanels => WeightPanels.IsAvailable && _checkpoint.IsOwnMemory ? ", weights in panels of 16 rows" : "";
+    private string InPanels => CpuLinear.TakesPanels(_checkpoint.IsOwnMemory) ? ", weights in panels of 16 rows" : "";
 
     /// <summary>Where the weights are, for the start-up log.</summary>
     public string WeightMemory => _options.WeightStorage == WeightStorage.Mapped ? "memory-mapped from the checkpoint files"

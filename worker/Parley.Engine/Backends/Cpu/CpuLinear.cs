@@ -84,6 +84,7 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
     /// f16 weights may be rearranged into panels in place (PanelLinear, WeightPanels).</param>
     public static CpuLinear Dense(TensorInfo tensor, byte* data, NativeProducts native, bool rearrangeable = false)
     {
+        var panels = TakesPanels(rearrangeable);
         ArgumentNullException.ThrowIfNull(tensor);
         int rows = checked((int)tensor.Shape[0]), columns = checked((int)tensor.Shape[1]);
         if (tensor.Dtype == SafetensorsDtype.F16)
@@ -93,15 +94,18 @@ internal abstract unsafe class CpuLinear(int inFeatures, int outFeatures)
 
         return tensor.Dtype switch
         {
-            SafetensorsDtype.BF16 when BFloat16Family(native) == NativeTileFamily.BFloat16Widened && rearrangeable && WeightPanels.IsAvailable =>
-                new PanelLinear(PanelDtype.BFloat16, data, columns, rows),
+            SafetensorsDtype.BF16 when BFloat16Family(native) == NativeTileFamily.BFloat16Widened && panels => new PanelLinear(PanelDtype.BFloat16, data, columns, rows),
             SafetensorsDtype.BF16 => new DenseLinear<BFloat16Row>(data, columns, rows, BFloat16Family(native)),
-            SafetensorsDtype.F16 when native.HasFlag(NativeProducts.Float16) && rearrangeable && WeightPanels.IsAvailable => new PanelLinear(PanelDtype.Float16, data, columns, rows),
+            SafetensorsDtype.F16 when native.HasFlag(NativeProducts.Float16) && panels => new PanelLinear(PanelDtype.Float16, data, columns, rows),
             SafetensorsDtype.F16 => new DenseLinear<Float16Row>(data, columns, rows, native.HasFlag(NativeProducts.Float16) && Float16Dot.IsAvailable ? NativeTileFamily.Float16 : NativeTileFamily.None),
             SafetensorsDtype.F32 => new DenseLinear<Float32Row>(data, columns, rows, NativeTileFamily.None),
             _ => throw new NotSupportedException($"Tensor '{tensor.Name}' is {tensor.Dtype}; dense weights must be BF16, F16 or F32."),
         };
     }
+
+    /// <summary>Whether the widened native products (f16, bf16 widened) take their weights in panels: where their memory
+    /// is the caller's own (<paramref name="rearrangeable"/>) and the CPU runs the panel kernels.</summary>
+    public static bool TakesPanels(bool rearrangeable) => rearrangeable && WeightPanels.IsAvailable;
 
     // VDPBF16PS where it was asked for and the CPU has it, else the widened tiles where they were asked for.
     private static NativeTileFamily BFloat16Family(NativeProducts native) =>

@@ -1,7 +1,7 @@
 // One parallel matrix product over the output rows of up to three weights that read the same input (q, k and v; gate
 // and up): their rows are numbered end to end and split between the gang's threads in one call. Weights whose tiles
 // read the activations in a form of their own (PreparedActivations: rounded to bf16, interleaved) get x in that form
-// once here, before the product starts (the preparation itself split between the threads by token rows).
+// once here, before the product starts (the preparation itself split between the threads, by token rows or inputs).
 using System.Diagnostics;
 using Parley.Engine.Backends.Cpu.Kernels;
 
@@ -184,9 +184,15 @@ internal sealed unsafe class LinearJob : IRangeJob
         }
 
         _prepared = null;
-        // One token's activations interleaved are themselves: only rounding them needs the pass.
-        if (form == Cpu.PreparedActivations.None || (form == Cpu.PreparedActivations.Interleaved && _tokens == 1))
+        if (form == Cpu.PreparedActivations.None)
         {
+            return;
+        }
+
+        // One token's activations interleaved are themselves: only rounding them needs the pass.
+        if (form == Cpu.PreparedActivations.Interleaved && _tokens == 1)
+        {
+            _prepared = _x;
             return;
         }
 

@@ -50,9 +50,7 @@ internal sealed unsafe class PanelLinear : CpuLinear
             return;
         }
 
-        // One token's activations interleaved are themselves, so f16 reads x; bf16 reads them rounded.
-        var activations = tokenCount == 1 && _dtype == PanelDtype.Float16 ? x
-            : prepared != null ? (float*)prepared
+        var activations = prepared != null ? (float*)prepared
             : throw new ArgumentNullException(nameof(prepared), $"The {_dtype} panels read the activations as {PreparedActivations} (CpuLinear.PreparedActivations).");
         if (tokenCount == 1)
         {
